@@ -1,0 +1,84 @@
+package backend
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// privateDirName is the directory name of the default cache location. Only a
+// directory of that name is tightened to 0700: a user who points the cache
+// file into a shared directory must not have that directory's mode changed.
+const privateDirName = "kube-credential-cache"
+
+// ensurePrivateDir creates dir (0700) and tightens our own directory if an
+// earlier version or the user left it readable by others.
+func ensurePrivateDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("could not create cache directory %s: %w", dir, err)
+	}
+	if filepath.Base(dir) != privateDirName {
+		return nil
+	}
+	st, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("could not inspect cache directory %s: %w", dir, err)
+	}
+	if st.Mode().Perm()&0o077 != 0 {
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return fmt.Errorf("could not restrict cache directory %s: %w", dir, err)
+		}
+	}
+	return nil
+}
+
+// writeAtomic replaces path with data: a temp file in the same directory,
+// fsync, rename, then fsync of the directory so the rename survives a crash.
+// A process killed at any point leaves either the old or the new file.
+func writeAtomic(path string, data []byte) (err error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("could not write cache %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	// CreateTemp already uses 0600; Chmod guards against an unusual umask
+	// handling on other systems.
+	if err = tmp.Chmod(0o600); err != nil && !isUnsupported(err) {
+		return fmt.Errorf("could not write cache %s: %w", path, err)
+	}
+	if _, err = tmp.Write(data); err != nil {
+		return fmt.Errorf("could not write cache %s: %w", path, err)
+	}
+	if err = tmp.Sync(); err != nil {
+		return fmt.Errorf("could not write cache %s: %w", path, err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("could not write cache %s: %w", path, err)
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("could not write cache %s: %w", path, err)
+	}
+	syncDir(dir)
+	return nil
+}
+
+// readPrivate reads a secret file and tightens its mode when it is readable
+// by others (aws-iam-authenticator refuses such files; so should we leave them).
+func readPrivate(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Mode().Perm()&0o077 != 0 {
+		_ = f.Chmod(0o600) // best effort: a read must not fail over it
+	}
+	return io.ReadAll(f)
+}
