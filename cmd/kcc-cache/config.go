@@ -1,0 +1,93 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/kelseyhightower/envconfig"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/cache"
+)
+
+const envPrefix = "KUBE_CREDENTIAL_CACHE"
+
+// config is every KUBE_CREDENTIAL_CACHE_* variable.
+type config struct {
+	Backend           string        `envconfig:"BACKEND" default:"auto"`
+	File              string        `envconfig:"FILE"`
+	RefreshMargin     time.Duration `envconfig:"REFRESH_MARGIN" default:"30s"`
+	DefaultTTL        time.Duration `envconfig:"DEFAULT_TTL" default:"1h"`
+	NoExpiryThreshold time.Duration `envconfig:"NO_EXPIRY_THRESHOLD" default:"24h"`
+	CacheKeyEnvList   []string      `envconfig:"CACHEKEY_ENV_LIST" default:"KUBE_CREDENTIAL_CACHE_USER,AWS_PROFILE,AWS_REGION,AWS_DEFAULT_REGION,AWS_VAULT,AWS_ROLE_ARN,AWS_ACCESS_KEY_ID,CLOUDSDK_CONFIG,AZURE_CONFIG_DIR"`
+	Debug             truthy        `envconfig:"DEBUG"`
+	LockTimeout       time.Duration `envconfig:"LOCK_TIMEOUT" default:"2m"`
+	HealCooldown      time.Duration `envconfig:"HEAL_COOLDOWN" default:"5m"`
+	KeyringTimeout    time.Duration `envconfig:"KEYRING_TIMEOUT" default:"500ms"`
+}
+
+// truthy accepts the spellings users write for "on": 1, true, yes, on.
+type truthy bool
+
+func (t *truthy) Decode(v string) error {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "1", "t", "true", "y", "yes", "on":
+		*t = true
+	case "", "0", "f", "false", "n", "no", "off":
+		*t = false
+	default:
+		return fmt.Errorf("want 1/true/yes/on or 0/false/no/off")
+	}
+	return nil
+}
+
+func loadConfig() (config, error) {
+	var cfg config
+	if err := envconfig.Process(envPrefix, &cfg); err != nil {
+		var perr *envconfig.ParseError
+		if errors.As(err, &perr) {
+			return config{}, fmt.Errorf("invalid %s=%q: %v", perr.KeyName, perr.Value, perr.Err)
+		}
+		return config{}, fmt.Errorf("invalid configuration: %w", err)
+	}
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{
+		{"REFRESH_MARGIN", cfg.RefreshMargin}, {"DEFAULT_TTL", cfg.DefaultTTL},
+		{"NO_EXPIRY_THRESHOLD", cfg.NoExpiryThreshold}, {"LOCK_TIMEOUT", cfg.LockTimeout},
+		{"HEAL_COOLDOWN", cfg.HealCooldown}, {"KEYRING_TIMEOUT", cfg.KeyringTimeout},
+	} {
+		if d.v < 0 {
+			return config{}, fmt.Errorf("invalid %s_%s=%s: must not be negative", envPrefix, d.name, d.v)
+		}
+	}
+	switch cfg.Backend {
+	case "auto", "keyring", "file":
+	default:
+		return config{}, fmt.Errorf("invalid %s_BACKEND=%q: want auto, keyring or file", envPrefix, cfg.Backend)
+	}
+	if cfg.File == "" {
+		dir, err := os.UserCacheDir()
+		if err != nil {
+			return config{}, fmt.Errorf("no cache directory (set %s_FILE): %w", envPrefix, err)
+		}
+		cfg.File = filepath.Join(dir, "kube-credential-cache", "cache.json")
+	}
+	return cfg, nil
+}
+
+func (c config) policy() cache.Policy {
+	return cache.Policy{
+		RefreshMargin:     c.RefreshMargin,
+		DefaultTTL:        c.DefaultTTL,
+		NoExpiryThreshold: c.NoExpiryThreshold,
+		HealCooldown:      c.HealCooldown,
+	}
+}
+
+// stateDir holds lock files and served markers beside the cache file.
+func (c config) stateDir() string { return c.File + ".d" }

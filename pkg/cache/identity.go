@@ -1,0 +1,107 @@
+package cache
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"sort"
+)
+
+// ExecInfoEnv is the variable client-go sets for every exec plugin run.
+const ExecInfoEnv = "KUBERNETES_EXEC_INFO"
+
+// UserEnv names a kubeconfig user; kcc-injector sets it so that users with
+// identical plugin commands never share an entry.
+const UserEnv = "KUBE_CREDENTIAL_CACHE_USER"
+
+// Identity is everything that decides which credential a call must get. Two
+// calls share a cache entry only when every field is equal.
+type Identity struct {
+	Argv       []string
+	Env        []EnvVar // the variables named in the cache-key list
+	APIVersion string
+	Server     string
+}
+
+// EnvVar is one variable of the cache-key list. Set distinguishes an empty
+// value from an absent variable: a plugin may well behave differently.
+type EnvVar struct {
+	Name  string
+	Value string
+	Set   bool
+}
+
+// keyFormat versions the canonical encoding; bump it when fields change so
+// old entries are never read under a new meaning.
+const keyFormat = "kcc-key-v1"
+
+// Key is the hex sha256 of a canonical encoding of the identity: a JSON list
+// of lists, so no choice of argument or value can collide with another (a
+// space-joined argv cannot tell ["a b"] from ["a","b"]).
+func (id Identity) Key() string {
+	env := make([][]string, 0, len(id.Env))
+	for _, e := range id.Env {
+		if e.Set {
+			env = append(env, []string{e.Name, e.Value})
+		} else {
+			env = append(env, []string{e.Name})
+		}
+	}
+	doc := []any{keyFormat, id.Argv, env, id.APIVersion, id.Server}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		panic(fmt.Sprintf("cache key: %v", err)) // strings and lists always marshal
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// User is the kubeconfig user name, when kcc-injector or the user set it.
+func (id Identity) User() string {
+	for _, e := range id.Env {
+		if e.Name == UserEnv {
+			return e.Value
+		}
+	}
+	return ""
+}
+
+// Command is the plugin's program name, without its directory or arguments,
+// which may carry secrets.
+func (id Identity) Command() string {
+	if len(id.Argv) == 0 {
+		return ""
+	}
+	return filepath.Base(id.Argv[0])
+}
+
+// Label is the human description of an entry; never a secret.
+func (id Identity) Label() string {
+	user := id.User()
+	if user == "" {
+		user = id.Command()
+	}
+	if id.Server == "" {
+		return user
+	}
+	return user + " @ " + id.Server
+}
+
+// NewIdentity builds the identity of one call from its argv, the process
+// environment lookup, the names of the cache-key variables and the parsed
+// KUBERNETES_EXEC_INFO.
+func NewIdentity(argv []string, lookup func(string) (string, bool), keyEnv []string, info ExecInfo) Identity {
+	names := append([]string(nil), keyEnv...)
+	sort.Strings(names) // the list's order in the config must not change the key
+	env := make([]EnvVar, 0, len(names))
+	for i, n := range names {
+		if n == "" || (i > 0 && names[i-1] == n) {
+			continue
+		}
+		v, ok := lookup(n)
+		env = append(env, EnvVar{Name: n, Value: v, Set: ok})
+	}
+	return Identity{Argv: argv, Env: env, APIVersion: info.APIVersion, Server: info.Server}
+}

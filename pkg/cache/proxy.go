@@ -1,0 +1,187 @@
+package cache
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/IvMisticos/kube-credential-cache/internal/filelock"
+)
+
+// Proxy answers one exec-plugin call from the cache or from the plugin.
+type Proxy struct {
+	Store  Store
+	Policy Policy
+	// StateDir holds the per-key lock files and the served markers; it is
+	// local to the machine whatever the Store is, since secret stores do not
+	// lock across processes.
+	StateDir    string
+	LockTimeout time.Duration
+
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Env    []string // the plugin's environment; nil inherits ours
+
+	Now    func() time.Time
+	Parent func() string // identity of the calling process; "" disables the self-heal
+	Debug  bool
+
+	warned bool
+}
+
+// Serve prints the credential for id: the cached one while it is fresh and
+// has not been rejected, otherwise a new one from the plugin.
+func (p *Proxy) Serve(ctx context.Context, id Identity) error {
+	key := id.Key()
+	parent := p.parent()
+	served := p.served()
+	p.debugf("key %.12s (%s)", key, id.Command())
+
+	rejected := ""
+	if e, ok := p.lookup(key); ok {
+		switch {
+		case !p.Policy.Fresh(e.Expires, p.Now()):
+			p.debugf("stale: expires %s, within the refresh margin %s", e.Expires.Format(time.RFC3339), p.Policy.RefreshMargin)
+		case served.first(key, e.Gen, parent):
+			p.debugf("hit: expires %s", e.Expires.Format(time.RFC3339))
+			return p.print(id, e)
+		case !served.mayHeal(key, parent):
+			p.debugf("hit: the caller asked again, but it already forced a refresh within %s", p.Policy.HealCooldown)
+			return p.print(id, e)
+		default:
+			p.debugf("the caller asked again for the credential it was given (client-go does after a 401): refreshing")
+			rejected = e.Gen
+		}
+	} else {
+		p.debugf("miss")
+	}
+	return p.refresh(ctx, id, key, rejected)
+}
+
+// refresh runs the plugin under the key's lock, so that many callers that
+// miss at once run it once (one MFA prompt, not thirty-two) and the others
+// serve what it stored.
+func (p *Proxy) refresh(ctx context.Context, id Identity, key, rejected string) error {
+	parent := p.parent()
+	served := p.served()
+	if unlock, err := p.lock(key); err != nil {
+		p.warn(fmt.Sprintf("%v; running the plugin without it", err))
+	} else {
+		defer unlock()
+	}
+
+	if e, ok := p.lookup(key); ok && e.Gen != rejected && p.Policy.Fresh(e.Expires, p.Now()) {
+		p.debugf("hit after waiting: another process refreshed it")
+		served.first(key, e.Gen, parent)
+		return p.print(id, e)
+	}
+
+	out, err := runPlugin(ctx, id.Argv, p.Env, p.Stdin, p.Stderr)
+	if err != nil {
+		return err
+	}
+	cred, err := ParseCredential(out)
+	if err != nil {
+		p.warn(fmt.Sprintf("plugin %s: %v; passing its output through uncached", id.Command(), err))
+		_, werr := p.Stdout.Write(out)
+		return werr
+	}
+	now := p.Now()
+	e := entry{
+		Gen:        newGen(),
+		Expires:    p.Policy.Expiry(cred.Expires, now),
+		User:       id.User(),
+		Server:     id.Server,
+		Command:    id.Command(),
+		APIVersion: id.APIVersion,
+		Status:     cred.Status,
+	}
+	if !p.Policy.Fresh(e.Expires, now) {
+		p.debugf("not cached: expires %s, within the refresh margin", e.Expires.Format(time.RFC3339))
+		return p.print(id, e)
+	}
+	if err := p.store(key, id, e); err != nil {
+		p.warn(fmt.Sprintf("%v; passing the credential through uncached", err))
+	} else {
+		p.debugf("stored: expires %s", e.Expires.Format(time.RFC3339))
+	}
+	served.first(key, e.Gen, parent)
+	served.prune(key, e.Gen)
+	return p.print(id, e)
+}
+
+func (p *Proxy) lookup(key string) (entry, bool) {
+	rec, err := p.Store.Get(key)
+	if errors.Is(err, fs.ErrNotExist) {
+		return entry{}, false
+	}
+	if err != nil {
+		p.warn(fmt.Sprintf("%v; it will be replaced", err))
+		return entry{}, false
+	}
+	e, err := decodeEntry(rec)
+	if err != nil {
+		p.warn(fmt.Sprintf("%v; it will be replaced", err))
+		return entry{}, false
+	}
+	return e, true
+}
+
+func (p *Proxy) store(key string, id Identity, e entry) error {
+	rec, err := e.record(key, id.Label())
+	if err != nil {
+		return err
+	}
+	if err := p.Store.Put(rec); err != nil {
+		return fmt.Errorf("could not save credential: %w", err)
+	}
+	return nil
+}
+
+func (p *Proxy) lock(key string) (func(), error) {
+	dir := filepath.Join(p.StateDir, "locks")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("could not create lock directory: %w", err)
+	}
+	return filelock.Lock(filepath.Join(dir, key+".lock"), p.LockTimeout)
+}
+
+func (p *Proxy) print(id Identity, e entry) error {
+	_, err := p.Stdout.Write(Render(id.APIVersion, e.Status))
+	return err
+}
+
+func (p *Proxy) parent() string {
+	if p.Parent == nil {
+		return ""
+	}
+	return p.Parent()
+}
+
+func (p *Proxy) served() servedLog {
+	return servedLog{dir: filepath.Join(p.StateDir, "served"), cooldown: p.Policy.HealCooldown, now: p.Now}
+}
+
+// warn prints the first problem of a call as one line; later ones would only
+// repeat its cause (an unwritable directory fails the lock and the write), so
+// they go to the debug output.
+func (p *Proxy) warn(msg string) {
+	if p.warned {
+		p.debugf("%s", msg)
+		return
+	}
+	p.warned = true
+	fmt.Fprintf(p.Stderr, "kcc-cache: %s\n", msg)
+}
+
+func (p *Proxy) debugf(format string, args ...any) {
+	if p.Debug {
+		fmt.Fprintf(p.Stderr, "kcc-cache: debug: "+format+"\n", args...)
+	}
+}
