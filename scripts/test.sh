@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The whole test suite: formatting, vet (for every OS we ship), staticcheck,
+# unit, end-to-end and Secret Service tests, a fuzz smoke run of every fuzz
+# target, and the release dry run. Installs what it needs first, so it works
+# on a fresh Debian/Ubuntu machine with Go, kubectl and the AWS CLI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+STATICCHECK=honnef.co/go/tools/cmd/staticcheck@v0.8.2
+FUZZTIME=${FUZZTIME:-5s}
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "install test dependencies"
+need=()
+command -v dbus-run-session >/dev/null || need+=(dbus)
+command -v gnome-keyring-daemon >/dev/null || need+=(gnome-keyring)
+command -v secret-tool >/dev/null || need+=(libsecret-tools)
+if ((${#need[@]})); then
+	sudo=""
+	[ "$(id -u)" = 0 ] || sudo=sudo
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+for tool in kubectl aws; do
+	command -v "$tool" >/dev/null || { echo "missing $tool on PATH (the end-to-end tests run the real one)" >&2; exit 1; }
+done
+go mod download
+
+step "gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go'))
+[ -z "$unformatted" ] || { echo "not gofmt'ed: $unformatted" >&2; exit 1; }
+
+step "go vet (linux, darwin, windows)"
+go vet ./...
+GOOS=darwin go vet ./...
+GOOS=windows go vet ./...
+
+step "staticcheck"
+go run "$STATICCHECK" ./...
+
+step "kcc-cache links no client-go and no 99designs/keyring on linux"
+if go list -deps ./cmd/kcc-cache | grep -E '^(k8s\.io/|github\.com/99designs/)'; then
+	echo "kcc-cache must stay light: every kubectl call starts it (DESIGN.md §2)" >&2
+	exit 1
+fi
+
+step "go test (in a D-Bus session with an unlocked gnome-keyring)"
+KCC_REQUIRE_KEYRING=1 KCC_E2E_BACKENDS=file,keyring \
+	dbus-run-session -- bash scripts/with-keyring.sh go test -count=1 ./...
+
+step "fuzz smoke ($FUZZTIME per target)"
+for pkg in $(go list ./...); do
+	for target in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do
+		echo "$pkg $target"
+		go test -run '^$' -fuzz "^${target}\$" -fuzztime "$FUZZTIME" "$pkg" >/dev/null
+	done
+done
+
+if [ -f scripts/release-check.sh ]; then
+	step "release dry run (goreleaser)"
+	bash scripts/release-check.sh
+fi
