@@ -1,0 +1,173 @@
+package injector
+
+import (
+	"bytes"
+	"fmt"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+)
+
+// errLayout marks a layout the byte-level editor does not handle. Inject and
+// Restore report it instead of guessing, so no file is ever half edited.
+type errLayout struct {
+	line int
+	what string
+}
+
+func (e *errLayout) Error() string {
+	return fmt.Sprintf("line %d: %s is not supported for a lossless edit", e.line, e.what)
+}
+
+func unsupported(n *yaml.Node, what string) error {
+	return &errLayout{line: n.Line, what: what}
+}
+
+// valueStart is the offset of the node's own text, after any anchor or tag.
+func (s *source) valueStart(n *yaml.Node) (int, error) {
+	off, err := s.offset(n)
+	if err != nil {
+		return 0, err
+	}
+	for off < len(s.b) && (s.b[off] == '&' || s.b[off] == '!') {
+		for off < len(s.b) && s.b[off] != ' ' && s.b[off] != '\t' && breakLen(s.b, off) == 0 {
+			off++
+		}
+		off = s.skipSpace(off, true)
+	}
+	return off, nil
+}
+
+// end is the offset just past the node's last character. Only the shapes the
+// editor needs are handled: single-line scalars, aliases and collections whose
+// last element is one of those.
+func (s *source) end(n *yaml.Node) (int, error) {
+	switch n.Kind {
+	case yaml.AliasNode:
+		off, err := s.offset(n)
+		if err != nil {
+			return 0, err
+		}
+		if off >= len(s.b) || s.b[off] != '*' || !bytes.HasPrefix(s.b[off+1:], []byte(n.Value)) {
+			return 0, unsupported(n, "this alias")
+		}
+		return off + 1 + len(n.Value), nil
+	case yaml.ScalarNode:
+		return s.scalarEnd(n)
+	case yaml.SequenceNode, yaml.MappingNode:
+		return s.collectionEnd(n)
+	}
+	return 0, unsupported(n, "this node")
+}
+
+func (s *source) scalarEnd(n *yaml.Node) (int, error) {
+	start, err := s.valueStart(n)
+	if err != nil {
+		return 0, err
+	}
+	switch {
+	case n.Style&yaml.DoubleQuotedStyle != 0:
+		return s.quotedEnd(n, start, '"')
+	case n.Style&yaml.SingleQuotedStyle != 0:
+		return s.quotedEnd(n, start, '\'')
+	case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
+		return 0, unsupported(n, "a block scalar here")
+	}
+	// A plain scalar has no escapes: on one line its text is its value.
+	if n.Value == "" || !bytes.HasPrefix(s.b[start:], []byte(n.Value)) {
+		return 0, unsupported(n, "a multi-line or empty plain scalar here")
+	}
+	return start + len(n.Value), nil
+}
+
+// quotedEnd scans a quoted scalar that must end on the line it starts on.
+func (s *source) quotedEnd(n *yaml.Node, start int, q byte) (int, error) {
+	if start >= len(s.b) || s.b[start] != q {
+		return 0, unsupported(n, "this quoted scalar")
+	}
+	for i := start + 1; i < len(s.b); {
+		if breakLen(s.b, i) > 0 {
+			return 0, unsupported(n, "a multi-line quoted scalar here")
+		}
+		switch c := s.b[i]; {
+		case q == '"' && c == '\\':
+			i += 2
+			continue
+		case c == q && q == '\'' && i+1 < len(s.b) && s.b[i+1] == '\'':
+			i += 2
+			continue
+		case c == q:
+			return i + 1, nil
+		}
+		_, w := utf8.DecodeRune(s.b[i:])
+		i += w
+	}
+	return 0, unsupported(n, "an unterminated quoted scalar")
+}
+
+func (s *source) collectionEnd(n *yaml.Node) (int, error) {
+	flow := n.Style&yaml.FlowStyle != 0
+	if !flow {
+		if len(n.Content) == 0 {
+			return 0, unsupported(n, "an empty block collection")
+		}
+		return s.end(n.Content[len(n.Content)-1])
+	}
+	off, err := s.valueStart(n)
+	if err != nil {
+		return 0, err
+	}
+	open, closing := byte('['), byte(']')
+	if n.Kind == yaml.MappingNode {
+		open, closing = '{', '}'
+	}
+	if off >= len(s.b) || s.b[off] != open {
+		return 0, unsupported(n, "this flow collection")
+	}
+	off++
+	if len(n.Content) > 0 {
+		if off, err = s.end(n.Content[len(n.Content)-1]); err != nil {
+			return 0, err
+		}
+	}
+	off = s.skipSpace(off, true)
+	if off < len(s.b) && s.b[off] == ',' {
+		off = s.skipSpace(off+1, true)
+	}
+	if off >= len(s.b) || s.b[off] != closing {
+		return 0, unsupported(n, "this flow collection")
+	}
+	return off + 1, nil
+}
+
+// itemStart is where a sequence item begins: its dash in block style.
+func (s *source) itemStart(seq, item *yaml.Node) (int, error) {
+	off, err := s.offset(item)
+	if err != nil {
+		return 0, err
+	}
+	if seq.Style&yaml.FlowStyle != 0 {
+		return off, nil
+	}
+	i := off - 1
+	for i >= 0 && (s.b[i] == ' ' || s.b[i] == '\t') {
+		i--
+	}
+	if i < 0 || s.b[i] != '-' {
+		return 0, unsupported(item, "this sequence item")
+	}
+	return i, nil
+}
+
+// colonAfter is the offset just past the ':' that follows a mapping key.
+func (s *source) colonAfter(key *yaml.Node) (int, error) {
+	off, err := s.end(key)
+	if err != nil {
+		return 0, err
+	}
+	off = s.skipSpace(off, false)
+	if off >= len(s.b) || s.b[off] != ':' {
+		return 0, unsupported(key, "this mapping key")
+	}
+	return off + 1, nil
+}

@@ -1,0 +1,139 @@
+package injector
+
+import (
+	"bytes"
+	"fmt"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+)
+
+// source maps yaml.v3 node positions (1-based line and column, counted in
+// characters) to byte offsets in the original document.
+type source struct {
+	b          []byte
+	lineStarts []int // byte offset of the first character of each line
+}
+
+var bom = []byte("\xEF\xBB\xBF")
+
+func newSource(b []byte) *source {
+	s := &source{b: b}
+	start := 0
+	// The YAML reader drops a byte order mark before it counts columns.
+	if bytes.HasPrefix(b, bom) {
+		start = len(bom)
+	}
+	s.lineStarts = append(s.lineStarts, start)
+	for i := start; i < len(b); {
+		if n := breakLen(b, i); n > 0 {
+			i += n
+			s.lineStarts = append(s.lineStarts, i)
+			continue
+		}
+		_, w := utf8.DecodeRune(b[i:])
+		i += w
+	}
+	return s
+}
+
+// breakLen is the length of the line break at b[i], 0 if none. It follows
+// yaml.v3, which also breaks lines at NEL, LS and PS; a position computed
+// with fewer break characters would point at the wrong bytes.
+func breakLen(b []byte, i int) int {
+	switch {
+	case b[i] == '\r' && i+1 < len(b) && b[i+1] == '\n':
+		return 2
+	case b[i] == '\r' || b[i] == '\n':
+		return 1
+	case bytes.HasPrefix(b[i:], []byte("\xC2\x85")):
+		return 2
+	case bytes.HasPrefix(b[i:], []byte("\xE2\x80\xA8")), bytes.HasPrefix(b[i:], []byte("\xE2\x80\xA9")):
+		return 3
+	}
+	return 0
+}
+
+// offset is the byte offset of the node's first character (its anchor or tag
+// when it has one).
+func (s *source) offset(n *yaml.Node) (int, error) {
+	if n.Line < 1 || n.Line > len(s.lineStarts) {
+		return 0, fmt.Errorf("line %d: position out of range", n.Line)
+	}
+	off := s.lineStarts[n.Line-1]
+	for c := 1; c < n.Column; c++ {
+		if off >= len(s.b) || breakLen(s.b, off) > 0 {
+			return 0, fmt.Errorf("line %d: column %d out of range", n.Line, n.Column)
+		}
+		_, w := utf8.DecodeRune(s.b[off:])
+		off += w
+	}
+	return off, nil
+}
+
+// lineStart is the offset of the start of the line holding off.
+func (s *source) lineStart(off int) int {
+	ls := 0
+	for _, st := range s.lineStarts {
+		if st > off {
+			break
+		}
+		ls = st
+	}
+	return ls
+}
+
+// column is the 0-based character column of off.
+func (s *source) column(off int) int {
+	return utf8.RuneCount(s.b[s.lineStart(off):off])
+}
+
+// lineBreak is the file's line break, so inserted lines match the others.
+func (s *source) lineBreak() string {
+	for i := range s.b {
+		if n := breakLen(s.b, i); n > 0 {
+			return string(s.b[i : i+n])
+		}
+	}
+	return "\n"
+}
+
+// skipSpace moves past blanks (and, in flow context, line breaks and
+// comments) from off.
+func (s *source) skipSpace(off int, flow bool) int {
+	for off < len(s.b) {
+		switch c := s.b[off]; {
+		case c == ' ' || c == '\t':
+			off++
+		case flow && breakLen(s.b, off) > 0:
+			off += breakLen(s.b, off)
+		case flow && c == '#':
+			for off < len(s.b) && breakLen(s.b, off) == 0 {
+				off++
+			}
+		default:
+			return off
+		}
+	}
+	return off
+}
+
+// endOfLine moves past blanks and a comment to the line break after off and
+// returns the offset just after that break (or the end of the file) and
+// whether a break was found.
+func (s *source) endOfLine(off int) (int, bool) {
+	off = s.skipSpace(off, false)
+	if off < len(s.b) && s.b[off] == '#' {
+		for off < len(s.b) && breakLen(s.b, off) == 0 {
+			off++
+		}
+	}
+	if off >= len(s.b) {
+		return off, false
+	}
+	n := breakLen(s.b, off)
+	if n == 0 {
+		return off, false
+	}
+	return off + n, true
+}
