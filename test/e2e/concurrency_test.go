@@ -1,0 +1,155 @@
+//go:build unix
+
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// TestShellLoop: one parent (a shell loop) legitimately calls kcc-cache 30
+// times. The 401 detection may take one of those for a retry, no more: the
+// plugin runs at most twice.
+func TestShellLoop(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, h *harness) {
+		loop := `for i in $(seq 30); do "$@" || exit $?; done`
+		args := append([]string{"-c", loop, "sh", kccBin}, h.pluginArgs()...)
+		r := h.run(h.env(execInfo("v1beta1", "")), "", "/bin/sh", args...)
+		if r.code != 0 {
+			t.Fatalf("shell loop failed:\n%v", r)
+		}
+		dec := json.NewDecoder(strings.NewReader(r.stdout))
+		n := 0
+		for {
+			var raw json.RawMessage
+			err := dec.Decode(&raw)
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				t.Fatalf("credential %d: %v", n+1, err)
+			}
+			if _, err := decodeCredential(raw, "v1beta1"); err != nil {
+				t.Fatalf("credential %d: %v", n+1, err)
+			}
+			n++
+		}
+		if n != 30 {
+			t.Fatalf("the loop printed %d credentials, want 30", n)
+		}
+		if got := h.runs(); got < 1 || got > 2 {
+			t.Fatalf("30 calls from one shell loop ran the plugin %d times, want 1 or 2", got)
+		}
+	})
+}
+
+// TestConcurrentColdKubectl starts 32 kubectl processes at once on a cold
+// cache; the plugin takes a second, so they all wait for the same entry. One
+// plugin run (one MFA prompt), not 32.
+func TestConcurrentColdKubectl(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, h *harness) {
+		kubectl := requireTool(t, "kubectl")
+		h.srv.acceptTokenPrefix("tok-" + h.id + "-")
+		kc := h.kubeconfig(execUser{})
+		env := h.env(envSleep + "=1s")
+		results := parallel(32, func(int) (result, error) {
+			return runCmd(env, h.dir, "", kubectl, "--kubeconfig="+kc, "get", "pods")
+		})
+		for i, r := range results {
+			if r.err != nil {
+				t.Fatalf("kubectl %d: %v", i, r.err)
+			}
+			if r.code != 0 || !strings.Contains(r.stdout, podName) {
+				t.Errorf("kubectl %d failed:\n%v", i, r.result)
+			}
+		}
+		h.wantRuns(1, "32 concurrent cold kubectl processes")
+	})
+}
+
+// TestConcurrentWritersDistinctKeys: 64 kcc-cache processes at once, each for
+// its own identity (KUBE_CREDENTIAL_CACHE_USER). No write may lose another:
+// 64 entries, and each identity gets its own credential back on a hit.
+func TestConcurrentWritersDistinctKeys(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, h *harness) {
+		const writers = 64
+		user := func(i int) string { return fmt.Sprintf("writer-%s-%02d", h.id, i) }
+		call := func(i int) (result, error) {
+			env := h.env(execInfo("v1beta1", ""), "KUBE_CREDENTIAL_CACHE_USER="+user(i))
+			return runCmd(env, h.dir, "", "/bin/sh", append([]string{"-c", `"$@"; exit $?`, "sh", kccBin}, h.pluginArgs()...)...)
+		}
+		tokens := func(pass string) []string {
+			t.Helper()
+			out := make([]string, writers)
+			for i, r := range parallel(writers, call) {
+				if r.err != nil {
+					t.Fatalf("%s, writer %d: %v", pass, i, r.err)
+				}
+				if r.code != 0 {
+					t.Fatalf("%s, writer %d failed:\n%v", pass, i, r.result)
+				}
+				cred, err := decodeCredential([]byte(r.stdout), "v1beta1")
+				if err != nil {
+					t.Fatalf("%s, writer %d: %v", pass, i, err)
+				}
+				out[i] = cred.Status.Token
+			}
+			return out
+		}
+		first := tokens("cold")
+		h.wantRuns(writers, "64 cold writers")
+
+		entries, r := h.list()
+		mine := 0
+		for _, e := range entries {
+			if strings.Contains(e.User, h.id) {
+				mine++
+			}
+		}
+		if mine != writers || (h.backend == "file" && len(entries) != writers) {
+			t.Fatalf("--list has %d entries of this test (of %d), want %d:\n%s", mine, len(entries), writers, r.stdout)
+		}
+
+		second := tokens("warm")
+		h.wantRuns(writers, "64 warm readers")
+		for i := range writers {
+			if first[i] != second[i] {
+				t.Errorf("%s: got %q on the hit, want its own %q", user(i), second[i], first[i])
+			}
+		}
+	})
+}
+
+type parallelResult struct {
+	result
+	err error
+}
+
+// parallel runs f(0..n-1) at once and returns the results in order.
+func parallel(n int, f func(i int) (result, error)) []parallelResult {
+	out := make([]parallelResult, n)
+	var start, done sync.WaitGroup
+	start.Add(1)
+	for i := range n {
+		done.Go(func() {
+			start.Wait()
+			r, err := f(i)
+			out[i] = parallelResult{r, err}
+		})
+	}
+	start.Done()
+	done.Wait()
+	return out
+}
+
+// validJSON reports whether b is one JSON document.
+func validJSON(b []byte) bool { return json.Valid(bytes.TrimSpace(b)) }
