@@ -1,0 +1,12 @@
+// Command kcc-injector wraps the exec credential plugins of a kubeconfig
+// with kcc-cache, and puts them back with -r, without touching anything else.
+package main
+
+import "os"
+
+// version is set at release time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
