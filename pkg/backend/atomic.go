@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // privateDirName is the directory name of the default cache location. Only a
@@ -81,4 +82,16 @@ func readPrivate(path string) ([]byte, error) {
 		_ = f.Chmod(0o600) // best effort: a read must not fail over it
 	}
 	return io.ReadAll(f)
+}
+
+// removeStaleTemps deletes temp files that a writer killed between create
+// and rename left behind. Only old ones: a young one may be another
+// writer's, which holds the lock only for the rename's sake.
+func removeStaleTemps(path string, now time.Time) {
+	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*"))
+	for _, m := range matches {
+		if st, err := os.Stat(m); err == nil && now.Sub(st.ModTime()) > time.Minute {
+			os.Remove(m)
+		}
+	}
 }

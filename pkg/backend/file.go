@@ -156,6 +156,7 @@ func (f *File) update(change func(map[string]fileEntry)) error {
 		}
 	}
 	change(doc.Entries)
+	removeStaleTemps(f.Path, now)
 	data, err := json.Marshal(doc)
 	if err != nil {
 		return fmt.Errorf("could not encode cache: %w", err)

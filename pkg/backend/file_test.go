@@ -198,3 +198,28 @@ func FuzzDecodeFile(f *testing.F) {
 		}
 	})
 }
+
+func TestFileRemovesStaleTemps(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "cache.json")
+	stale := filepath.Join(dir, ".cache.json.tmp-123")
+	young := filepath.Join(dir, ".cache.json.tmp-456")
+	for _, p := range []string{stale, young} {
+		if err := os.WriteFile(p, []byte("{"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(stale, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := NewFile(path).Put(rec("k", time.Now().Add(time.Hour))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("stale temp file kept: %v", err)
+	}
+	if _, err := os.Stat(young); err != nil {
+		t.Errorf("young temp file (another writer's) removed: %v", err)
+	}
+}
