@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -59,7 +61,8 @@ func TestConcurrentColdKubectl(t *testing.T) {
 		kubectl := requireTool(t, "kubectl")
 		h.srv.acceptTokenPrefix("tok-" + h.id + "-")
 		kc := h.kubeconfig(execUser{})
-		env := h.env(envSleep + "=1s")
+		// Debug output only explains a failure; nothing asserts on it here.
+		env := h.env(envSleep+"=1s", "KUBE_CREDENTIAL_CACHE_DEBUG=1")
 		results := parallel(32, func(int) (result, error) {
 			return runCmd(env, h.dir, "", kubectl, "--kubeconfig="+kc, "get", "pods")
 		})
@@ -71,7 +74,9 @@ func TestConcurrentColdKubectl(t *testing.T) {
 				t.Errorf("kubectl %d failed:\n%v", i, r.result)
 			}
 		}
-		h.wantRuns(1, "32 concurrent cold kubectl processes")
+		if got := h.runs(); got != 1 {
+			t.Fatalf("32 concurrent cold kubectl processes ran the plugin %d times, want 1; their stderr:\n%s", got, stderrSummary(results))
+		}
 	})
 }
 
@@ -84,13 +89,16 @@ func TestConcurrentWritersDistinctKeys(t *testing.T) {
 		const writers = 64
 		user := func(i int) string { return fmt.Sprintf("writer-%s-%02d", h.id, i) }
 		call := func(i int) (result, error) {
-			env := h.env(execInfo("v1beta1", ""), "KUBE_CREDENTIAL_CACHE_USER="+user(i))
+			env := h.env(execInfo("v1beta1", ""), "KUBE_CREDENTIAL_CACHE_USER="+user(i), "KUBE_CREDENTIAL_CACHE_DEBUG=1")
 			return runCmd(env, h.dir, "", "/bin/sh", append([]string{"-c", `"$@"; exit $?`, "sh", kccBin}, h.pluginArgs()...)...)
 		}
+		var stderrs []parallelResult
 		tokens := func(pass string) []string {
 			t.Helper()
 			out := make([]string, writers)
-			for i, r := range parallel(writers, call) {
+			results := parallel(writers, call)
+			stderrs = append(stderrs, results...)
+			for i, r := range results {
 				if r.err != nil {
 					t.Fatalf("%s, writer %d: %v", pass, i, r.err)
 				}
@@ -116,11 +124,13 @@ func TestConcurrentWritersDistinctKeys(t *testing.T) {
 			}
 		}
 		if mine != writers || (h.backend == "file" && len(entries) != writers) {
-			t.Fatalf("--list has %d entries of this test (of %d), want %d:\n%s", mine, len(entries), writers, r.stdout)
+			t.Fatalf("--list has %d entries of this test (of %d), want %d:\n%s\nthe writers' stderr:\n%s", mine, len(entries), writers, r.stdout, stderrSummary(stderrs))
 		}
 
 		second := tokens("warm")
-		h.wantRuns(writers, "64 warm readers")
+		if got := h.runs(); got != writers {
+			t.Fatalf("64 warm readers: the plugin ran %d times in all, want %d; stderr:\n%s", got, writers, stderrSummary(stderrs))
+		}
 		for i := range writers {
 			if first[i] != second[i] {
 				t.Errorf("%s: got %q on the hit, want its own %q", user(i), second[i], first[i])
@@ -150,6 +160,26 @@ func parallel(n int, f func(i int) (result, error)) []parallelResult {
 	done.Wait()
 	return out
 }
+
+// stderrSummary counts the distinct stderr lines of many processes, with
+// numbers and hex digests masked so that lines differing only in times or
+// keys group together.
+func stderrSummary(results []parallelResult) string {
+	counts := map[string]int{}
+	for _, r := range results {
+		for _, l := range stderrLines(r.stderr) {
+			counts[digits.ReplaceAllString(l, "#")]++
+		}
+	}
+	lines := make([]string, 0, len(counts))
+	for l, n := range counts {
+		lines = append(lines, fmt.Sprintf("%4d× %s", n, l))
+	}
+	slices.Sort(lines)
+	return strings.Join(lines, "\n")
+}
+
+var digits = regexp.MustCompile(`[0-9a-f]{6,}|[0-9]+`)
 
 // validJSON reports whether b is one JSON document.
 func validJSON(b []byte) bool { return json.Valid(bytes.TrimSpace(b)) }
