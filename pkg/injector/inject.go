@@ -182,6 +182,11 @@ func (d *document) prependEnv(u *execUser, f form, entries []envEntry) ([]edit, 
 				block: []string{"name: " + d.scalar(e.name), "value: " + d.scalar(e.value)},
 			}
 		}
+		if len(u.env.Content) > 0 {
+			for i, e := range entries {
+				items[i].flow = d.flowEntryLike(u.env.Content[0], e)
+			}
+		}
 		e, err := d.prependItems(u.env, items)
 		return []edit{e}, err
 	}
