@@ -3,6 +3,7 @@ package injector
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -16,7 +17,7 @@ type errLayout struct {
 }
 
 func (e *errLayout) Error() string {
-	return fmt.Sprintf("line %d: %s is not supported for a lossless edit", e.line, e.what)
+	return fmt.Sprintf("line %d: %s is not supported for a lossless edit; wrap this user by hand", e.line, e.what)
 }
 
 func unsupported(n *yaml.Node, what string) error {
@@ -153,10 +154,35 @@ func (s *source) itemStart(seq, item *yaml.Node) (int, error) {
 	for i >= 0 && (s.b[i] == ' ' || s.b[i] == '\t') {
 		i--
 	}
-	if i < 0 || s.b[i] != '-' {
-		return 0, unsupported(item, "this sequence item")
+	if i >= 0 && s.b[i] == '-' {
+		return i, nil
 	}
-	return i, nil
+	// The item starts on a later line than its dash ("- # note" above it):
+	// walk up over blank and comment lines to the line holding the dash.
+	for ls := s.lineStart(off); ls > 0; {
+		ls = s.lineStart(ls - 1)
+		line := strings.TrimLeft(s.lineText(ls), " \t")
+		switch {
+		case line == "" || line[0] == '#':
+			continue
+		case line[0] == '-':
+			rest := strings.TrimLeft(line[1:], " \t")
+			if rest == "" || rest[0] == '#' {
+				return ls + strings.Index(s.lineText(ls), "-"), nil
+			}
+		}
+		break
+	}
+	return 0, unsupported(item, "this sequence item")
+}
+
+// lineText is the line starting at ls, without its line break.
+func (s *source) lineText(ls int) string {
+	end := ls
+	for end < len(s.b) && breakLen(s.b, end) == 0 {
+		end++
+	}
+	return string(s.b[ls:end])
 }
 
 // colonAfter is the offset just past the ':' that follows a mapping key.
