@@ -10,9 +10,17 @@ import (
 // Options says which store the user asked for.
 type Options struct {
 	Kind    string        // "auto", "keyring" or "file"
-	File    string        // path of the JSON cache file
-	Timeout time.Duration // bound for probing and using the secret store
+	File    string        // path of the JSON cache file (also the keyring's overflow)
+	Timeout time.Duration // bound for probing the secret store; 0 means DefaultTimeout
+	// Debugf, when set, receives debug notes (an entry too large for the
+	// secret store going to the file, say). Never called with a secret.
+	Debugf func(format string, args ...any)
 }
+
+// DefaultTimeout bounds the probe of the secret store when Options.Timeout is
+// zero. A local Secret Service answers in about a millisecond; the bound only
+// matters for a bus that does not answer, where it is what kubectl waits.
+const DefaultTimeout = 250 * time.Millisecond
 
 // Choice is the store in use and why, for --info and debug output.
 type Choice struct {
@@ -22,15 +30,44 @@ type Choice struct {
 	Warning string // one line for stderr when an explicit choice could not be honoured
 }
 
-// Open returns the store for opts.
+// Open returns the store for opts. It never blocks longer than opts.Timeout
+// on the secret store, and only an unknown Kind is an error: a secret store
+// that cannot be used leads to the file (auto) or to caching nothing
+// (keyring), so kubectl always gets its credential.
 func Open(opts Options) (Choice, error) {
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultTimeout
+	}
 	switch opts.Kind {
 	case "file":
 		return Choice{Store: NewFile(opts.File), Name: "file", Reason: "KUBE_CREDENTIAL_CACHE_BACKEND=file"}, nil
 	case "auto", "":
-		return Choice{Store: NewFile(opts.File), Name: "file", Reason: "auto: no secret store backend on this platform yet"}, nil
+		k, err := openKeyring(opts)
+		if err != nil {
+			return Choice{Store: NewFile(opts.File), Name: "file", Reason: "auto: " + err.Error()}, nil
+		}
+		return Choice{Store: k, Name: "keyring", Reason: "auto: " + k.Describe() + " is available"}, nil
 	case "keyring":
-		return Choice{Store: NewFile(opts.File), Name: "file", Reason: "keyring backend not available yet"}, nil
+		k, err := openKeyring(opts)
+		if err != nil {
+			return Choice{
+				Store:   Passthrough{},
+				Name:    "keyring",
+				Reason:  "unusable, nothing is cached: " + err.Error(),
+				Warning: fmt.Sprintf("keyring unusable (%v): credentials are not cached; set KUBE_CREDENTIAL_CACHE_BACKEND=auto or file to cache them in a file", err),
+			}, nil
+		}
+		return Choice{Store: k, Name: "keyring", Reason: "KUBE_CREDENTIAL_CACHE_BACKEND=keyring: " + k.Describe()}, nil
 	}
 	return Choice{}, fmt.Errorf("unknown backend %q (want auto, keyring or file)", opts.Kind)
+}
+
+// openKeyring connects to this OS's secret store; its error says why the
+// store cannot be used, in words fit for --info.
+func openKeyring(opts Options) (*Keyring, error) {
+	v, err := openVault(opts.Timeout)
+	if err != nil {
+		return nil, err
+	}
+	return newKeyring(v, NewFile(opts.File), opts.Debugf), nil
 }

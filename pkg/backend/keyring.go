@@ -1,0 +1,202 @@
+package backend
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"sort"
+	"time"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/cache"
+)
+
+// vault is what each operating system's secret store must offer; one
+// build-tagged file per OS implements it (secretservice_linux.go,
+// keychain_darwin.go, wincred_windows.go). It moves opaque blobs: the record
+// layout is this file's business, so every OS stores the same thing.
+type vault interface {
+	// get returns the blob stored under key, or an error wrapping
+	// fs.ErrNotExist.
+	get(key string) ([]byte, error)
+	// set stores blob under key, replacing any previous item.
+	set(key, label string, blob []byte) error
+	// remove deletes the items of keys; absent keys are not an error.
+	remove(keys ...string) error
+	// list returns the blobs of this program's items only, by key.
+	list() (map[string][]byte, error)
+	// maxBlob is the largest blob the store accepts, 0 when unbounded.
+	maxBlob() int
+	// name says which store this is, for --info ("Secret Service", ...).
+	name() string
+	close() error
+}
+
+// callTimeout bounds each call once the store has answered the probe. It is
+// more generous than the probe: a write makes the daemon rewrite its keyring
+// file, and failing a write that was about to succeed costs a plugin run
+// later. A hang still ends, which is what matters to kubectl.
+func callTimeout(probe time.Duration) time.Duration {
+	return max(probe, time.Second)
+}
+
+// itemLabelPrefix starts the label of every item we create, so that a human
+// browsing Seahorse, Keychain Access or Credential Manager knows whose it is.
+const itemLabelPrefix = "kube-credential-cache: "
+
+// Keyring is a cache.Store that keeps each record as one item of the
+// operating system's secret store. Records too large for that store go to an
+// overflow File instead, so an oversize credential costs plaintext for that
+// one entry rather than an error in kubectl; Get, List and Delete consult both.
+type Keyring struct {
+	vault    vault
+	overflow *File
+	// limit is the largest blob kept in the vault; tests lower it to exercise
+	// the overflow path against a real store that has no limit of its own.
+	limit  int
+	now    func() time.Time
+	debugf func(format string, args ...any)
+}
+
+func newKeyring(v vault, overflow *File, debugf func(string, ...any)) *Keyring {
+	if debugf == nil {
+		debugf = func(string, ...any) {}
+	}
+	return &Keyring{vault: v, overflow: overflow, limit: v.maxBlob(), now: time.Now, debugf: debugf}
+}
+
+// Get returns the record for key from the secret store, or from the overflow
+// file when the store has none.
+func (k *Keyring) Get(key string) (cache.Record, error) {
+	blob, err := k.vault.get(key)
+	if err == nil {
+		rec, derr := decodeItem(key, blob)
+		if derr == nil {
+			return rec, nil
+		}
+		// An item we cannot read is treated as missing: the caller fetches a
+		// fresh credential and Put replaces the item, which heals it.
+		k.debugf("keyring: item %.12s is unreadable (%v); treating it as missing", key, derr)
+		return cache.Record{}, fmt.Errorf("keyring item %.12s unreadable: %w", key, fs.ErrNotExist)
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return cache.Record{}, err
+	}
+	if !k.overflowExists() {
+		return cache.Record{}, err
+	}
+	return k.overflow.Get(key)
+}
+
+// Put stores rec in the secret store, or in the overflow file when its item
+// would exceed the store's size limit. Only one of the two holds a key at a
+// time, so Get never serves an older copy from the other.
+func (k *Keyring) Put(rec cache.Record) error {
+	blob := encodeItem(rec)
+	if k.limit > 0 && len(blob) > k.limit {
+		k.debugf("keyring: entry %.12s needs %d bytes, over the %s limit of %d; storing it in %s",
+			rec.Key, len(blob), k.vault.name(), k.limit, k.overflow.Path)
+		if err := k.overflow.Put(rec); err != nil {
+			return err
+		}
+		return k.vault.remove(rec.Key)
+	}
+	if err := k.vault.set(rec.Key, rec.Label, blob); err != nil {
+		return err
+	}
+	if k.overflowExists() {
+		if err := k.overflow.Delete(rec.Key); err != nil {
+			return err
+		}
+	}
+	k.prune()
+	return nil
+}
+
+// prune deletes expired items, as the file backend does on each write. It
+// runs after a Put, which follows a plugin run that took far longer, so the
+// extra round trips go unnoticed; a failure only leaves stale items behind.
+func (k *Keyring) prune() {
+	items, err := k.vault.list()
+	if err != nil {
+		k.debugf("keyring: could not list items to prune: %v", err)
+		return
+	}
+	now := k.now()
+	var expired []string
+	for key, blob := range items {
+		rec, err := decodeItem(key, blob)
+		if err != nil || !rec.Expires.After(now) {
+			expired = append(expired, key)
+		}
+	}
+	if len(expired) == 0 {
+		return
+	}
+	if err := k.vault.remove(expired...); err != nil {
+		k.debugf("keyring: could not prune %d expired items: %v", len(expired), err)
+	}
+}
+
+// Delete removes keys from the secret store and the overflow file.
+func (k *Keyring) Delete(keys ...string) error {
+	if err := k.vault.remove(keys...); err != nil {
+		return err
+	}
+	if !k.overflowExists() {
+		return nil
+	}
+	return k.overflow.Delete(keys...)
+}
+
+// List returns this program's records from the secret store and the overflow
+// file, ordered by key. Other programs' items in the same store are not read.
+func (k *Keyring) List() ([]cache.Record, error) {
+	items, err := k.vault.list()
+	if err != nil {
+		return nil, err
+	}
+	byKey := map[string]cache.Record{}
+	if k.overflowExists() {
+		recs, err := k.overflow.List()
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			byKey[r.Key] = r
+		}
+	}
+	for key, blob := range items {
+		rec, err := decodeItem(key, blob)
+		if err != nil {
+			k.debugf("keyring: skipping unreadable item %.12s: %v", key, err)
+			continue
+		}
+		byKey[key] = rec
+	}
+	recs := make([]cache.Record, 0, len(byKey))
+	for _, r := range byKey {
+		recs = append(recs, r)
+	}
+	sort.Slice(recs, func(i, j int) bool { return recs[i].Key < recs[j].Key })
+	return recs, nil
+}
+
+// Describe names the secret store in use, for --info.
+func (k *Keyring) Describe() string {
+	return k.vault.name()
+}
+
+// Close releases the connection to the secret store. A kcc-cache process
+// need not call it (exiting does the same); long-lived callers and tests do.
+func (k *Keyring) Close() error {
+	return k.vault.close()
+}
+
+// overflowExists avoids touching the overflow file when it was never
+// written: File.Delete would otherwise create an empty cache file, and a
+// missing file is the common case on a keyring setup.
+func (k *Keyring) overflowExists() bool {
+	_, err := os.Stat(k.overflow.Path)
+	return err == nil
+}

@@ -1,0 +1,65 @@
+package backend
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/cache"
+)
+
+// itemMagic starts every blob we write. It versions the layout and lets us
+// tell our items from anything else stored under a name we use.
+const itemMagic = "kcc1 "
+
+// encodeItem lays a record out as the secret of one item:
+//
+//	kcc1 <expiry, RFC 3339>\n<label>\n<value>
+//
+// Everything lives in the secret itself, not in item attributes, because
+// WinCred and Keychain through 99designs/keyring keep only the key and the
+// data; one layout keeps every OS the same. It is compact on purpose: WinCred
+// holds 2560 bytes and an EKS credential alone is 2–2.6 KB.
+func encodeItem(rec cache.Record) []byte {
+	label := oneLine(rec.Label)
+	var b bytes.Buffer
+	b.Grow(len(itemMagic) + 40 + len(label) + len(rec.Value))
+	b.WriteString(itemMagic)
+	b.WriteString(rec.Expires.UTC().Format(time.RFC3339Nano))
+	b.WriteByte('\n')
+	b.WriteString(label)
+	b.WriteByte('\n')
+	b.Write(compact(rec.Value))
+	return b.Bytes()
+}
+
+var errNotOurItem = errors.New("not a kube-credential-cache item")
+
+// decodeItem is the inverse of encodeItem. The blob comes from a store other
+// programs can write to, so it rejects rather than trusts a malformed one.
+func decodeItem(key string, blob []byte) (cache.Record, error) {
+	rest, ok := bytes.CutPrefix(blob, []byte(itemMagic))
+	if !ok {
+		return cache.Record{}, errNotOurItem
+	}
+	expires, rest, ok := bytes.Cut(rest, []byte{'\n'})
+	if !ok {
+		return cache.Record{}, fmt.Errorf("%w: no expiry line", errNotOurItem)
+	}
+	label, value, ok := bytes.Cut(rest, []byte{'\n'})
+	if !ok || len(value) == 0 {
+		return cache.Record{}, fmt.Errorf("%w: no value", errNotOurItem)
+	}
+	exp, err := time.Parse(time.RFC3339Nano, string(expires))
+	if err != nil {
+		return cache.Record{}, fmt.Errorf("%w: bad expiry: %v", errNotOurItem, err)
+	}
+	return cache.Record{Key: key, Label: oneLine(string(label)), Expires: exp, Value: bytes.Clone(value)}, nil
+}
+
+// oneLine keeps a label from breaking the line-based layout (or a terminal).
+func oneLine(s string) string {
+	return strings.NewReplacer("\n", " ", "\r", " ").Replace(s)
+}

@@ -1,0 +1,34 @@
+package backend
+
+import (
+	"fmt"
+	"io/fs"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/cache"
+)
+
+// Passthrough is the store used when the user asked for the keyring and it
+// cannot be used. It keeps nothing: every call is a miss, so kubectl still
+// gets its credential straight from the plugin, only slower.
+//
+// Falling back to the file instead would be faster, but it would write the
+// credential in plaintext on a machine whose user said "keyring" precisely to
+// avoid that; the speed loss is announced in one warning line and can be
+// chosen away with KUBE_CREDENTIAL_CACHE_BACKEND=file or auto.
+type Passthrough struct{}
+
+var _ cache.Store = Passthrough{}
+
+// Get always reports a miss.
+func (Passthrough) Get(key string) (cache.Record, error) {
+	return cache.Record{}, fmt.Errorf("no entry %.12s (nothing is cached without a usable keyring): %w", key, fs.ErrNotExist)
+}
+
+// Put discards rec.
+func (Passthrough) Put(cache.Record) error { return nil }
+
+// Delete has nothing to remove.
+func (Passthrough) Delete(...string) error { return nil }
+
+// List has nothing to show.
+func (Passthrough) List() ([]cache.Record, error) { return nil, nil }

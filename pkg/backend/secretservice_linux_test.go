@@ -1,0 +1,529 @@
+package backend
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"io/fs"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/cache"
+	"github.com/godbus/dbus/v5"
+)
+
+// These tests talk to a real Secret Service: the one on the session bus the
+// tests run in (see README: gnome-keyring inside dbus-run-session), or a
+// private dbus-daemon + gnome-keyring-daemon a test starts for itself when it
+// must change the service's state (locking it), so that running the tests on
+// a desktop never locks the user's own keyring.
+
+// requireKeyring skips the test, or fails it when KCC_REQUIRE_KEYRING=1 (CI),
+// because a Secret Service or a tool the test needs is missing.
+func requireKeyring(t *testing.T, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("KCC_REQUIRE_KEYRING") == "1" {
+		t.Fatalf("KCC_REQUIRE_KEYRING=1 but "+format, args...)
+	}
+	t.Skipf(format+" (run inside dbus-run-session with gnome-keyring unlocked; KCC_REQUIRE_KEYRING=1 makes this a failure)", args...)
+}
+
+// sessionKeyring opens the Secret Service of the surrounding session bus.
+func sessionKeyring(t *testing.T) (*Keyring, Options) {
+	t.Helper()
+	opts := Options{Kind: "keyring", File: filepath.Join(t.TempDir(), "cache.json"), Timeout: 2 * time.Second, Debugf: t.Logf}
+	c, err := Open(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, ok := c.Store.(*Keyring)
+	if !ok {
+		requireKeyring(t, "no usable Secret Service: %s", c.Reason)
+	}
+	t.Cleanup(func() { _ = k.Close() })
+	return k, opts
+}
+
+// newKey returns a key no other test or process uses, shaped like a digest.
+func newKey(t *testing.T) string {
+	t.Helper()
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+func lookPath(t *testing.T, name string) {
+	t.Helper()
+	if _, err := exec.LookPath(name); err != nil {
+		requireKeyring(t, "%s is not installed", name)
+	}
+}
+
+// secretTool runs secret-tool, the libsecret CLI, against the session's
+// Secret Service, to check our items the way a user would see them.
+func secretTool(t *testing.T, stdin string, args ...string) string {
+	t.Helper()
+	lookPath(t, "secret-tool")
+	cmd := exec.Command("secret-tool", args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	out, err := cmd.CombinedOutput()
+	if err != nil && !(args[0] == "lookup" && len(out) == 0) {
+		t.Fatalf("secret-tool %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+func record(key, label string, size int) cache.Record {
+	return cache.Record{
+		Key:     key,
+		Label:   label,
+		Expires: time.Now().Add(time.Hour).UTC().Truncate(time.Second),
+		Value:   []byte(`{"kind":"ExecCredential","status":{"token":"` + strings.Repeat("t", size) + `"}}`),
+	}
+}
+
+func sameRecord(t *testing.T, got, want cache.Record) {
+	t.Helper()
+	if got.Key != want.Key || got.Label != want.Label || !got.Expires.Equal(want.Expires) || string(got.Value) != string(want.Value) {
+		// Values are test tokens, but print only their sizes as a habit.
+		t.Errorf("got record %.12s %q %v (%d bytes), want %.12s %q %v (%d bytes)",
+			got.Key, got.Label, got.Expires, len(got.Value), want.Key, want.Label, want.Expires, len(want.Value))
+	}
+}
+
+func listed(t *testing.T, s cache.Store, key string) bool {
+	t.Helper()
+	recs, err := s.List()
+	if err != nil {
+		t.Fatalf("List: %v", err)
+	}
+	for _, r := range recs {
+		if r.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+func TestSecretServiceRoundTrip(t *testing.T) {
+	k, _ := sessionKeyring(t)
+	key := newKey(t)
+	t.Cleanup(func() { _ = k.Delete(key) })
+
+	if _, err := k.Get(key); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("Get before Put: %v, want fs.ErrNotExist", err)
+	}
+	first, second := record(key, "alice @ https://one", 10), record(key, "alice @ https://one", 20)
+	for _, rec := range []cache.Record{first, second} {
+		if err := k.Put(rec); err != nil {
+			t.Fatalf("Put: %v", err)
+		}
+		got, err := k.Get(key)
+		if err != nil {
+			t.Fatalf("Get: %v", err)
+		}
+		sameRecord(t, got, rec)
+	}
+	// replace=true: the second Put updated the item rather than adding one.
+	if out := secretTool(t, "", "search", "--all", "service", attrService, "key", key); strings.Count(out, "attribute.key = "+key) != 1 {
+		t.Errorf("want exactly one item for the key, secret-tool search says:\n%s", out)
+	}
+	if !listed(t, k, key) {
+		t.Errorf("List does not show %.12s", key)
+	}
+	if err := k.Delete(key); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	if _, err := k.Get(key); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Get after Delete: %v, want fs.ErrNotExist", err)
+	}
+	if listed(t, k, key) {
+		t.Errorf("List still shows %.12s after Delete", key)
+	}
+}
+
+func TestSecretServiceItemsVisibleToSecretTool(t *testing.T) {
+	k, _ := sessionKeyring(t)
+	key := newKey(t)
+	t.Cleanup(func() { _ = k.Delete(key) })
+	if err := k.Put(record(key, "bob @ https://two", 5)); err != nil {
+		t.Fatal(err)
+	}
+	out := secretTool(t, "", "search", "service", attrService)
+	for _, want := range []string{"attribute.key = " + key, "label = kube-credential-cache: bob @ https://two"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("secret-tool search service %s: no %q in\n%s", attrService, want, out)
+		}
+	}
+}
+
+// Items of other programs, even one carrying the same key attribute, are
+// neither listed nor deleted.
+func TestSecretServiceLeavesOtherItemsAlone(t *testing.T) {
+	k, _ := sessionKeyring(t)
+	key := newKey(t)
+	secretTool(t, "other-program-secret", "store", "--label=other program", "service", "other-program", "key", key)
+	t.Cleanup(func() { secretTool(t, "", "clear", "service", "other-program", "key", key) })
+
+	if _, err := k.Get(key); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Get of a key only another program uses: %v, want fs.ErrNotExist", err)
+	}
+	if listed(t, k, key) {
+		t.Errorf("List shows another program's item")
+	}
+	if err := k.Put(record(key, "ours", 1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := k.Delete(key); err != nil {
+		t.Fatal(err)
+	}
+	if got := secretTool(t, "", "lookup", "service", "other-program", "key", key); got != "other-program-secret" {
+		t.Errorf("other program's item after our Put+Delete: %q, want it untouched", got)
+	}
+}
+
+// An entry over the store's limit goes to the overflow file, and back to the
+// store when it fits again; Get, List and Delete see it wherever it is.
+func TestKeyringOversizeEntryGoesToFile(t *testing.T) {
+	k, opts := sessionKeyring(t)
+	k.limit = 1024 // the Secret Service has no limit; this plays WinCred
+	key := newKey(t)
+	t.Cleanup(func() { _ = k.Delete(key) })
+	inFile := func() bool {
+		_, err := NewFile(opts.File).Get(key)
+		return err == nil
+	}
+	inVault := func() bool {
+		_, err := k.vault.get(key)
+		return err == nil
+	}
+
+	steps := []struct {
+		name             string
+		rec              cache.Record
+		wantFile, wantKR bool
+	}{
+		{"small goes to the keyring", record(key, "u @ s", 100), false, true},
+		{"oversize goes to the file", record(key, "u @ s", 3000), true, false},
+		{"small again leaves the file", record(key, "u @ s", 200), false, true},
+		{"oversize once more", record(key, "u @ s", 2600), true, false},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			if err := k.Put(st.rec); err != nil {
+				t.Fatalf("Put: %v", err)
+			}
+			if inFile() != st.wantFile || inVault() != st.wantKR {
+				t.Errorf("in file %v, in keyring %v; want %v, %v", inFile(), inVault(), st.wantFile, st.wantKR)
+			}
+			got, err := k.Get(key)
+			if err != nil {
+				t.Fatalf("Get: %v", err)
+			}
+			sameRecord(t, got, st.rec)
+			if !listed(t, k, key) {
+				t.Errorf("List does not show the entry")
+			}
+		})
+	}
+	if err := k.Delete(key); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.Get(key); !errors.Is(err, fs.ErrNotExist) || inFile() {
+		t.Errorf("after Delete: Get %v, in file %v; want gone", err, inFile())
+	}
+}
+
+func TestKeyringPrunesExpiredItems(t *testing.T) {
+	k, _ := sessionKeyring(t)
+	old, fresh := newKey(t), newKey(t)
+	t.Cleanup(func() { _ = k.Delete(old, fresh) })
+	expired := record(old, "old", 1)
+	expired.Expires = time.Now().Add(-time.Minute)
+	if err := k.Put(expired); err != nil {
+		t.Fatal(err)
+	}
+	if err := k.Put(record(fresh, "fresh", 1)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.vault.get(old); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("expired item still there after a Put: %v", err)
+	}
+}
+
+// Whatever stands in the way of the Secret Service, auto picks the file in
+// well under a second and keyring caches nothing, with a reason and a warning.
+func TestOpenFallsBack(t *testing.T) {
+	tests := []struct {
+		name       string
+		setup      func(t *testing.T) // points the session bus somewhere
+		wantReason string
+	}{
+		{"no bus address", func(t *testing.T) {
+			t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
+			t.Setenv("XDG_RUNTIME_DIR", t.TempDir())
+		}, "no D-Bus session bus"},
+		{"autolaunch is not followed", func(t *testing.T) {
+			t.Setenv("DBUS_SESSION_BUS_ADDRESS", "autolaunch:")
+			t.Setenv("XDG_RUNTIME_DIR", t.TempDir())
+		}, "no D-Bus session bus"},
+		{"bus socket gone", func(t *testing.T) {
+			t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+filepath.Join(t.TempDir(), "bus"))
+		}, "could not connect"},
+		{"bus accepts and stays silent", func(t *testing.T) {
+			t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+silentSocket(t))
+		}, "did not answer"},
+		{"bus without a Secret Service", func(t *testing.T) {
+			t.Setenv("DBUS_SESSION_BUS_ADDRESS", privateBus(t))
+		}, "no Secret Service"},
+		{"locked default collection", func(t *testing.T) {
+			addr := privateBus(t)
+			privateKeyring(t, addr)
+			lockDefaultCollection(t, addr)
+			t.Setenv("DBUS_SESSION_BUS_ADDRESS", addr)
+		}, "locked"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.setup(t)
+			file := filepath.Join(t.TempDir(), "cache.json")
+			for _, kind := range []string{"auto", "keyring"} {
+				start := time.Now()
+				c, err := Open(Options{Kind: kind, File: file, Timeout: 250 * time.Millisecond})
+				took := time.Since(start)
+				if err != nil {
+					t.Fatalf("Open(%s): %v", kind, err)
+				}
+				t.Logf("%s: %s after %v: %s", kind, c.Name, took, c.Reason)
+				if took > time.Second {
+					t.Errorf("Open(%s) took %v, want < 1s", kind, took)
+				}
+				if !strings.Contains(c.Reason, tt.wantReason) {
+					t.Errorf("Open(%s) reason %q, want it to say %q", kind, c.Reason, tt.wantReason)
+				}
+				switch kind {
+				case "auto":
+					if _, ok := c.Store.(*File); !ok || c.Name != "file" || c.Warning != "" {
+						t.Errorf("auto chose %s (%T), warning %q; want the file, silently", c.Name, c.Store, c.Warning)
+					}
+				case "keyring":
+					if _, ok := c.Store.(Passthrough); !ok || c.Warning == "" || strings.Contains(c.Warning, "\n") {
+						t.Errorf("keyring chose %T, warning %q; want Passthrough and one warning line", c.Store, c.Warning)
+					}
+				}
+			}
+			if _, err := os.Stat(file); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("opening wrote %s (%v); only a Put may", file, err)
+			}
+		})
+	}
+}
+
+// silentSocket listens on a unix socket that accepts connections and never
+// says a word, like a wedged bus daemon.
+func silentSocket(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(shortTempDir(t), "bus")
+	l, err := net.Listen("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conns []net.Conn
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			conns = append(conns, c)
+		}
+	}()
+	t.Cleanup(func() {
+		l.Close()
+		<-done
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return path
+}
+
+// shortTempDir is a temp dir with a short path: a unix socket path must fit
+// in 108 bytes, which t.TempDir's, named after the test, may not.
+func shortTempDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "kcc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
+}
+
+// privateBus starts a dbus-daemon of our own with no service files, so that
+// nothing gets activated on it, and returns its address.
+func privateBus(t *testing.T) string {
+	t.Helper()
+	lookPath(t, "dbus-daemon")
+	dir := shortTempDir(t)
+	conf := filepath.Join(dir, "bus.conf")
+	err := os.WriteFile(conf, []byte(`<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path=`+filepath.Join(dir, "bus")+`</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+`), 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("dbus-daemon", "--config-file="+conf, "--nofork", "--print-address=1")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting dbus-daemon: %v", err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading the address of dbus-daemon: %v", err)
+	}
+	return strings.TrimSpace(line)
+}
+
+// privateKeyring runs gnome-keyring-daemon on the bus at addr with a fresh
+// home, its login keyring created and unlocked with a throwaway password,
+// and waits until its Secret Service answers.
+func privateKeyring(t *testing.T, addr string) {
+	t.Helper()
+	lookPath(t, "gnome-keyring-daemon")
+	home := shortTempDir(t)
+	run := filepath.Join(home, "run")
+	if err := os.Mkdir(run, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets")
+	cmd.Env = append(os.Environ(),
+		"DBUS_SESSION_BUS_ADDRESS="+addr, "HOME="+home,
+		"XDG_DATA_HOME="+filepath.Join(home, "data"), "XDG_RUNTIME_DIR="+run)
+	cmd.Stdin = strings.NewReader("test-password")
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting gnome-keyring-daemon: %v", err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+
+	conn := busConn(t, addr)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var v dbus.Variant
+		err := conn.Object(ssBus, ssDefault).Call("org.freedesktop.DBus.Properties.Get", 0, ssCollection, "Locked").Store(&v)
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("gnome-keyring-daemon's Secret Service did not come up: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func busConn(t *testing.T, addr string) *dbus.Conn {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	t.Cleanup(cancel)
+	conn, err := dbus.Connect(addr, dbus.WithContext(ctx))
+	if err != nil {
+		t.Fatalf("connecting to %s: %v", addr, err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return conn
+}
+
+// lockDefaultCollection locks the default collection with the Secret
+// Service's own Lock method, as a screen locker or `Lock` in Seahorse does.
+func lockDefaultCollection(t *testing.T, addr string) {
+	t.Helper()
+	var locked []dbus.ObjectPath
+	var prompt dbus.ObjectPath
+	err := busConn(t, addr).Object(ssBus, ssPath).Call(ssService+".Lock", 0, []dbus.ObjectPath{ssDefault}).Store(&locked, &prompt)
+	if err != nil || len(locked) != 1 || prompt != noPrompt {
+		t.Fatalf("Lock: locked %v, prompt %v, err %v", locked, prompt, err)
+	}
+}
+
+// auto on a working Secret Service decides in milliseconds and picks it.
+func TestOpenAutoPicksSecretService(t *testing.T) {
+	sessionKeyring(t) // skips or fails without a usable service
+	start := time.Now()
+	c, err := Open(Options{Kind: "auto", File: filepath.Join(t.TempDir(), "cache.json")})
+	took := time.Since(start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("auto: %s after %v: %s", c.Name, took, c.Reason)
+	k, ok := c.Store.(*Keyring)
+	if !ok || c.Name != "keyring" || c.Warning != "" {
+		t.Fatalf("auto chose %s (%T), warning %q; want the keyring", c.Name, c.Store, c.Warning)
+	}
+	_ = k.Close()
+	if took > 100*time.Millisecond {
+		t.Errorf("auto took %v to decide, want a few milliseconds", took)
+	}
+}
+
+func BenchmarkSecretService(b *testing.B) {
+	c, err := Open(Options{Kind: "keyring", File: filepath.Join(b.TempDir(), "cache.json"), Timeout: 2 * time.Second})
+	if err != nil {
+		b.Fatal(err)
+	}
+	k, ok := c.Store.(*Keyring)
+	if !ok {
+		b.Skipf("no usable Secret Service: %s", c.Reason)
+	}
+	defer k.Close()
+	key := hex.EncodeToString([]byte("benchmark-key-kube-credential-c"))
+	defer k.Delete(key)
+	rec := record(key, "bench @ https://bench", 2000) // about an EKS credential
+	b.Run("Put", func(b *testing.B) {
+		for b.Loop() {
+			if err := k.Put(rec); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("Get", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := k.Get(key); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("OpenAuto", func(b *testing.B) {
+		for b.Loop() {
+			c, err := Open(Options{Kind: "auto", File: "unused.json"})
+			if err != nil || c.Name != "keyring" {
+				b.Fatalf("Open: %s %v", c.Name, err)
+			}
+			_ = c.Store.(*Keyring).Close()
+		}
+	})
+}

@@ -1,0 +1,20 @@
+package backend
+
+import (
+	"time"
+
+	"github.com/99designs/keyring"
+)
+
+// winCredMaxBlob is CRED_MAX_CREDENTIAL_BLOB_SIZE (5 × 512 bytes): the most a
+// generic credential can hold. Larger records go to the overflow file.
+const winCredMaxBlob = 2560
+
+// openVault opens the Windows Credential Manager; targets read
+// "kcc:kube-credential-cache:<key>".
+func openVault(timeout time.Duration) (vault, error) {
+	return open99(keyring.Config{
+		AllowedBackends: []keyring.BackendType{keyring.WinCredBackend},
+		WinCredPrefix:   "kcc",
+	}, "Windows Credential Manager", winCredMaxBlob, timeout)
+}
