@@ -1,0 +1,64 @@
+package main
+
+import (
+	"encoding/json"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/injector"
+)
+
+// TestKubectlReadsInjectedGoldens has the real kubectl read every injected
+// golden file: the marker env entry and every inserted layout must be a
+// kubeconfig kubectl accepts, with each exec user running kcc-cache.
+func TestKubectlReadsInjectedGoldens(t *testing.T) {
+	kubectl, err := exec.LookPath("kubectl")
+	if err != nil {
+		t.Skip("kubectl is not on PATH; this test needs the real one")
+	}
+	files, err := filepath.Glob(filepath.Join("..", "..", "testdata", "injector", "*.injected.*"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no injected golden files: %v", err)
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			cmd := exec.Command(kubectl, "config", "view", "--kubeconfig", f, "-o", "json")
+			cmd.Env = append(cmd.Environ(), "HOME="+t.TempDir(), "KUBECONFIG=")
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("kubectl config view: %v", err)
+			}
+			var cfg struct {
+				Users []struct {
+					Name string
+					User struct {
+						Exec *struct {
+							Command string
+							Env     []struct{ Name, Value string }
+						}
+					}
+				}
+			}
+			if err := json.Unmarshal(out, &cfg); err != nil {
+				t.Fatalf("kubectl printed %q: %v", out, err)
+			}
+			for _, u := range cfg.Users {
+				if u.User.Exec == nil {
+					continue
+				}
+				if !injector.IsCacheCommand(u.User.Exec.Command) {
+					t.Errorf("user %q runs %q, not kcc-cache", u.Name, u.User.Exec.Command)
+				}
+				var names []string
+				for _, e := range u.User.Exec.Env {
+					names = append(names, e.Name)
+				}
+				if !strings.Contains(strings.Join(names, " "), injector.UserEnv) {
+					t.Errorf("user %q: env %v lacks %s", u.Name, names, injector.UserEnv)
+				}
+			}
+		})
+	}
+}
