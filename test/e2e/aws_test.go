@@ -40,13 +40,12 @@ func TestAWSEKSGetToken(t *testing.T) {
 		}
 		h.wantRuns(1, "second and third kubectl calls")
 
-		entries, _ := h.list()
-		var found bool
-		for _, e := range entries {
-			if e.Command != filepath.Base(wrapper) && e.Command != wrapper {
-				continue
-			}
-			found = true
+		entries, r := h.list()
+		mine := h.own(entries)
+		if len(mine) != 1 || mine[0].Command != filepath.Base(wrapper) {
+			t.Fatalf("want one --list entry of this test, for command %s:\n%s", filepath.Base(wrapper), r.stdout)
+		}
+		for _, e := range mine {
 			exp, err := time.Parse(time.RFC3339, e.Expires)
 			if err != nil {
 				t.Fatalf("--list entry's expires %q is not RFC 3339: %v", e.Expires, err)
@@ -58,9 +57,6 @@ func TestAWSEKSGetToken(t *testing.T) {
 			if e.Server != h.srv.URL {
 				t.Errorf("--list server %q, want %q", e.Server, h.srv.URL)
 			}
-		}
-		if !found {
-			t.Fatalf("no --list entry for command %s: %+v", filepath.Base(wrapper), entries)
 		}
 	})
 }

@@ -117,12 +117,7 @@ func TestConcurrentWritersDistinctKeys(t *testing.T) {
 		h.wantRuns(writers, "64 cold writers")
 
 		entries, r := h.list()
-		mine := 0
-		for _, e := range entries {
-			if strings.Contains(e.User, h.id) {
-				mine++
-			}
-		}
+		mine := len(h.own(entries))
 		if mine != writers || (h.backend == "file" && len(entries) != writers) {
 			t.Fatalf("--list has %d entries of this test (of %d), want %d:\n%s\nthe writers' stderr:\n%s", mine, len(entries), writers, r.stdout, stderrSummary(stderrs))
 		}

@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -48,9 +48,16 @@ func TestKillWritersLoop(t *testing.T) {
 		}
 
 		rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
-		var killed atomic.Int32
+		var signaled, finished int
+		// Kills land anywhere in a writer's life: the window is how long the
+		// writers that were left alive took in the round before.
+		window := 200 * time.Millisecond
 		for round := range rounds {
-			var procs []*exec.Cmd
+			started := time.Now()
+			procs := make([]*exec.Cmd, writers)
+			stderrs := make([]bytes.Buffer, writers)
+			took := make([]time.Duration, writers)
+			var waited sync.WaitGroup
 			for i := range writers {
 				// The plugin sleeps a little, so that kills land before,
 				// during and after the plugin run and the write.
@@ -58,30 +65,58 @@ func TestKillWritersLoop(t *testing.T) {
 					"KUBE_CREDENTIAL_CACHE_USER="+user(i),
 					envSleep+"="+(time.Duration(rng.IntN(40))*time.Millisecond).String())
 				cmd := exec.Command(kccBin, h.pluginArgs()...)
-				cmd.Env, cmd.Dir = env, h.dir
+				cmd.Env, cmd.Dir, cmd.Stderr = env, h.dir, &stderrs[i]
 				if err := cmd.Start(); err != nil {
 					t.Fatal(err)
 				}
-				procs = append(procs, cmd)
-			}
-			var wg sync.WaitGroup
-			for _, cmd := range procs {
-				delay := time.Duration(rng.IntN(120)) * time.Millisecond
-				wg.Go(func() {
-					time.Sleep(delay)
-					if cmd.Process.Signal(syscall.SIGKILL) == nil {
-						killed.Add(1)
-					}
+				procs[i] = cmd
+				waited.Go(func() {
+					_ = cmd.Wait()
+					took[i] = time.Since(started)
 				})
 			}
-			wg.Wait()
-			for _, cmd := range procs {
-				waitBounded(t, cmd, fmt.Sprintf("round %d", round))
+			// Every other writer is a victim, killed at a random moment; the
+			// others live, so that every round writes while others die.
+			for i := 0; i < writers; i += 2 {
+				delay := time.Duration(rng.Int64N(int64(window)))
+				time.AfterFunc(delay, func() { _ = procs[i].Process.Signal(syscall.SIGKILL) })
 			}
+			if !waitTimeout(&waited, cmdTimeout) {
+				for _, cmd := range procs {
+					_ = cmd.Process.Kill()
+				}
+				waited.Wait()
+				t.Fatalf("round %d: writers did not end within %v", round, cmdTimeout)
+			}
+			var lived time.Duration
+			for i, cmd := range procs {
+				ws, _ := cmd.ProcessState.Sys().(syscall.WaitStatus)
+				switch {
+				case ws.Signaled():
+					signaled++
+				case cmd.ProcessState.Success():
+					finished++
+				default:
+					t.Errorf("round %d: writer %d exited %v:\n%s", round, i, cmd.ProcessState, stderrs[i].String())
+				}
+				if i%2 == 1 {
+					lived = max(lived, took[i])
+				}
+			}
+			window = max(lived, 20*time.Millisecond)
 		}
 		stopReader()
 		readerDone.Wait()
-		t.Logf("%d SIGKILLs sent, %d reads of the cache file", killed.Load(), reads)
+		t.Logf("%d writers killed, %d finished, %d reads of the cache file", signaled, finished, reads)
+		if signaled == 0 {
+			t.Fatal("no writer was killed while running: the test did not test a crash")
+		}
+		if finished == 0 {
+			t.Fatal("no writer finished: the test did not test writes")
+		}
+		if h.backend == "file" && reads == 0 {
+			t.Fatal("the cache file never existed while the writers ran")
+		}
 		if bad > 0 {
 			t.Fatalf("%d of %d reads of the cache file were not JSON, e.g.:\n%q", bad, reads, badSample)
 		}
@@ -108,20 +143,17 @@ func TestKillWritersLoop(t *testing.T) {
 	})
 }
 
-// waitBounded waits for a started process, killing it if it outlives
-// cmdTimeout.
-func waitBounded(t *testing.T, cmd *exec.Cmd, what string) {
-	t.Helper()
+// waitTimeout waits for wg at most d and reports whether it ended.
+func waitTimeout(wg *sync.WaitGroup, d time.Duration) bool {
 	done := make(chan struct{})
 	go func() {
-		_ = cmd.Wait()
+		wg.Wait()
 		close(done)
 	}()
 	select {
 	case <-done:
-	case <-time.After(cmdTimeout):
-		_ = cmd.Process.Kill()
-		<-done
-		t.Fatalf("%s: a kcc-cache writer did not end within %v", what, cmdTimeout)
+		return true
+	case <-time.After(d):
+		return false
 	}
 }

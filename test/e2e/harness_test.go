@@ -94,7 +94,38 @@ func newHarness(t *testing.T, backend string) *harness {
 	if err := os.MkdirAll(h.home, 0o700); err != nil {
 		t.Fatal(err)
 	}
+	if backend != "file" {
+		t.Cleanup(h.clearOwnEntries)
+	}
 	return h
+}
+
+// clearOwnEntries deletes this harness's entries from a shared store (the
+// keyring), so that test runs do not leave credentials behind in it.
+func (h *harness) clearOwnEntries() {
+	r, err := runCmd(h.env(), h.dir, "", kccBin, "--list", "-o", "json")
+	var entries []listEntry
+	if err != nil || json.Unmarshal([]byte(r.stdout), &entries) != nil {
+		return // the test itself reports a broken --list
+	}
+	for _, e := range entries {
+		if strings.Contains(e.User, h.id) {
+			if r, err := runCmd(h.env(), h.dir, "", kccBin, "--clear", e.Key); err != nil || r.code != 0 {
+				h.t.Errorf("kcc-cache --clear %s: %v\n%v", e.Key, err, r)
+			}
+		}
+	}
+}
+
+// own returns the entries of this harness.
+func (h *harness) own(entries []listEntry) []listEntry {
+	var out []listEntry
+	for _, e := range entries {
+		if strings.Contains(e.User, h.id) {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // env is the environment of a kubectl or kcc-cache started by the test:
@@ -106,6 +137,9 @@ func (h *harness) env(extra ...string) []string {
 		"KUBECACHEDIR=" + filepath.Join(h.home, "kube-cache"),
 		"KUBE_CREDENTIAL_CACHE_BACKEND=" + h.backend,
 		"KUBE_CREDENTIAL_CACHE_FILE=" + h.cacheFile,
+		// Every entry of this harness carries its id as its user, so that
+		// tests sharing one keyring can find (and clean up) their own.
+		"KUBE_CREDENTIAL_CACHE_USER=e2e-" + h.id,
 		envPlugin + "=1",
 		envRuns + "=" + h.runsFile,
 		envToken + "=tok-" + h.id,

@@ -5,6 +5,7 @@ package e2e
 import (
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -59,5 +60,29 @@ func TestSelfHealAfter401(t *testing.T) {
 		}
 		h.mustGetPods(kc)
 		h.wantRuns(3, "calls after the second heal hit the cache")
+	})
+}
+
+// TestRejectedTokenIsBounded: when the API server rejects every credential
+// (revoked user, wrong cluster), client-go asks for a new one after each 401.
+// Without a bound that is a plugin run (an MFA prompt) per request; kcc-cache
+// refreshes at most once per kubectl process: at most two runs each.
+func TestRejectedTokenIsBounded(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, h *harness) {
+		kc := h.kubeconfig(execUser{})
+		const calls = 3
+		for i := range calls {
+			r := h.kubectl(kc, []string{"KUBECACHEDIR=" + filepath.Join(h.home, "discovery-"+strconv.Itoa(i))}, "get", "pods")
+			if r.code == 0 || !strings.Contains(r.stderr, "logged in") {
+				t.Fatalf("kubectl %d with every token rejected: want the Unauthorized error:\n%v", i, r)
+			}
+		}
+		if _, rejected := h.srv.counts(); rejected < 2*calls {
+			t.Fatalf("only %d requests were rejected: the test did not make client-go retry", rejected)
+		}
+		if got := h.runs(); got < 1 || got > 2*calls {
+			t.Fatalf("%d kubectl calls against a server rejecting everything ran the plugin %d times, want 1 to %d", calls, got, 2*calls)
+		}
 	})
 }
