@@ -98,11 +98,19 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 // process reads the kubeconfig, edits it and writes the result to stdout or,
-// with inPlace, back to the file.
+// with inPlace, back to the file. An in-place edit holds the lock from the
+// read to the rename, so a kubectl write cannot slip in between and be lost.
 func process(path string, inPlace bool, edit func([]byte) ([]byte, error), stdout io.Writer) error {
 	target, err := resolve(path)
 	if err != nil {
 		return err
+	}
+	if inPlace {
+		unlock, err := lockKubeconfig(path, target)
+		if err != nil {
+			return err
+		}
+		defer unlock()
 	}
 	src, err := os.ReadFile(target)
 	if err != nil {
@@ -119,5 +127,5 @@ func process(path string, inPlace bool, edit func([]byte) ([]byte, error), stdou
 	if string(out) == string(src) {
 		return nil // nothing to do; leave the file and its timestamps alone
 	}
-	return writeKubeconfig(path, target, out)
+	return writeAtomic(target, out)
 }

@@ -8,22 +8,28 @@ import (
 	"path/filepath"
 )
 
-// writeKubeconfig replaces target atomically while holding kubectl's
-// <file>.lock, for the path as given and for the symlink target, since
-// kubectl locks whichever name it was given.
-func writeKubeconfig(path, target string, data []byte) error {
-	locks := []string{path + ".lock"}
+// lockKubeconfig takes kubectl's <file>.lock for the path as given and for
+// the symlink target, since kubectl locks whichever name it was given.
+func lockKubeconfig(path, target string) (unlock func(), err error) {
+	names := []string{path + ".lock"}
 	if target != path {
-		locks = append(locks, target+".lock")
+		names = append(names, target+".lock")
 	}
-	for _, l := range locks {
-		unlock, err := lock(l)
-		if err != nil {
-			return err
+	var unlocks []func()
+	unlock = func() {
+		for _, u := range unlocks {
+			u()
 		}
-		defer unlock()
 	}
-	return writeAtomic(target, data)
+	for _, n := range names {
+		u, err := lock(n)
+		if err != nil {
+			unlock()
+			return nil, err
+		}
+		unlocks = append(unlocks, u)
+	}
+	return unlock, nil
 }
 
 // lock creates the lock file the way kubectl does (O_CREATE|O_EXCL), so
