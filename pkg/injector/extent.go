@@ -39,6 +39,12 @@ func (s *source) valueStart(n *yaml.Node) (int, error) {
 	return off, nil
 }
 
+// hasProperties reports whether the node starts with an anchor or a tag.
+func (s *source) hasProperties(n *yaml.Node) bool {
+	off, err := s.offset(n)
+	return err == nil && off < len(s.b) && (s.b[off] == '&' || s.b[off] == '!')
+}
+
 // end is the offset just past the node's last character. Only the shapes the
 // editor needs are handled: single-line scalars, aliases and collections whose
 // last element is one of those.

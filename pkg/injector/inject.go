@@ -60,7 +60,8 @@ func (d *document) injectUser(u *execUser, command string) ([]edit, error) {
 	if err != nil {
 		return nil, err
 	}
-	if vs, _ := s.valueStart(u.cmd); vs != cstart {
+	if s.hasProperties(u.cmd) {
+		// Moving the text alone would drop them; with them it is no command.
 		return nil, unsupported(u.cmd, "a command with an anchor or tag")
 	}
 	cend, err := s.end(u.cmd)
@@ -120,7 +121,7 @@ func (d *document) fieldForm(key, val *yaml.Node, name string) (form, error) {
 	case isNull(val) && val.Value == "":
 		return formEmpty, nil
 	case isNull(val) && nullTokens[val.Value]:
-		if vs, _ := d.src.valueStart(val); vs != mustOffset(d.src, val) {
+		if d.src.hasProperties(val) {
 			return "", unsupported(val, "a null with an anchor or tag")
 		}
 		return form(val.Value), nil
@@ -130,14 +131,6 @@ func (d *document) fieldForm(key, val *yaml.Node, name string) (form, error) {
 
 func (d *document) envForm(u *execUser) (form, error) {
 	return d.fieldForm(u.envKey, u.env, "env")
-}
-
-func mustOffset(s *source, n *yaml.Node) int {
-	off, err := s.offset(n)
-	if err != nil {
-		return -1
-	}
-	return off
 }
 
 // replaceNull returns the edit that turns a null value into the flow
