@@ -4,8 +4,13 @@ package main
 
 import "os"
 
-// version is set at release time with -ldflags "-X main.version=...".
-var version = "dev"
+// Set at release time with -ldflags "-X main.version=... -X main.commit=...
+// -X main.date=..." (GoReleaser's defaults).
+var (
+	version = "dev"
+	commit  = ""
+	date    = ""
+)
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))

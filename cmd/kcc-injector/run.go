@@ -44,7 +44,7 @@ func run(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return 2 // flag has printed the error and the usage
 	}
 	if *showVersion {
-		fmt.Fprintln(stdout, "kcc-injector", version)
+		printVersion(stdout)
 		return 0
 	}
 	if len(files) > 1 {
@@ -77,6 +77,14 @@ func run(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kcc-injector: warning: %s is not on PATH; kubectl will fail to run it until it is installed\n", *command)
 	}
 	return 0
+}
+
+func printVersion(w io.Writer) {
+	fmt.Fprintf(w, "kcc-injector %s", version)
+	if commit != "" {
+		fmt.Fprintf(w, " (commit %s, built %s)", commit, date)
+	}
+	fmt.Fprintln(w)
 }
 
 // parseInterspersed lets flags follow the file name, as in
