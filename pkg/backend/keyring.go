@@ -113,29 +113,47 @@ func (k *Keyring) Put(rec cache.Record) error {
 	return nil
 }
 
+// pruner is met by a vault that can drop expired items more cheaply than
+// list-then-remove (the Secret Service: without reading each item's key).
+type pruner interface {
+	prune(expired func(blob []byte) bool) (int, error)
+}
+
 // prune deletes expired items, as the file backend does on each write. It
 // runs after a Put, which follows a plugin run that took far longer, so the
 // extra round trips go unnoticed; a failure only leaves stale items behind.
 func (k *Keyring) prune() {
+	now := k.now()
+	expired := func(blob []byte) bool {
+		rec, err := decodeItem("", blob)
+		return err != nil || !rec.Expires.After(now)
+	}
+	n, err := k.pruneVault(expired)
+	if err != nil {
+		k.debugf("keyring: could not prune expired items: %v", err)
+	} else if n > 0 {
+		k.debugf("keyring: pruned %d expired items", n)
+	}
+}
+
+func (k *Keyring) pruneVault(expired func([]byte) bool) (int, error) {
+	if p, ok := k.vault.(pruner); ok {
+		return p.prune(expired)
+	}
 	items, err := k.vault.list()
 	if err != nil {
-		k.debugf("keyring: could not list items to prune: %v", err)
-		return
+		return 0, err
 	}
-	now := k.now()
-	var expired []string
+	var keys []string
 	for key, blob := range items {
-		rec, err := decodeItem(key, blob)
-		if err != nil || !rec.Expires.After(now) {
-			expired = append(expired, key)
+		if expired(blob) {
+			keys = append(keys, key)
 		}
 	}
-	if len(expired) == 0 {
-		return
+	if len(keys) == 0 {
+		return 0, nil
 	}
-	if err := k.vault.remove(expired...); err != nil {
-		k.debugf("keyring: could not prune %d expired items: %v", len(expired), err)
-	}
+	return len(keys), k.vault.remove(keys...)
 }
 
 // Delete removes keys from the secret store and the overflow file.

@@ -217,17 +217,60 @@ func (s *secretService) remove(keys ...string) error {
 		if err != nil {
 			return err
 		}
-		for _, item := range items {
-			var prompt dbus.ObjectPath
-			if err := s.call(item, ssItem+".Delete").Store(&prompt); err != nil {
-				return fmt.Errorf("could not delete keyring item %.12s: %w", key, err)
-			}
-			if prompt != noPrompt {
-				return fmt.Errorf("could not delete keyring item %.12s: the Secret Service wants to prompt the user", key)
-			}
+		if err := s.deleteItems(items); err != nil {
+			return fmt.Errorf("could not delete keyring item %.12s: %w", key, err)
 		}
 	}
 	return nil
+}
+
+func (s *secretService) deleteItems(items []dbus.ObjectPath) error {
+	for _, item := range items {
+		var prompt dbus.ObjectPath
+		if err := s.call(item, ssItem+".Delete").Store(&prompt); err != nil {
+			return err
+		}
+		if prompt != noPrompt {
+			return errors.New("the Secret Service wants to prompt the user")
+		}
+	}
+	return nil
+}
+
+// secrets reads the secrets of items in one call.
+func (s *secretService) secrets(items []dbus.ObjectPath) (map[dbus.ObjectPath]ssSecret, error) {
+	var secrets map[dbus.ObjectPath]ssSecret
+	if len(items) == 0 {
+		return secrets, nil
+	}
+	if err := s.call(ssPath, ssService+".GetSecrets", items, s.session).Store(&secrets); err != nil {
+		return nil, fmt.Errorf("could not read keyring items: %w", err)
+	}
+	return secrets, nil
+}
+
+// prune deletes our expired items in three calls plus one per deletion; the
+// generic list-then-remove would read every item's key attribute first,
+// which makes many concurrent writers quadratic.
+func (s *secretService) prune(expired func(blob []byte) bool) (int, error) {
+	items, err := s.search("")
+	if err != nil {
+		return 0, err
+	}
+	secrets, err := s.secrets(items)
+	if err != nil {
+		return 0, err
+	}
+	var stale []dbus.ObjectPath
+	for item, sec := range secrets {
+		if expired(sec.Value) {
+			stale = append(stale, item)
+		}
+	}
+	if err := s.deleteItems(stale); err != nil {
+		return 0, fmt.Errorf("could not delete expired keyring items: %w", err)
+	}
+	return len(stale), nil
 }
 
 func (s *secretService) list() (map[string][]byte, error) {
@@ -235,13 +278,10 @@ func (s *secretService) list() (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(items) == 0 {
-		return map[string][]byte{}, nil
-	}
 	// One call for all secrets; then the key attribute of each item.
-	var secrets map[dbus.ObjectPath]ssSecret
-	if err := s.call(ssPath, ssService+".GetSecrets", items, s.session).Store(&secrets); err != nil {
-		return nil, fmt.Errorf("could not read keyring items: %w", err)
+	secrets, err := s.secrets(items)
+	if err != nil {
+		return nil, err
 	}
 	out := make(map[string][]byte, len(items))
 	for _, item := range items {

@@ -82,24 +82,6 @@ func secretTool(t *testing.T, stdin string, args ...string) string {
 	return string(out)
 }
 
-func record(key, label string, size int) cache.Record {
-	return cache.Record{
-		Key:     key,
-		Label:   label,
-		Expires: time.Now().Add(time.Hour).UTC().Truncate(time.Second),
-		Value:   []byte(`{"kind":"ExecCredential","status":{"token":"` + strings.Repeat("t", size) + `"}}`),
-	}
-}
-
-func sameRecord(t *testing.T, got, want cache.Record) {
-	t.Helper()
-	if got.Key != want.Key || got.Label != want.Label || !got.Expires.Equal(want.Expires) || string(got.Value) != string(want.Value) {
-		// Values are test tokens, but print only their sizes as a habit.
-		t.Errorf("got record %.12s %q %v (%d bytes), want %.12s %q %v (%d bytes)",
-			got.Key, got.Label, got.Expires, len(got.Value), want.Key, want.Label, want.Expires, len(want.Value))
-	}
-}
-
 func listed(t *testing.T, s cache.Store, key string) bool {
 	t.Helper()
 	recs, err := s.List()
@@ -519,9 +501,9 @@ func BenchmarkSecretService(b *testing.B) {
 	})
 	b.Run("OpenAuto", func(b *testing.B) {
 		for b.Loop() {
-			c, err := Open(Options{Kind: "auto", File: "unused.json"})
+			c, err := Open(Options{Kind: "auto", File: "unused.json", Timeout: 2 * time.Second})
 			if err != nil || c.Name != "keyring" {
-				b.Fatalf("Open: %s %v", c.Name, err)
+				b.Fatalf("Open: %s (%s) %v", c.Name, c.Reason, err)
 			}
 			_ = c.Store.(*Keyring).Close()
 		}
