@@ -23,7 +23,8 @@ func TestShellLoop(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, h *harness) {
 		loop := `for i in $(seq 30); do "$@" || exit $?; done`
 		args := append([]string{"-c", loop, "sh", kccBin}, h.pluginArgs()...)
-		r := h.run(h.env(execInfo("v1beta1", "")), "", "/bin/sh", args...)
+		// Debug output only explains a failure; nothing asserts on it here.
+		r := h.run(h.env(execInfo("v1beta1", ""), "KUBE_CREDENTIAL_CACHE_DEBUG=1"), "", "/bin/sh", args...)
 		if r.code != 0 {
 			t.Fatalf("shell loop failed:\n%v", r)
 		}
@@ -47,7 +48,7 @@ func TestShellLoop(t *testing.T) {
 			t.Fatalf("the loop printed %d credentials, want 30", n)
 		}
 		if got := h.runs(); got < 1 || got > 2 {
-			t.Fatalf("30 calls from one shell loop ran the plugin %d times, want 1 or 2", got)
+			t.Fatalf("30 calls from one shell loop ran the plugin %d times, want 1 or 2; stderr:\n%s", got, stderrSummary([]parallelResult{{result: r}}))
 		}
 	})
 }
