@@ -3,6 +3,7 @@ package injector
 import (
 	"bytes"
 	"fmt"
+	"sort"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -73,14 +74,11 @@ func (s *source) offset(n *yaml.Node) (int, error) {
 
 // lineStart is the offset of the start of the line holding off.
 func (s *source) lineStart(off int) int {
-	ls := 0
-	for _, st := range s.lineStarts {
-		if st > off {
-			break
-		}
-		ls = st
+	i := sort.Search(len(s.lineStarts), func(i int) bool { return s.lineStarts[i] > off })
+	if i == 0 {
+		return 0 // before the first line: inside a byte order mark
 	}
-	return ls
+	return s.lineStarts[i-1]
 }
 
 // column is the 0-based character column of off.
