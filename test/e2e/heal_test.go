@@ -71,7 +71,7 @@ func TestRejectedTokenIsBounded(t *testing.T) {
 	t.Parallel()
 	forEachBackend(t, func(t *testing.T, h *harness) {
 		kc := h.kubeconfig(execUser{})
-		const calls = 3
+		const calls = 2
 		for i := range calls {
 			r := h.kubectl(kc, []string{"KUBECACHEDIR=" + filepath.Join(h.home, "discovery-"+strconv.Itoa(i))}, "get", "pods")
 			if r.code == 0 || !strings.Contains(r.stderr, "logged in") {
