@@ -31,7 +31,7 @@ type Choice struct {
 }
 
 // Open returns the store for opts. It never blocks longer than opts.Timeout
-// on the secret store, and only an unknown Kind is an error: a secret store
+// on the secret store for auto (and at least a second for keyring), and only an unknown Kind is an error: a secret store
 // that cannot be used leads to the file (auto) or to caching nothing
 // (keyring), so kubectl always gets its credential.
 func Open(opts Options) (Choice, error) {
@@ -48,6 +48,11 @@ func Open(opts Options) (Choice, error) {
 		}
 		return Choice{Store: k, Name: "keyring", Reason: "auto: " + k.Describe() + " is available"}, nil
 	case "keyring":
+		// The user chose the keyring: giving up on it costs a plugin run (maybe
+		// an MFA prompt) and leaves the credential uncached, so a busy store
+		// (many kubectl at once, a loaded machine) gets the per-call bound
+		// rather than auto's quick one. A bus that never answers still ends.
+		opts.Timeout = callTimeout(opts.Timeout)
 		k, err := openKeyring(opts)
 		if err != nil {
 			return Choice{

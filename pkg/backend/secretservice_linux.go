@@ -185,6 +185,9 @@ func (s *secretService) get(key string) ([]byte, error) {
 	}
 	var sec ssSecret
 	if err := s.call(items[0], ssItem+".GetSecret", s.session).Store(&sec); err != nil {
+		if vanished(err) {
+			return nil, fmt.Errorf("keyring item %.12s was just deleted: %w", key, fs.ErrNotExist)
+		}
 		return nil, fmt.Errorf("could not read keyring item %.12s: %w", key, err)
 	}
 	return sec.Value, nil
@@ -228,6 +231,9 @@ func (s *secretService) deleteItems(items []dbus.ObjectPath) error {
 	for _, item := range items {
 		var prompt dbus.ObjectPath
 		if err := s.call(item, ssItem+".Delete").Store(&prompt); err != nil {
+			if vanished(err) {
+				continue // someone else deleted it first: the goal is met
+			}
 			return err
 		}
 		if prompt != noPrompt {
@@ -273,13 +279,11 @@ func (s *secretService) prune(expired func(blob []byte) bool) (int, error) {
 	return len(stale), nil
 }
 
+// list reads each item on its own rather than with one GetSecrets: another
+// kcc-cache may delete an item between our search and our read (a prune, a
+// --clear), and one vanished item must not fail the whole --list or --clear.
 func (s *secretService) list() (map[string][]byte, error) {
 	items, err := s.search("")
-	if err != nil {
-		return nil, err
-	}
-	// One call for all secrets; then the key attribute of each item.
-	secrets, err := s.secrets(items)
 	if err != nil {
 		return nil, err
 	}
@@ -287,14 +291,36 @@ func (s *secretService) list() (map[string][]byte, error) {
 	for _, item := range items {
 		var v dbus.Variant
 		if err := s.call(item, "org.freedesktop.DBus.Properties.Get", ssItem, "Attributes").Store(&v); err != nil {
+			if vanished(err) {
+				continue
+			}
 			return nil, fmt.Errorf("could not read keyring item attributes: %w", err)
 		}
 		attrs, _ := v.Value().(map[string]string)
-		if key := attrs["key"]; key != "" {
-			out[key] = secrets[item].Value
+		key := attrs["key"]
+		if key == "" {
+			continue
 		}
+		var sec ssSecret
+		if err := s.call(item, ssItem+".GetSecret", s.session).Store(&sec); err != nil {
+			if vanished(err) {
+				continue
+			}
+			return nil, fmt.Errorf("could not read keyring item %.12s: %w", key, err)
+		}
+		out[key] = sec.Value
 	}
 	return out, nil
+}
+
+// vanished tells an item deleted under our feet from a real failure. The
+// API names NoSuchObject; gnome-keyring answers UnknownMethod ("Object does
+// not exist at path"), which on a path its own search just returned can only
+// mean the same.
+func vanished(err error) bool {
+	return isDBusError(err, "org.freedesktop.Secret.Error.NoSuchObject") ||
+		isDBusError(err, "org.freedesktop.DBus.Error.UnknownObject") ||
+		isDBusError(err, "org.freedesktop.DBus.Error.UnknownMethod")
 }
 
 func (s *secretService) maxBlob() int { return 0 }

@@ -286,8 +286,10 @@ func TestOpenFallsBack(t *testing.T) {
 					t.Fatalf("Open(%s): %v", kind, err)
 				}
 				t.Logf("%s: %s after %v: %s", kind, c.Name, took, c.Reason)
-				if took > time.Second {
-					t.Errorf("Open(%s) took %v, want < 1s", kind, took)
+				// auto must leave kubectl its answer within 1 s; keyring waits up
+				// to callTimeout for a busy store before giving up.
+				if limit := map[string]time.Duration{"auto": time.Second, "keyring": 2 * time.Second}[kind]; took > limit {
+					t.Errorf("Open(%s) took %v, want < %v", kind, took, limit)
 				}
 				if !strings.Contains(c.Reason, tt.wantReason) {
 					t.Errorf("Open(%s) reason %q, want it to say %q", kind, c.Reason, tt.wantReason)
@@ -508,4 +510,39 @@ func BenchmarkSecretService(b *testing.B) {
 			_ = c.Store.(*Keyring).Close()
 		}
 	})
+}
+
+// Another kcc-cache may delete an item between our search and our read; that
+// item is skipped (List) or missing (Get), not an error.
+func TestSecretServiceItemVanishing(t *testing.T) {
+	k, _ := sessionKeyring(t)
+	s := k.vault.(*secretService)
+	key := newKey(t)
+	if err := k.Put(record(key, "gone soon", 1)); err != nil {
+		t.Fatal(err)
+	}
+	items, err := s.search(key)
+	if err != nil || len(items) != 1 {
+		t.Fatalf("search: %v, %v", items, err)
+	}
+	secretTool(t, "", "clear", "service", attrService, "key", key)
+
+	tests := map[string]error{
+		"attributes": s.call(items[0], "org.freedesktop.DBus.Properties.Get", ssItem, "Attributes").Err,
+		"secret":     s.call(items[0], ssItem+".GetSecret", s.session).Err,
+		"delete":     s.deleteItems(items),
+	}
+	for name, err := range tests {
+		if name == "delete" {
+			if err != nil {
+				t.Errorf("deleting a vanished item: %v, want nil", err)
+			}
+			continue
+		}
+		if !vanished(err) {
+			var de dbus.Error
+			errors.As(err, &de)
+			t.Errorf("%s of a deleted item: %v (%s), want it recognised as vanished", name, err, de.Name)
+		}
+	}
 }
