@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"sort"
 	"time"
@@ -37,7 +38,7 @@ type vault interface {
 // file, and failing a write that was about to succeed costs a plugin run
 // later. A hang still ends, which is what matters to kubectl.
 func callTimeout(probe time.Duration) time.Duration {
-	return max(probe, time.Second)
+	return max(probe, 2*time.Second)
 }
 
 // itemLabelPrefix starts the label of every item we create, so that a human
@@ -53,7 +54,9 @@ type Keyring struct {
 	overflow *File
 	// limit is the largest blob kept in the vault; tests lower it to exercise
 	// the overflow path against a real store that has no limit of its own.
-	limit  int
+	limit int
+	// prunes says whether this Put should also drop expired items; see prune.
+	prunes func() bool
 	now    func() time.Time
 	debugf func(format string, args ...any)
 }
@@ -62,7 +65,7 @@ func newKeyring(v vault, overflow *File, debugf func(string, ...any)) *Keyring {
 	if debugf == nil {
 		debugf = func(string, ...any) {}
 	}
-	return &Keyring{vault: v, overflow: overflow, limit: v.maxBlob(), now: time.Now, debugf: debugf}
+	return &Keyring{vault: v, overflow: overflow, limit: v.maxBlob(), prunes: oneIn(pruneOdds), now: time.Now, debugf: debugf}
 }
 
 // Get returns the record for key from the secret store, or from the overflow
@@ -109,8 +112,21 @@ func (k *Keyring) Put(rec cache.Record) error {
 			return err
 		}
 	}
-	k.prune()
+	if k.prunes() {
+		k.prune()
+	}
 	return nil
+}
+
+// pruneOdds: one Put in this many prunes. Pruning reads every item of ours,
+// and a Secret Service daemon serves one request at a time: when dozens of
+// kubectl refresh at once, pruning on every Put made the daemon the
+// bottleneck. Expired items are harmless meanwhile (the cache checks expiry
+// itself), so they only need to go eventually.
+const pruneOdds = 8
+
+func oneIn(n int) func() bool {
+	return func() bool { return rand.IntN(n) == 0 }
 }
 
 // pruner is met by a vault that can drop expired items more cheaply than
@@ -119,7 +135,7 @@ type pruner interface {
 	prune(expired func(blob []byte) bool) (int, error)
 }
 
-// prune deletes expired items, as the file backend does on each write. It
+// prune deletes expired items, as the file backend does on its writes. It
 // runs after a Put, which follows a plugin run that took far longer, so the
 // extra round trips go unnoticed; a failure only leaves stale items behind.
 func (k *Keyring) prune() {

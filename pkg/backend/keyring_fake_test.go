@@ -53,6 +53,7 @@ func TestKeyringWithSizeLimitedVault(t *testing.T) {
 	v := &mapVault{items: map[string][]byte{}, limit: winCredMaxBlobForTest}
 	k := newKeyring(v, NewFile(filepath.Join(t.TempDir(), "cache.json")), t.Logf)
 	k.now = func() time.Time { return now }
+	k.prunes = func() bool { return true }
 	rec := func(key string, size int, ttl time.Duration) cache.Record {
 		r := record(key, "u @ s", size)
 		r.Expires = now.Add(ttl)

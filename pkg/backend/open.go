@@ -52,7 +52,7 @@ func Open(opts Options) (Choice, error) {
 		// an MFA prompt) and leaves the credential uncached, so a busy store
 		// (many kubectl at once, a loaded machine) gets the per-call bound
 		// rather than auto's quick one. A bus that never answers still ends.
-		opts.Timeout = callTimeout(opts.Timeout)
+		opts.Timeout = max(opts.Timeout, time.Second)
 		k, err := openKeyring(opts)
 		if err != nil {
 			return Choice{

@@ -178,6 +178,7 @@ func TestSecretServiceLeavesOtherItemsAlone(t *testing.T) {
 func TestKeyringOversizeEntryGoesToFile(t *testing.T) {
 	k, opts := sessionKeyring(t)
 	k.limit = 1024 // the Secret Service has no limit; this plays WinCred
+	k.prunes = func() bool { return true }
 	key := newKey(t)
 	t.Cleanup(func() { _ = k.Delete(key) })
 	inFile := func() bool {
@@ -227,6 +228,7 @@ func TestKeyringOversizeEntryGoesToFile(t *testing.T) {
 
 func TestKeyringPrunesExpiredItems(t *testing.T) {
 	k, _ := sessionKeyring(t)
+	k.prunes = func() bool { return true }
 	old, fresh := newKey(t), newKey(t)
 	t.Cleanup(func() { _ = k.Delete(old, fresh) })
 	expired := record(old, "old", 1)
