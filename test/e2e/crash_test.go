@@ -24,7 +24,7 @@ import (
 func TestKillWritersLoop(t *testing.T) {
 	t.Parallel()
 	forEachBackend(t, func(t *testing.T, h *harness) {
-		const rounds, writers = 12, 12
+		const rounds, writers = 10, 12
 		user := func(i int) string { return fmt.Sprintf("victim-%s-%02d", h.id, i) }
 
 		ctx, stopReader := context.WithCancel(context.Background())

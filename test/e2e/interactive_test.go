@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -38,6 +39,9 @@ func TestInteractivePlugin(t *testing.T) {
 		t.Parallel()
 		forEachBackend(t, func(t *testing.T, h *harness) {
 			kubectl := requireTool(t, "kubectl")
+			if runtime.GOOS != "linux" {
+				t.Skip("needs util-linux script(1) to give kubectl a terminal; BSD script takes other flags")
+			}
 			script := requireTool(t, "script") // util-linux: gives kubectl a pty
 			typed := "typed-" + h.id
 			h.srv.acceptToken(typed)
