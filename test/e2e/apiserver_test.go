@@ -3,13 +3,16 @@
 package e2e
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"crypto/tls"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"log"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -36,9 +39,22 @@ func newAPIServer(t *testing.T) *apiServer {
 	// Ask for (but do not verify against a CA) a client certificate: the
 	// handler checks it against the certificates the test accepted.
 	s.TLS = &tls.Config{ClientAuth: tls.RequestClientCert}
+	s.Config.ErrorLog = log.New(handshakeFilter{}, "", log.LstdFlags)
 	s.StartTLS()
 	t.Cleanup(s.Close)
 	return s
+}
+
+// handshakeFilter drops the server's "TLS handshake error" lines: kubectl
+// processes that end (or are killed) mid-connection cause them, and they say
+// nothing about kcc-cache. Any other server error still reaches stderr.
+type handshakeFilter struct{}
+
+func (handshakeFilter) Write(p []byte) (int, error) {
+	if bytes.Contains(p, []byte("TLS handshake error")) {
+		return len(p), nil
+	}
+	return os.Stderr.Write(p)
 }
 
 // caData is the PEM of the server's certificate, for certificate-authority-data.
