@@ -456,11 +456,13 @@ func lockDefaultCollection(t *testing.T, addr string) {
 	}
 }
 
-// auto on a working Secret Service decides in milliseconds and picks it.
+// auto on a working Secret Service picks it. It takes a few milliseconds
+// (see BenchmarkSecretService/OpenAuto); the bound asserted here is loose so
+// that a loaded CI machine does not make the test flaky.
 func TestOpenAutoPicksSecretService(t *testing.T) {
 	sessionKeyring(t) // skips or fails without a usable service
 	start := time.Now()
-	c, err := Open(Options{Kind: "auto", File: filepath.Join(t.TempDir(), "cache.json")})
+	c, err := Open(Options{Kind: "auto", File: filepath.Join(t.TempDir(), "cache.json"), Timeout: 2 * time.Second})
 	took := time.Since(start)
 	if err != nil {
 		t.Fatal(err)
@@ -471,7 +473,7 @@ func TestOpenAutoPicksSecretService(t *testing.T) {
 		t.Fatalf("auto chose %s (%T), warning %q; want the keyring", c.Name, c.Store, c.Warning)
 	}
 	_ = k.Close()
-	if took > 100*time.Millisecond {
+	if took > time.Second {
 		t.Errorf("auto took %v to decide, want a few milliseconds", took)
 	}
 }
