@@ -33,18 +33,6 @@ type vault interface {
 	close() error
 }
 
-// callTimeout bounds each call once the store has answered the probe. It is
-// more generous than the probe: a write makes the daemon rewrite its keyring
-// file, and failing a write that was about to succeed costs a plugin run
-// later. A hang still ends, which is what matters to kubectl.
-func callTimeout(probe time.Duration) time.Duration {
-	return max(probe, 2*time.Second)
-}
-
-// itemLabelPrefix starts the label of every item we create, so that a human
-// browsing Seahorse, Keychain Access or Credential Manager knows whose it is.
-const itemLabelPrefix = "kube-credential-cache: "
-
 // Keyring is a cache.Store that keeps each record as one item of the
 // operating system's secret store. Records too large for that store go to an
 // overflow File instead, so an oversize credential costs plaintext for that
