@@ -29,6 +29,36 @@ func TestAPIVersions(t *testing.T) {
 	})
 }
 
+// TestPluginAnswersInOtherVersion: a plugin that only speaks v1beta1 behind
+// a kubeconfig asking for v1 (and the reverse). client-go alone rejects the
+// answer; kcc-cache hands the client the version it asked for.
+func TestPluginAnswersInOtherVersion(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ asked, answered string }{{"v1", "v1beta1"}, {"v1beta1", "v1"}} {
+		t.Run("asked "+tc.asked, func(t *testing.T) {
+			t.Parallel()
+			forEachBackend(t, func(t *testing.T, h *harness) {
+				h.srv.acceptTokenPrefix("tok-" + h.id + "-")
+				answer := envAnswerIn + "=" + tc.answered
+
+				// Control: the plugin straight in the kubeconfig fails.
+				direct := h.kubeconfig(execUser{apiVersion: tc.asked, command: selfBin})
+				if r := h.kubectl(direct, []string{answer}, "get", "pods"); r.code == 0 {
+					t.Fatalf("client-go accepted a %s answer to a %s request: the test tests nothing:\n%v", tc.answered, tc.asked, r)
+				}
+				before := h.runs()
+
+				h.mustGetPods(h.kubeconfig(execUser{apiVersion: tc.asked}), answer)
+				h.wantRuns(before+1, "kubectl through kcc-cache")
+				r := h.kcc(tc.asked, "", []string{answer}, h.pluginArgs()...)
+				if _, err := decodeCredential([]byte(r.stdout), tc.asked); r.code != 0 || err != nil {
+					t.Fatalf("kcc-cache: %v\n%v", err, r)
+				}
+			})
+		})
+	}
+}
+
 // TestClientCertificate has the plugin hand out a client certificate, the
 // only credential the API server accepts, for both apiVersions.
 func TestClientCertificate(t *testing.T) {

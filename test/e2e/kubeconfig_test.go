@@ -11,7 +11,8 @@ import (
 // execUser is how a test wants its kubeconfig's exec user.
 type execUser struct {
 	apiVersion         string            // "v1" or "v1beta1" (default)
-	args               []string          // kcc-cache's args; default h.pluginArgs()
+	command            string            // default kcc-cache
+	args               []string          // the command's args; default h.pluginArgs()
 	env                map[string]string // exec.env entries
 	interactiveMode    string            // default "Never"
 	provideClusterInfo bool
@@ -26,6 +27,9 @@ func (h *harness) kubeconfig(u execUser) string {
 	}
 	if u.args == nil {
 		u.args = h.pluginArgs()
+	}
+	if u.command == "" {
+		u.command = kccBin
 	}
 	if u.interactiveMode == "" {
 		u.interactiveMode = "Never"
@@ -52,7 +56,7 @@ func (h *harness) kubeconfig(u execUser) string {
 			"name": "e2e",
 			"user": map[string]any{"exec": map[string]any{
 				"apiVersion":         groupVersion(u.apiVersion),
-				"command":            kccBin,
+				"command":            u.command,
 				"args":               u.args,
 				"env":                env,
 				"interactiveMode":    u.interactiveMode,

@@ -28,6 +28,7 @@ const (
 	envStderr      = "KCC_E2E_STDERR"       // message written to stderr
 	envSleep       = "KCC_E2E_SLEEP"        // Go duration to sleep before answering
 	envInvalid     = "KCC_E2E_INVALID"      // "1": print an ExecCredential without status
+	envAnswerIn    = "KCC_E2E_ANSWER_IN"    // answer in this apiVersion ("v1", "v1beta1"), whatever was asked
 	envExecInfo    = "KUBERNETES_EXEC_INFO" // set by client-go (or by the test)
 	pluginNoRunErr = 97                     // exit code when the run could not be counted
 )
@@ -58,6 +59,9 @@ func runPlugin() int {
 	if err := json.Unmarshal([]byte(os.Getenv(envExecInfo)), &info); err != nil || info.APIVersion == "" {
 		fmt.Fprintf(os.Stderr, "e2e-plugin: no usable %s in the environment: %q\n", envExecInfo, os.Getenv(envExecInfo))
 		return 98
+	}
+	if v := os.Getenv(envAnswerIn); v != "" {
+		info.APIVersion = groupVersion(v)
 	}
 	cred := map[string]any{"kind": "ExecCredential", "apiVersion": info.APIVersion, "spec": map[string]any{}}
 	if os.Getenv(envInvalid) == "1" {
