@@ -12,7 +12,7 @@ import (
 )
 
 func info(cfg config, stdout, stderr io.Writer) int {
-	choice, err := openStore(cfg)
+	choice, err := openStore(cfg, stderr)
 	if err != nil {
 		return fail(stderr, exitUsage, err)
 	}
@@ -39,7 +39,7 @@ func info(cfg config, stdout, stderr io.Writer) int {
 }
 
 func list(cfg config, format string, stdout, stderr io.Writer) int {
-	choice, err := openStore(cfg)
+	choice, err := openStore(cfg, stderr)
 	if err != nil {
 		return fail(stderr, exitUsage, err)
 	}
@@ -71,7 +71,7 @@ func list(cfg config, format string, stdout, stderr io.Writer) int {
 }
 
 func clear(cfg config, key string, stdout, stderr io.Writer) int {
-	choice, err := openStore(cfg)
+	choice, err := openStore(cfg, stderr)
 	if err != nil {
 		return fail(stderr, exitUsage, err)
 	}

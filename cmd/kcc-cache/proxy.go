@@ -17,12 +17,9 @@ func proxy(ctx context.Context, cfg config, argv []string, stdin io.Reader, stdo
 	if err != nil {
 		return fail(stderr, exitUsage, err)
 	}
-	choice, err := openStore(cfg)
+	choice, err := openStore(cfg, stderr)
 	if err != nil {
 		return fail(stderr, exitUsage, err)
-	}
-	if choice.Warning != "" {
-		fmt.Fprintf(stderr, "kcc-cache: %s\n", choice.Warning)
 	}
 	p := &cache.Proxy{
 		Store:       choice.Store,
@@ -39,6 +36,9 @@ func proxy(ctx context.Context, cfg config, argv []string, stdin io.Reader, stdo
 	if p.Debug {
 		fmt.Fprintf(stderr, "kcc-cache: debug: backend %s (%s)\n", choice.Name, choice.Reason)
 	}
+	if choice.Warning != "" {
+		p.Warn(choice.Warning)
+	}
 	id := cache.NewIdentity(argv, os.LookupEnv, cfg.CacheKeyEnvList, info)
 	err = p.Serve(ctx, id)
 	var perr *cache.PluginError
@@ -52,6 +52,14 @@ func proxy(ctx context.Context, cfg config, argv []string, stdin io.Reader, stdo
 	}
 }
 
-func openStore(cfg config) (backend.Choice, error) {
-	return backend.Open(backend.Options{Kind: cfg.Backend, File: cfg.File, Timeout: cfg.KeyringTimeout})
+// openStore opens the configured backend; its debug notes (never secrets)
+// go to stderr when debug output is on.
+func openStore(cfg config, stderr io.Writer) (backend.Choice, error) {
+	opts := backend.Options{Kind: cfg.Backend, File: cfg.File, Timeout: cfg.KeyringTimeout, LockTimeout: cfg.LockTimeout}
+	if cfg.Debug {
+		opts.Debugf = func(format string, args ...any) {
+			fmt.Fprintf(stderr, "kcc-cache: debug: "+format+"\n", args...)
+		}
+	}
+	return backend.Open(opts)
 }

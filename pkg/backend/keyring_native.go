@@ -7,12 +7,15 @@ import "time"
 // What the per-OS vaults share; a platform without one (keyring_other.go)
 // has no use for it.
 
-// callTimeout bounds each call once the store has answered the probe. It is
-// more generous than the probe: a write makes the daemon rewrite its keyring
-// file, and failing a write that was about to succeed costs a plugin run
-// later. A hang still ends, which is what matters to kubectl.
+// callTimeout bounds each call to the store once its bus has answered. The
+// short probe bound is for a bus that never answers (DESIGN.md §3); a store
+// that is alive but busy is another case: gnome-keyring serves one request at
+// a time and rewrites its file on every write (15-50 ms), so when dozens of
+// kubectl processes start at once the last one waits seconds. Giving up then
+// would cost a plugin run, or a file fallback that other processes do not
+// read. A hung store still ends, which is what matters to kubectl.
 func callTimeout(probe time.Duration) time.Duration {
-	return max(probe, 2*time.Second)
+	return max(10*probe, 5*time.Second)
 }
 
 // itemLabelPrefix starts the label of every item we create, so that a human

@@ -1,6 +1,7 @@
 package backend
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 
@@ -24,8 +25,12 @@ func (Passthrough) Get(key string) (cache.Record, error) {
 	return cache.Record{}, fmt.Errorf("no entry %.12s (nothing is cached without a usable keyring): %w", key, fs.ErrNotExist)
 }
 
-// Put discards rec.
-func (Passthrough) Put(cache.Record) error { return nil }
+// errNotCached says why a Put kept nothing; the caller already warned once
+// that the keyring is unusable, so it shows this only in debug output.
+var errNotCached = errors.New("nothing is cached without a usable keyring")
+
+// Put discards rec, and says so: a "stored" debug line would be a lie.
+func (Passthrough) Put(cache.Record) error { return errNotCached }
 
 // Delete has nothing to remove.
 func (Passthrough) Delete(...string) error { return nil }

@@ -12,6 +12,9 @@ type Options struct {
 	Kind    string        // "auto", "keyring" or "file"
 	File    string        // path of the JSON cache file (also the keyring's overflow)
 	Timeout time.Duration // bound for probing the secret store; 0 means DefaultTimeout
+	// LockTimeout bounds the wait for the cache file's write lock; 0 keeps
+	// the File default.
+	LockTimeout time.Duration
 	// Debugf, when set, receives debug notes (an entry too large for the
 	// secret store going to the file, say). Never called with a secret.
 	Debugf func(format string, args ...any)
@@ -40,11 +43,11 @@ func Open(opts Options) (Choice, error) {
 	}
 	switch opts.Kind {
 	case "file":
-		return Choice{Store: NewFile(opts.File), Name: "file", Reason: "KUBE_CREDENTIAL_CACHE_BACKEND=file"}, nil
+		return Choice{Store: opts.file(), Name: "file", Reason: "KUBE_CREDENTIAL_CACHE_BACKEND=file"}, nil
 	case "auto", "":
 		k, err := openKeyring(opts)
 		if err != nil {
-			return Choice{Store: NewFile(opts.File), Name: "file", Reason: "auto: " + err.Error()}, nil
+			return Choice{Store: opts.file(), Name: "file", Reason: "auto: " + err.Error()}, nil
 		}
 		return Choice{Store: k, Name: "keyring", Reason: "auto: " + k.Describe() + " is available"}, nil
 	case "keyring":
@@ -74,5 +77,13 @@ func openKeyring(opts Options) (*Keyring, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newKeyring(v, NewFile(opts.File), opts.Debugf), nil
+	return newKeyring(v, opts.file(), opts.Debugf), nil
+}
+
+func (opts Options) file() *File {
+	f := NewFile(opts.File)
+	if opts.LockTimeout > 0 {
+		f.LockTimeout = opts.LockTimeout
+	}
+	return f
 }

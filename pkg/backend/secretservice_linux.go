@@ -52,8 +52,9 @@ type secretService struct {
 	timeout time.Duration // bound of each call after the connection is made
 }
 
-// openVault connects to the Secret Service and checks, within timeout in
-// all, that an unlocked default collection can hold our items. Each error
+// openVault connects to the session bus within timeout, then checks (within
+// the longer callTimeout) that an unlocked default collection can hold our
+// items. Each error
 // says in a few words why the store cannot be used.
 func openVault(timeout time.Duration) (vault, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
@@ -65,11 +66,15 @@ func openVault(timeout time.Duration) (vault, error) {
 		}
 		return nil, err
 	}
+	// The bus answered: from here on a slow answer means a busy store, not a
+	// dead socket, so the calls get the longer bound (see callTimeout).
 	s := &secretService{conn: conn, cancel: connCancel, timeout: callTimeout(timeout)}
-	if err := s.start(ctx); err != nil {
+	startCtx, cancelStart := context.WithTimeout(context.Background(), s.timeout)
+	defer cancelStart()
+	if err := s.start(startCtx); err != nil {
 		_ = s.close()
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("the Secret Service did not answer within %v", timeout)
+		if startCtx.Err() != nil {
+			return nil, fmt.Errorf("the Secret Service did not answer within %v", s.timeout)
 		}
 		return nil, err
 	}

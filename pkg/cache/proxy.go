@@ -71,7 +71,7 @@ func (p *Proxy) refresh(ctx context.Context, id Identity, key, rejected string) 
 	parent := p.parent()
 	served := p.served()
 	if unlock, err := p.lock(key); err != nil {
-		p.warn(fmt.Sprintf("%v; running the plugin without it", err))
+		p.Warn(fmt.Sprintf("%v; running the plugin without it", err))
 	} else {
 		defer unlock()
 	}
@@ -88,7 +88,7 @@ func (p *Proxy) refresh(ctx context.Context, id Identity, key, rejected string) 
 	}
 	cred, err := ParseCredential(out)
 	if err != nil {
-		p.warn(fmt.Sprintf("plugin %s: %v; passing its output through uncached", id.Command(), err))
+		p.Warn(fmt.Sprintf("plugin %s: %v; passing its output through uncached", id.Command(), err))
 		_, werr := p.Stdout.Write(out)
 		return werr
 	}
@@ -107,7 +107,7 @@ func (p *Proxy) refresh(ctx context.Context, id Identity, key, rejected string) 
 		return p.print(id, e)
 	}
 	if err := p.store(key, id, e); err != nil {
-		p.warn(fmt.Sprintf("%v; passing the credential through uncached", err))
+		p.Warn(fmt.Sprintf("%v; passing the credential through uncached", err))
 	} else {
 		p.debugf("stored: expires %s", e.Expires.Format(time.RFC3339))
 	}
@@ -122,12 +122,12 @@ func (p *Proxy) lookup(key string) (entry, bool) {
 		return entry{}, false
 	}
 	if err != nil {
-		p.warn(fmt.Sprintf("%v; it will be replaced", err))
+		p.Warn(fmt.Sprintf("%v; it will be replaced", err))
 		return entry{}, false
 	}
 	e, err := decodeEntry(rec)
 	if err != nil {
-		p.warn(fmt.Sprintf("%v; it will be replaced", err))
+		p.Warn(fmt.Sprintf("%v; it will be replaced", err))
 		return entry{}, false
 	}
 	return e, true
@@ -168,10 +168,10 @@ func (p *Proxy) served() servedLog {
 	return servedLog{dir: filepath.Join(p.StateDir, "served"), cooldown: p.Policy.HealCooldown, now: p.Now}
 }
 
-// warn prints the first problem of a call as one line; later ones would only
+// Warn prints the first problem of a call as one line; later ones would only
 // repeat its cause (an unwritable directory fails the lock and the write), so
 // they go to the debug output.
-func (p *Proxy) warn(msg string) {
+func (p *Proxy) Warn(msg string) {
 	if p.warned {
 		p.debugf("%s", msg)
 		return
