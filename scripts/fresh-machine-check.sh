@@ -57,10 +57,11 @@ for i in 0 1; do
 	printf '\n== fresh-machine-check: command %d: %s\n' "$((i + 1))" "${cmds[$i]}"
 	t=$SECONDS
 	if ! bash -c "${cmds[$i]}"; then
-		echo "fresh-machine-check: FAILED after $((SECONDS - t))s: ${cmds[$i]}" >&2
+		echo "fresh-machine-check: command $((i + 1)) FAILED after $((SECONDS - t))s (total $((SECONDS - total))s): ${cmds[$i]}" >&2
 		exit 1
 	fi
 	times+=("$((SECONDS - t))")
+	echo "fresh-machine-check: command $((i + 1)) ok in ${times[$i]}s"
 done
 
 printf '\nfresh-machine-check: ok\n'
