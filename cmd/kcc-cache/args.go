@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/IvMisticos/kube-credential-cache/internal/buildinfo"
 )
 
 type action int
@@ -109,11 +111,7 @@ by environment variables KUBE_CREDENTIAL_CACHE_*; see --info.
 func printUsage(w io.Writer) { fmt.Fprint(w, usage) }
 
 func printVersion(w io.Writer) {
-	fmt.Fprintf(w, "kcc-cache %s", version)
-	if commit != "" {
-		fmt.Fprintf(w, " (commit %s, built %s)", commit, date)
-	}
-	fmt.Fprintln(w)
+	fmt.Fprintln(w, buildinfo.Line("kcc-cache", version, commit, date))
 }
 
 const (

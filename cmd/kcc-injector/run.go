@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/buildinfo"
 	"github.com/IvMisticos/kube-credential-cache/pkg/injector"
 )
 
@@ -80,11 +81,7 @@ func run(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 }
 
 func printVersion(w io.Writer) {
-	fmt.Fprintf(w, "kcc-injector %s", version)
-	if commit != "" {
-		fmt.Fprintf(w, " (commit %s, built %s)", commit, date)
-	}
-	fmt.Fprintln(w)
+	fmt.Fprintln(w, buildinfo.Line("kcc-injector", version, commit, date))
 }
 
 // parseInterspersed lets flags follow the file name, as in
