@@ -9,7 +9,7 @@ import (
 // openVault opens the user's default macOS Keychain. The Keychain backend
 // needs cgo: a CGO_ENABLED=0 build compiles but reports it unavailable, and
 // auto then uses the file.
-func openVault(timeout time.Duration) (vault, error) {
+func openVault(timeout time.Duration, _ bool) (vault, error) {
 	return open99(keyring.Config{
 		AllowedBackends: []keyring.BackendType{keyring.KeychainBackend},
 		// Trusting the creating binary spares a "allow access?" dialog on
@@ -19,3 +19,7 @@ func openVault(timeout time.Duration) (vault, error) {
 		KeychainSynchronizable:         false,
 	}, "macOS Keychain", 0, timeout)
 }
+
+// vaultAddress is empty: this store has no address that could differ between
+// sessions, and its probe has no slow path worth remembering.
+func vaultAddress() string { return "" }

@@ -7,7 +7,10 @@ import (
 	"time"
 )
 
+// vaultAddress: no store, nothing to remember verdicts by.
+func vaultAddress() string { return "" }
+
 // openVault reports that this platform has no supported secret store.
-func openVault(time.Duration) (vault, error) {
+func openVault(time.Duration, bool) (vault, error) {
 	return nil, errors.New("no supported secret store on this platform")
 }

@@ -45,8 +45,13 @@ func Open(opts Options) (Choice, error) {
 	case "file":
 		return Choice{Store: opts.file(), Name: "file", Reason: "KUBE_CREDENTIAL_CACHE_BACKEND=file"}, nil
 	case "auto", "":
-		k, err := openKeyring(opts)
+		verdict := unusableVerdict{dir: opts.File + ".d", address: vaultAddress(), now: time.Now}
+		if reason, ok := verdict.recall(); ok {
+			return Choice{Store: opts.file(), Name: "file", Reason: "auto: " + reason}, nil
+		}
+		k, err := openKeyring(opts, true)
 		if err != nil {
+			verdict.remember(err.Error())
 			return Choice{Store: opts.file(), Name: "file", Reason: "auto: " + err.Error()}, nil
 		}
 		return Choice{Store: k, Name: "keyring", Reason: "auto: " + k.Describe() + " is available"}, nil
@@ -56,7 +61,7 @@ func Open(opts Options) (Choice, error) {
 		// (many kubectl at once, a loaded machine) gets the per-call bound
 		// rather than auto's quick one. A bus that never answers still ends.
 		opts.Timeout = max(opts.Timeout, time.Second)
-		k, err := openKeyring(opts)
+		k, err := openKeyring(opts, false)
 		if err != nil {
 			return Choice{
 				Store:   Passthrough{},
@@ -72,8 +77,8 @@ func Open(opts Options) (Choice, error) {
 
 // openKeyring connects to this OS's secret store; its error says why the
 // store cannot be used, in words fit for --info.
-func openKeyring(opts Options) (*Keyring, error) {
-	v, err := openVault(opts.Timeout)
+func openKeyring(opts Options, quick bool) (*Keyring, error) {
+	v, err := openVault(opts.Timeout, quick)
 	if err != nil {
 		return nil, err
 	}

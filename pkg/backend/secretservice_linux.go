@@ -56,7 +56,7 @@ type secretService struct {
 // the longer callTimeout) that an unlocked default collection can hold our
 // items. Each error
 // says in a few words why the store cannot be used.
-func openVault(timeout time.Duration) (vault, error) {
+func openVault(timeout time.Duration, quick bool) (vault, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	conn, connCancel, err := dialSessionBus(ctx)
@@ -66,19 +66,37 @@ func openVault(timeout time.Duration) (vault, error) {
 		}
 		return nil, err
 	}
-	// The bus answered: from here on a slow answer means a busy store, not a
-	// dead socket, so the calls get the longer bound (see callTimeout).
+	// The bus answered: from here on a slow answer usually means a busy store,
+	// not a dead one, so item calls get the longer bound (see callTimeout).
+	// The start itself (session, lock state) keeps the short bound when the
+	// caller wants a quick verdict: auto must never make kubectl wait on a
+	// store that hangs (a frozen KeePassXC, a prompt that nobody answers).
 	s := &secretService{conn: conn, cancel: connCancel, timeout: callTimeout(timeout)}
-	startCtx, cancelStart := context.WithTimeout(context.Background(), s.timeout)
+	startBound := s.timeout
+	if quick {
+		startBound = timeout
+	}
+	startCtx, cancelStart := context.WithTimeout(context.Background(), startBound)
 	defer cancelStart()
 	if err := s.start(startCtx); err != nil {
 		_ = s.close()
 		if startCtx.Err() != nil {
-			return nil, fmt.Errorf("the Secret Service did not answer within %v", s.timeout)
+			return nil, fmt.Errorf("the Secret Service did not answer within %v", startBound)
 		}
 		return nil, err
 	}
 	return s, nil
+}
+
+// vaultAddress is the session bus address, by which auto remembers a verdict:
+// a desktop session and an SSH session of the same user share the cache
+// directory but not the bus. Empty when there is no bus.
+func vaultAddress() string {
+	addr, err := sessionBusAddress()
+	if err != nil {
+		return ""
+	}
+	return addr
 }
 
 // errNoBus is reported when there is no session bus to talk to; we never

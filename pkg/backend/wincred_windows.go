@@ -12,9 +12,13 @@ const winCredMaxBlob = 2560
 
 // openVault opens the Windows Credential Manager; targets read
 // "kcc:kube-credential-cache:<key>".
-func openVault(timeout time.Duration) (vault, error) {
+func openVault(timeout time.Duration, _ bool) (vault, error) {
 	return open99(keyring.Config{
 		AllowedBackends: []keyring.BackendType{keyring.WinCredBackend},
 		WinCredPrefix:   "kcc",
 	}, "Windows Credential Manager", winCredMaxBlob, timeout)
 }
+
+// vaultAddress is empty: this store has no address that could differ between
+// sessions, and its probe has no slow path worth remembering.
+func vaultAddress() string { return "" }

@@ -1,0 +1,56 @@
+package backend
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/godbus/dbus/v5"
+)
+
+// stuckHandler accepts method calls and never answers them: a Secret
+// Service that owns its name but hangs (a frozen KeePassXC, a prompt nobody
+// answers).
+type stuckHandler struct{ release chan struct{} }
+
+func (h stuckHandler) LookupObject(dbus.ObjectPath) (dbus.ServerObject, bool) {
+	<-h.release
+	return nil, false
+}
+
+func TestOpenAutoDoesNotWaitOnHungService(t *testing.T) {
+	addr := privateBus(t)
+	release := make(chan struct{})
+	conn, err := dbus.Connect(addr, dbus.WithHandler(stuckHandler{release}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { close(release); conn.Close() })
+	if reply, err := conn.RequestName(ssBus, dbus.NameFlagDoNotQueue); err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
+		t.Fatalf("owning %s: %v %v", ssBus, reply, err)
+	}
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", addr)
+	file := filepath.Join(t.TempDir(), "cache.json")
+
+	start := time.Now()
+	c, err := Open(Options{Kind: "auto", File: file, Timeout: 250 * time.Millisecond})
+	first := time.Since(start)
+	if err != nil || c.Name != "file" || !strings.Contains(c.Reason, "did not answer") {
+		t.Fatalf("auto on a hung service: %+v, %v", c, err)
+	}
+	if first > time.Second {
+		t.Errorf("auto waited %v on a hung service, want about the 250ms probe", first)
+	}
+
+	start = time.Now()
+	c, err = Open(Options{Kind: "auto", File: file, Timeout: 250 * time.Millisecond})
+	second := time.Since(start)
+	if err != nil || c.Name != "file" || !strings.Contains(c.Reason, "remembered") {
+		t.Fatalf("second auto: %+v, %v; want the remembered verdict", c, err)
+	}
+	if second > 100*time.Millisecond {
+		t.Errorf("second auto took %v, want no probe at all", second)
+	}
+	t.Logf("first %v, second %v: %s", first, second, c.Reason)
+}
