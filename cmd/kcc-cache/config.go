@@ -22,7 +22,7 @@ type config struct {
 	RefreshMargin     time.Duration `envconfig:"REFRESH_MARGIN" default:"30s"`
 	DefaultTTL        time.Duration `envconfig:"DEFAULT_TTL" default:"1h"`
 	NoExpiryThreshold time.Duration `envconfig:"NO_EXPIRY_THRESHOLD" default:"24h"`
-	CacheKeyEnvList   []string      `envconfig:"CACHEKEY_ENV_LIST" default:"KUBE_CREDENTIAL_CACHE_USER,AWS_PROFILE,AWS_REGION,AWS_DEFAULT_REGION,AWS_VAULT,AWS_ROLE_ARN,AWS_ACCESS_KEY_ID,CLOUDSDK_CONFIG,AZURE_CONFIG_DIR"`
+	CacheKeyEnvList   []string      `envconfig:"CACHEKEY_ENV_LIST" default:"KUBE_CREDENTIAL_CACHE_USER,AWS_PROFILE,AWS_REGION,AWS_DEFAULT_REGION,AWS_VAULT,AWS_ROLE_ARN,AWS_ACCESS_KEY_ID,AWS_CONFIG_FILE,AWS_SHARED_CREDENTIALS_FILE,CLOUDSDK_CONFIG,GOOGLE_APPLICATION_CREDENTIALS,AZURE_CONFIG_DIR"`
 	Debug             truthy        `envconfig:"DEBUG"`
 	LockTimeout       time.Duration `envconfig:"LOCK_TIMEOUT" default:"2m"`
 	HealCooldown      time.Duration `envconfig:"HEAL_COOLDOWN" default:"5m"`
@@ -65,6 +65,11 @@ func loadConfig() (config, error) {
 			return config{}, fmt.Errorf("invalid %s_%s=%s: must not be negative", envPrefix, d.name, d.v)
 		}
 	}
+	names, err := cleanNames(cfg.CacheKeyEnvList)
+	if err != nil {
+		return config{}, fmt.Errorf("invalid %s_CACHEKEY_ENV_LIST: %w", envPrefix, err)
+	}
+	cfg.CacheKeyEnvList = names
 	switch cfg.Backend {
 	case "auto", "keyring", "file":
 	default:
@@ -91,3 +96,21 @@ func (c config) policy() cache.Policy {
 
 // stateDir holds lock files and served markers beside the cache file.
 func (c config) stateDir() string { return c.File + ".d" }
+
+// cleanNames trims the names of the cache-key list ("A, B" is a common way
+// to write it, and " B" is never set, which would silently drop B from the
+// key) and rejects what cannot be a variable name.
+func cleanNames(list []string) ([]string, error) {
+	out := make([]string, 0, len(list))
+	for _, n := range list {
+		n = strings.TrimSpace(n)
+		if n == "" {
+			continue
+		}
+		if strings.ContainsAny(n, "= \t\r\n") {
+			return nil, fmt.Errorf("%q is not a variable name", n)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}

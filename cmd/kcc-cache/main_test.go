@@ -61,6 +61,8 @@ func TestRunUsageAndErrors(t *testing.T) {
 			stderrLine: `kcc-cache: invalid KUBE_CREDENTIAL_CACHE_BACKEND="etcd"`},
 		{name: "bad debug", env: map[string]string{"KUBE_CREDENTIAL_CACHE_DEBUG": "maybe"}, args: []string{"true"}, code: 2,
 			stderrLine: `kcc-cache: invalid KUBE_CREDENTIAL_CACHE_DEBUG="maybe"`},
+		{name: "bad key list", env: map[string]string{"KUBE_CREDENTIAL_CACHE_CACHEKEY_ENV_LIST": "AWS_PROFILE,A=B"}, args: []string{"true"}, code: 2,
+			stderrLine: `kcc-cache: invalid KUBE_CREDENTIAL_CACHE_CACHEKEY_ENV_LIST: "A=B" is not a variable name`},
 		{name: "bad exec info", env: map[string]string{"KUBERNETES_EXEC_INFO": "{"}, args: []string{"true"}, code: 2,
 			stderrLine: "kcc-cache: invalid KUBERNETES_EXEC_INFO: not JSON"},
 		{name: "plugin missing", args: []string{"kcc-no-such-plugin"}, code: 127, stderrLine: "kcc-cache: could not run plugin kcc-no-such-plugin"},
@@ -150,5 +152,17 @@ func TestRunManagement(t *testing.T) {
 	code, out, _ = runCmd(t, "--info")
 	if code != 0 || !strings.Contains(out, "backend:") || !strings.Contains(out, os.Getenv("KUBE_CREDENTIAL_CACHE_FILE")) {
 		t.Fatalf("--info: %d %q", code, out)
+	}
+}
+
+func TestKeyListIsTrimmed(t *testing.T) {
+	isolate(t)
+	t.Setenv("KUBE_CREDENTIAL_CACHE_CACHEKEY_ENV_LIST", "KUBE_CREDENTIAL_CACHE_USER, AWS_PROFILE ,,")
+	cfg, err := loadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(cfg.CacheKeyEnvList, ","); got != "KUBE_CREDENTIAL_CACHE_USER,AWS_PROFILE" {
+		t.Errorf("CacheKeyEnvList = %q", got)
 	}
 }

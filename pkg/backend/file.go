@@ -121,7 +121,9 @@ func decodeFile(data []byte) (fileFormat, error) {
 		doc.Entries = map[string]fileEntry{}
 	}
 	for k, e := range doc.Entries {
-		if len(e.Value) == 0 || !json.Valid(e.Value) {
+		// Unmarshal has validated the whole document, so a present Value is
+		// valid JSON; only an absent or null one is left to reject.
+		if len(e.Value) == 0 || string(e.Value) == "null" {
 			return fileFormat{}, fmt.Errorf("%w: entry %.12s has no value", ErrCorrupt, k)
 		}
 	}

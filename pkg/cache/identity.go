@@ -90,10 +90,13 @@ func (id Identity) Label() string {
 }
 
 // NewIdentity builds the identity of one call from its argv, the process
-// environment lookup, the names of the cache-key variables and the parsed
-// KUBERNETES_EXEC_INFO.
+// environment lookup, the names of the cache-key variables (UserEnv is
+// always added) and the parsed KUBERNETES_EXEC_INFO.
 func NewIdentity(argv []string, lookup func(string) (string, bool), keyEnv []string, info ExecInfo) Identity {
-	names := append([]string(nil), keyEnv...)
+	// UserEnv is always part of the key, whatever the configured list says:
+	// it is what keeps two kubeconfig users with the same plugin command
+	// apart, and dropping it from a custom list must not merge them.
+	names := append(append([]string(nil), keyEnv...), UserEnv)
 	sort.Strings(names) // the list's order in the config must not change the key
 	env := make([]EnvVar, 0, len(names))
 	for i, n := range names {

@@ -66,6 +66,15 @@ func TestNewIdentity(t *testing.T) {
 		t.Errorf("Label() = %q", got)
 	}
 
+	// A custom list without KUBE_CREDENTIAL_CACHE_USER still keeps users apart.
+	env["KUBE_CREDENTIAL_CACHE_USER"] = "bob"
+	e := NewIdentity(argv, lookup, []string{"AWS_PROFILE"}, info)
+	env["KUBE_CREDENTIAL_CACHE_USER"] = "alice"
+	f := NewIdentity(argv, lookup, []string{"AWS_PROFILE"}, info)
+	if e.Key() == f.Key() {
+		t.Errorf("a list without %s merged two users", UserEnv)
+	}
+
 	// Two kubeconfig users that differ only in AWS_PROFILE never share an entry.
 	env["AWS_PROFILE"] = "staging"
 	c := NewIdentity(argv, lookup, []string{"AWS_PROFILE"}, info)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os/exec"
 	"syscall"
 )
@@ -50,7 +51,9 @@ func runPlugin(ctx context.Context, argv []string, env []string, stdin io.Reader
 			code = 128 + int(ws.Signal()) // what a shell reports for a killed child
 		}
 		return nil, &PluginError{Command: name, Code: code, Err: err}
-	case errors.Is(err, exec.ErrNotFound):
+	case errors.Is(err, exec.ErrNotFound), errors.Is(err, fs.ErrNotExist):
+		// 127 and 126 are what a shell reports for "not found" and "found but
+		// cannot run": there is no exit code of the plugin's own to pass on.
 		return nil, &PluginError{Command: name, Code: 127, Err: err}
 	default:
 		return nil, &PluginError{Command: name, Code: 126, Err: err}

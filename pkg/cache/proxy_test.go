@@ -284,12 +284,14 @@ func TestServePluginFailure(t *testing.T) {
 }
 
 func TestServePluginNotFound(t *testing.T) {
-	h := newHarness(t)
-	h.id.Argv = []string{"kcc-no-such-plugin-xyz"}
-	r := h.serve("a")
-	var perr *PluginError
-	if !errors.As(r.err, &perr) || perr.Code != 127 {
-		t.Fatalf("err = %v, want a PluginError with code 127", r.err)
+	for _, argv0 := range []string{"kcc-no-such-plugin-xyz", "./bin/kcc-no-such-plugin-xyz", "/nonexistent/plugin"} {
+		h := newHarness(t)
+		h.id.Argv = []string{argv0}
+		r := h.serve("a")
+		var perr *PluginError
+		if !errors.As(r.err, &perr) || perr.Code != 127 {
+			t.Errorf("%s: err = %v, want a PluginError with code 127", argv0, r.err)
+		}
 	}
 }
 
