@@ -2,6 +2,7 @@ package injector
 
 import (
 	"fmt"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -59,6 +60,9 @@ func (d *document) injectUser(u *execUser, command string) ([]edit, error) {
 	cstart, err := s.offset(u.cmd)
 	if err != nil {
 		return nil, err
+	}
+	if isRelativePath(u.cmd.Value) {
+		return nil, fmt.Errorf("line %d: the command is a relative path, which kubectl resolves against the kubeconfig's directory but kcc-cache, receiving it as an argument, would run from kubectl's working directory; make it absolute first", u.cmd.Line)
 	}
 	if s.hasProperties(u.cmd) {
 		// Moving the text alone would drop them; with them it is no command.
@@ -185,4 +189,19 @@ func (d *document) prependEnv(u *execUser, f form, entries []envEntry) ([]edit, 
 	}
 	e, err := d.replaceNull(u.envKey, u.env, f, d.flowEnv(entries, ", "))
 	return []edit{e}, err
+}
+
+// isRelativePath reports a command that client-go resolves against the
+// kubeconfig's directory (it contains a path separator and is not absolute;
+// a bare name is looked up on PATH). Moved into args, it would no longer be
+// resolved, and another program of that relative name could run instead.
+func isRelativePath(cmd string) bool {
+	if !strings.ContainsAny(cmd, `/\`) {
+		return false
+	}
+	if strings.HasPrefix(cmd, "/") || strings.HasPrefix(cmd, `\\`) {
+		return false
+	}
+	// A Windows drive path, C:\ or C:/, is absolute on the machine it is for.
+	return !(len(cmd) >= 3 && cmd[1] == ':' && (cmd[2] == '\\' || cmd[2] == '/'))
 }
