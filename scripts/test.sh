@@ -56,7 +56,10 @@ step "fuzz smoke ($FUZZTIME per target)"
 for pkg in $(go list ./...); do
 	for target in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do
 		echo "$pkg $target"
-		go test -run '^$' -fuzz "^${target}\$" -fuzztime "$FUZZTIME" "$pkg" >/dev/null
+		if ! out=$(go test -run '^$' -fuzz "^${target}\$" -fuzztime "$FUZZTIME" "$pkg" 2>&1); then
+			printf '%s\n' "$out" | tail -30 >&2
+			exit 1
+		fi
 	done
 done
 
