@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
+
+	"github.com/IvMisticos/kube-credential-cache/internal/atomicfile"
 )
 
 // lockKubeconfig takes kubectl's <file>.lock for the path as given and for
@@ -46,51 +47,14 @@ func lock(name string) (func(), error) {
 	return func() { os.Remove(name) }, nil
 }
 
-// writeAtomic writes a temporary file next to target, syncs it, gives it the
-// target's mode (and owner, when root) and renames it over the target, so a
-// reader sees the old file or the new one, never a part.
+// writeAtomic replaces target with data, keeping its mode (and owner, when
+// root), so a reader sees the old file or the new one, never a part.
 func writeAtomic(target string, data []byte) error {
 	info, err := os.Stat(target)
 	if err != nil {
 		return fmt.Errorf("could not stat kubeconfig: %w", err)
 	}
-	dir := filepath.Dir(target)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(target)+".kcc-*")
-	if err != nil {
-		return fmt.Errorf("could not create a temporary file next to %s: %w", target, err)
-	}
-	defer os.Remove(tmp.Name()) // no-op once renamed
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("could not write %s: %w", tmp.Name(), err)
-	}
-	if err := tmp.Chmod(info.Mode().Perm()); err != nil {
-		tmp.Close()
-		return fmt.Errorf("could not set the mode of %s: %w", tmp.Name(), err)
-	}
-	if err := keepOwner(tmp, info); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("could not sync %s: %w", tmp.Name(), err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("could not close %s: %w", tmp.Name(), err)
-	}
-	if err := os.Rename(tmp.Name(), target); err != nil {
-		return fmt.Errorf("could not replace %s: %w", target, err)
-	}
-	syncDir(dir)
-	return nil
-}
-
-// syncDir makes the rename durable where the OS allows it; failure only
-// weakens durability, so it is ignored.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
+	return atomicfile.WriteFileWith(target, data, info.Mode().Perm(), func(tmp *os.File) error {
+		return keepOwner(tmp, info)
+	})
 }

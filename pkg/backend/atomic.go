@@ -6,12 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"time"
-)
 
-// privateDirName is the directory name of the default cache location. Only a
-// directory of that name is tightened to 0700: a user who points the cache
-// file into a shared directory must not have that directory's mode changed.
-const privateDirName = "kube-credential-cache"
+	"github.com/IvMisticos/kube-credential-cache/internal/atomicfile"
+)
 
 // ensurePrivateDir creates dir (0700) and tightens our own directory if an
 // earlier version or the user left it readable by others.
@@ -34,39 +31,12 @@ func ensurePrivateDir(dir string) error {
 	return nil
 }
 
-// writeAtomic replaces path with data: a temp file in the same directory,
-// fsync, rename, then fsync of the directory so the rename survives a crash.
-// A process killed at any point leaves either the old or the new file.
-func writeAtomic(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("could not write cache %s: %w", path, err)
+// writeAtomic replaces path with data (mode 0600) so that a process killed
+// at any point leaves either the old or the new file.
+func writeAtomic(path string, data []byte) error {
+	if err := atomicfile.WriteFile(path, data, 0o600); err != nil {
+		return fmt.Errorf("could not write cache: %w", err)
 	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	// CreateTemp already uses 0600; Chmod guards against an unusual umask
-	// handling on other systems.
-	if err = tmp.Chmod(0o600); err != nil && !isUnsupported(err) {
-		return fmt.Errorf("could not write cache %s: %w", path, err)
-	}
-	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("could not write cache %s: %w", path, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("could not write cache %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("could not write cache %s: %w", path, err)
-	}
-	if err = replaceFile(tmp.Name(), path); err != nil {
-		return fmt.Errorf("could not write cache %s: %w", path, err)
-	}
-	syncDir(dir)
 	return nil
 }
 
@@ -88,7 +58,7 @@ func readPrivate(path string) ([]byte, error) {
 // and rename left behind. Only old ones: a young one may be another
 // writer's, which holds the lock only for the rename's sake.
 func removeStaleTemps(path string, now time.Time) {
-	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*"))
+	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(path), atomicfile.TempPattern(path)))
 	for _, m := range matches {
 		if st, err := os.Stat(m); err == nil && now.Sub(st.ModTime()) > time.Minute {
 			os.Remove(m)

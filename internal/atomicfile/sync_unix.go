@@ -1,6 +1,6 @@
 //go:build !windows
 
-package backend
+package atomicfile
 
 import (
 	"errors"
@@ -17,6 +17,6 @@ func syncDir(dir string) {
 
 func isUnsupported(err error) bool { return errors.Is(err, syscall.ENOTSUP) }
 
-// replaceFile renames over path; on Unix a reader holding the old file open
+// replace renames over path; on Unix a reader holding the old file open
 // keeps reading it, so the rename never has to wait.
-func replaceFile(tmp, path string) error { return os.Rename(tmp, path) }
+func replace(tmp, path string) error { return os.Rename(tmp, path) }
