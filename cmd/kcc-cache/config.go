@@ -3,13 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/kelseyhightower/envconfig"
 
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend"
 	"github.com/IvMisticos/kube-credential-cache/pkg/cache"
 )
 
@@ -76,11 +75,11 @@ func loadConfig() (config, error) {
 		return config{}, fmt.Errorf("invalid %s_BACKEND=%q: want auto, keyring or file", envPrefix, cfg.Backend)
 	}
 	if cfg.File == "" {
-		dir, err := os.UserCacheDir()
+		file, err := backend.DefaultFile()
 		if err != nil {
-			return config{}, fmt.Errorf("no cache directory (set %s_FILE): %w", envPrefix, err)
+			return config{}, fmt.Errorf("no cache file location (set %s_FILE): %w", envPrefix, err)
 		}
-		cfg.File = filepath.Join(dir, "kube-credential-cache", "cache.json")
+		cfg.File = file
 	}
 	return cfg, nil
 }
@@ -95,7 +94,7 @@ func (c config) policy() cache.Policy {
 }
 
 // stateDir holds lock files and served markers beside the cache file.
-func (c config) stateDir() string { return c.File + ".d" }
+func (c config) stateDir() string { return backend.StateDir(c.File) }
 
 // cleanNames trims the names of the cache-key list ("A, B" is a common way
 // to write it, and " B" is never set, which would silently drop B from the

@@ -10,10 +10,12 @@ import (
 
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend"
 	"github.com/IvMisticos/kube-credential-cache/pkg/cache"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
 )
 
 func proxy(ctx context.Context, cfg config, argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	info, err := cache.ParseExecInfo(os.Getenv(cache.ExecInfoEnv))
+	info, err := cache.ParseExecInfo(os.Getenv(execcred.ExecInfoEnv))
 	if err != nil {
 		return fail(stderr, exitUsage, err)
 	}

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/IvMisticos/kube-credential-cache/pkg/injector"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
 )
 
 // TestKubectlReadsInjectedGoldens has the real kubectl read every injected
@@ -55,8 +57,8 @@ func TestKubectlReadsInjectedGoldens(t *testing.T) {
 				for _, e := range u.User.Exec.Env {
 					names = append(names, e.Name)
 				}
-				if !strings.Contains(strings.Join(names, " "), injector.UserEnv) {
-					t.Errorf("user %q: env %v lacks %s", u.Name, names, injector.UserEnv)
+				if !strings.Contains(strings.Join(names, " "), execcred.UserEnv) {
+					t.Errorf("user %q: env %v lacks %s", u.Name, names, execcred.UserEnv)
 				}
 			}
 		})

@@ -13,7 +13,8 @@ import (
 	"time"
 
 	"github.com/IvMisticos/kube-credential-cache/internal/filelock"
-	"github.com/IvMisticos/kube-credential-cache/pkg/cache"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
 
 // ErrCorrupt marks a cache file that exists but cannot be decoded.
@@ -51,20 +52,20 @@ func NewFile(path string) *File {
 
 // Get returns the record for key, an error wrapping fs.ErrNotExist when there
 // is none, or one wrapping ErrCorrupt when the file cannot be decoded.
-func (f *File) Get(key string) (cache.Record, error) {
+func (f *File) Get(key string) (record.Record, error) {
 	doc, err := f.read()
 	if err != nil {
-		return cache.Record{}, err
+		return record.Record{}, err
 	}
 	e, ok := doc.Entries[key]
 	if !ok {
-		return cache.Record{}, fmt.Errorf("no entry %.12s: %w", key, fs.ErrNotExist)
+		return record.Record{}, fmt.Errorf("no entry %.12s: %w", key, fs.ErrNotExist)
 	}
-	return cache.Record{Key: key, Label: e.Label, Expires: e.Expires, Value: e.Value}, nil
+	return record.Record{Key: key, Label: e.Label, Expires: e.Expires, Value: e.Value}, nil
 }
 
 // List returns every record, ordered by key.
-func (f *File) List() ([]cache.Record, error) {
+func (f *File) List() ([]record.Record, error) {
 	doc, err := f.read()
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -72,16 +73,16 @@ func (f *File) List() ([]cache.Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	recs := make([]cache.Record, 0, len(doc.Entries))
+	recs := make([]record.Record, 0, len(doc.Entries))
 	for k, e := range doc.Entries {
-		recs = append(recs, cache.Record{Key: k, Label: e.Label, Expires: e.Expires, Value: e.Value})
+		recs = append(recs, record.Record{Key: k, Label: e.Label, Expires: e.Expires, Value: e.Value})
 	}
 	sort.Slice(recs, func(i, j int) bool { return recs[i].Key < recs[j].Key })
 	return recs, nil
 }
 
 // Put stores rec and drops entries that have expired.
-func (f *File) Put(rec cache.Record) error {
+func (f *File) Put(rec record.Record) error {
 	if !json.Valid(rec.Value) {
 		return fmt.Errorf("record %.12s is not JSON", rec.Key)
 	}

@@ -11,11 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/IvMisticos/kube-credential-cache/pkg/cache"
+	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
 
-func rec(key string, expires time.Time) cache.Record {
-	return cache.Record{Key: key, Label: "alice @ https://k8s", Expires: expires, Value: []byte(`{"gen":"g","status":{"token":"t"}}`)}
+func rec(key string, expires time.Time) record.Record {
+	return record.Record{Key: key, Label: "alice @ https://k8s", Expires: expires, Value: []byte(`{"gen":"g","status":{"token":"t"}}`)}
 }
 
 func TestFileRoundTrip(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/IvMisticos/kube-credential-cache/pkg/cache"
+	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
 
 // vault is what each operating system's secret store must offer; one
@@ -33,7 +33,7 @@ type vault interface {
 	close() error
 }
 
-// Keyring is a cache.Store that keeps each record as one item of the
+// Keyring is a Store that keeps each record as one item of the
 // operating system's secret store. Records too large for that store go to an
 // overflow File instead, so an oversize credential costs plaintext for that
 // one entry rather than an error in kubectl; Get, List and Delete consult both.
@@ -58,7 +58,7 @@ func newKeyring(v vault, overflow *File, debugf func(string, ...any)) *Keyring {
 
 // Get returns the record for key from the secret store, or from the overflow
 // file when the store has none.
-func (k *Keyring) Get(key string) (cache.Record, error) {
+func (k *Keyring) Get(key string) (record.Record, error) {
 	blob, err := k.vault.get(key)
 	if err == nil {
 		rec, derr := decodeItem(key, blob)
@@ -68,13 +68,13 @@ func (k *Keyring) Get(key string) (cache.Record, error) {
 		// An item we cannot read is treated as missing: the caller fetches a
 		// fresh credential and Put replaces the item, which heals it.
 		k.debugf("keyring: item %.12s is unreadable (%v); treating it as missing", key, derr)
-		return cache.Record{}, fmt.Errorf("keyring item %.12s unreadable: %w", key, fs.ErrNotExist)
+		return record.Record{}, fmt.Errorf("keyring item %.12s unreadable: %w", key, fs.ErrNotExist)
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
-		return cache.Record{}, err
+		return record.Record{}, err
 	}
 	if !k.overflowExists() {
-		return cache.Record{}, err
+		return record.Record{}, err
 	}
 	return k.overflow.Get(key)
 }
@@ -82,7 +82,7 @@ func (k *Keyring) Get(key string) (cache.Record, error) {
 // Put stores rec in the secret store, or in the overflow file when its item
 // would exceed the store's size limit. Only one of the two holds a key at a
 // time, so Get never serves an older copy from the other.
-func (k *Keyring) Put(rec cache.Record) error {
+func (k *Keyring) Put(rec record.Record) error {
 	blob := encodeItem(rec)
 	if k.limit > 0 && len(blob) > k.limit {
 		k.debugf("keyring: entry %.12s needs %d bytes, over the %s limit of %d; storing it in %s",
@@ -173,12 +173,12 @@ func (k *Keyring) Delete(keys ...string) error {
 
 // List returns this program's records from the secret store and the overflow
 // file, ordered by key. Other programs' items in the same store are not read.
-func (k *Keyring) List() ([]cache.Record, error) {
+func (k *Keyring) List() ([]record.Record, error) {
 	items, err := k.vault.list()
 	if err != nil {
 		return nil, err
 	}
-	byKey := map[string]cache.Record{}
+	byKey := map[string]record.Record{}
 	if k.overflowExists() {
 		recs, err := k.overflow.List()
 		if err != nil {
@@ -196,7 +196,7 @@ func (k *Keyring) List() ([]cache.Record, error) {
 		}
 		byKey[key] = rec
 	}
-	recs := make([]cache.Record, 0, len(byKey))
+	recs := make([]record.Record, 0, len(byKey))
 	for _, r := range byKey {
 		recs = append(recs, r)
 	}

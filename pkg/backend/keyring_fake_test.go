@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/IvMisticos/kube-credential-cache/pkg/cache"
+	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
 
 // mapVault is an in-memory vault shaped like WinCred (a size limit, no
@@ -54,15 +54,15 @@ func TestKeyringWithSizeLimitedVault(t *testing.T) {
 	k := newKeyring(v, NewFile(filepath.Join(t.TempDir(), "cache.json")), t.Logf)
 	k.now = func() time.Time { return now }
 	k.prunes = func() bool { return true }
-	rec := func(key string, size int, ttl time.Duration) cache.Record {
-		r := record(key, "u @ s", size)
+	rec := func(key string, size int, ttl time.Duration) record.Record {
+		r := newRecord(key, "u @ s", size)
 		r.Expires = now.Add(ttl)
 		return r
 	}
 
 	steps := []struct {
 		name      string
-		put       cache.Record
+		put       record.Record
 		wantVault []string // keys in the vault afterwards
 	}{
 		{"fits", rec("a", 100, time.Hour), []string{"a"}},
@@ -97,8 +97,8 @@ func TestKeyringWithSizeLimitedVault(t *testing.T) {
 	}
 }
 
-func record(key, label string, size int) cache.Record {
-	return cache.Record{
+func newRecord(key, label string, size int) record.Record {
+	return record.Record{
 		Key:     key,
 		Label:   label,
 		Expires: time.Now().Add(time.Hour).UTC().Truncate(time.Second),
@@ -106,7 +106,7 @@ func record(key, label string, size int) cache.Record {
 	}
 }
 
-func sameRecord(t *testing.T, got, want cache.Record) {
+func sameRecord(t *testing.T, got, want record.Record) {
 	t.Helper()
 	if got.Key != want.Key || got.Label != want.Label || !got.Expires.Equal(want.Expires) || string(got.Value) != string(want.Value) {
 		// Values are test tokens, but print only their sizes as a habit.

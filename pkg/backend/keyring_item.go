@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/IvMisticos/kube-credential-cache/pkg/cache"
+	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
 
 // itemMagic starts every blob we write. It versions the layout and lets us
@@ -22,7 +22,7 @@ const itemMagic = "kcc1 "
 // WinCred and Keychain through 99designs/keyring keep only the key and the
 // data; one layout keeps every OS the same. It is compact on purpose: WinCred
 // holds 2560 bytes and an EKS credential alone is 2–2.6 KB.
-func encodeItem(rec cache.Record) []byte {
+func encodeItem(rec record.Record) []byte {
 	label := oneLine(rec.Label)
 	var b bytes.Buffer
 	b.Grow(len(itemMagic) + 40 + len(label) + len(rec.Value))
@@ -39,24 +39,24 @@ var errNotOurItem = errors.New("not a kube-credential-cache item")
 
 // decodeItem is the inverse of encodeItem. The blob comes from a store other
 // programs can write to, so it rejects rather than trusts a malformed one.
-func decodeItem(key string, blob []byte) (cache.Record, error) {
+func decodeItem(key string, blob []byte) (record.Record, error) {
 	rest, ok := bytes.CutPrefix(blob, []byte(itemMagic))
 	if !ok {
-		return cache.Record{}, errNotOurItem
+		return record.Record{}, errNotOurItem
 	}
 	expires, rest, ok := bytes.Cut(rest, []byte{'\n'})
 	if !ok {
-		return cache.Record{}, fmt.Errorf("%w: no expiry line", errNotOurItem)
+		return record.Record{}, fmt.Errorf("%w: no expiry line", errNotOurItem)
 	}
 	label, value, ok := bytes.Cut(rest, []byte{'\n'})
 	if !ok || len(value) == 0 {
-		return cache.Record{}, fmt.Errorf("%w: no value", errNotOurItem)
+		return record.Record{}, fmt.Errorf("%w: no value", errNotOurItem)
 	}
 	exp, err := time.Parse(time.RFC3339Nano, string(expires))
 	if err != nil {
-		return cache.Record{}, fmt.Errorf("%w: bad expiry: %v", errNotOurItem, err)
+		return record.Record{}, fmt.Errorf("%w: bad expiry: %v", errNotOurItem, err)
 	}
-	return cache.Record{Key: key, Label: oneLine(string(label)), Expires: exp, Value: bytes.Clone(value)}, nil
+	return record.Record{Key: key, Label: oneLine(string(label)), Expires: exp, Value: bytes.Clone(value)}, nil
 }
 
 // oneLine keeps a label from breaking the line-based layout (or a terminal).

@@ -6,22 +6,22 @@ import (
 	"testing"
 	"time"
 
-	"github.com/IvMisticos/kube-credential-cache/pkg/cache"
+	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
 
 func TestItemRoundTrip(t *testing.T) {
 	exp := time.Date(2031, 2, 3, 4, 5, 6, 789, time.UTC)
 	tests := []struct {
 		name      string
-		rec       cache.Record
+		rec       record.Record
 		wantLabel string
 		wantValue string
 	}{
-		{"plain", cache.Record{Label: "alice @ https://k8s", Expires: exp, Value: []byte(`{"a":1}`)}, "alice @ https://k8s", `{"a":1}`},
-		{"value is compacted", cache.Record{Label: "x", Expires: exp, Value: []byte("{\n  \"a\": [1, 2]\n}")}, "x", `{"a":[1,2]}`},
-		{"newlines in label cannot break the layout", cache.Record{Label: "a\nb\r\nc", Expires: exp, Value: []byte(`{}`)}, "a b  c", `{}`},
-		{"empty label", cache.Record{Expires: exp, Value: []byte(`"v"`)}, "", `"v"`},
-		{"zero expiry", cache.Record{Label: "z", Value: []byte(`1`)}, "z", `1`},
+		{"plain", record.Record{Label: "alice @ https://k8s", Expires: exp, Value: []byte(`{"a":1}`)}, "alice @ https://k8s", `{"a":1}`},
+		{"value is compacted", record.Record{Label: "x", Expires: exp, Value: []byte("{\n  \"a\": [1, 2]\n}")}, "x", `{"a":[1,2]}`},
+		{"newlines in label cannot break the layout", record.Record{Label: "a\nb\r\nc", Expires: exp, Value: []byte(`{}`)}, "a b  c", `{}`},
+		{"empty label", record.Record{Expires: exp, Value: []byte(`"v"`)}, "", `"v"`},
+		{"zero expiry", record.Record{Label: "z", Value: []byte(`1`)}, "z", `1`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -54,7 +54,7 @@ func TestDecodeItemRejectsForeignData(t *testing.T) {
 }
 
 func FuzzDecodeItem(f *testing.F) {
-	f.Add(encodeItem(cache.Record{Label: "l", Expires: time.Unix(1e9, 0), Value: []byte(`{"x":"y"}`)}))
+	f.Add(encodeItem(record.Record{Label: "l", Expires: time.Unix(1e9, 0), Value: []byte(`{"x":"y"}`)}))
 	f.Add([]byte("kcc1 \n\n"))
 	f.Fuzz(func(t *testing.T, blob []byte) {
 		rec, err := decodeItem("k", blob)

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 
-	"github.com/IvMisticos/kube-credential-cache/pkg/cache"
+	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
 
 // Passthrough is the store used when the user asked for the keyring and it
@@ -18,11 +18,11 @@ import (
 // chosen away with KUBE_CREDENTIAL_CACHE_BACKEND=file or auto.
 type Passthrough struct{}
 
-var _ cache.Store = Passthrough{}
+var _ Store = Passthrough{}
 
 // Get always reports a miss.
-func (Passthrough) Get(key string) (cache.Record, error) {
-	return cache.Record{}, fmt.Errorf("no entry %.12s (nothing is cached without a usable keyring): %w", key, fs.ErrNotExist)
+func (Passthrough) Get(key string) (record.Record, error) {
+	return record.Record{}, fmt.Errorf("no entry %.12s (nothing is cached without a usable keyring): %w", key, fs.ErrNotExist)
 }
 
 // errNotCached says why a Put kept nothing; the caller already warned once
@@ -30,10 +30,10 @@ func (Passthrough) Get(key string) (cache.Record, error) {
 var errNotCached = errors.New("nothing is cached without a usable keyring")
 
 // Put discards rec, and says so: a "stored" debug line would be a lie.
-func (Passthrough) Put(cache.Record) error { return errNotCached }
+func (Passthrough) Put(record.Record) error { return errNotCached }
 
 // Delete has nothing to remove.
 func (Passthrough) Delete(...string) error { return nil }
 
 // List has nothing to show.
-func (Passthrough) List() ([]cache.Record, error) { return nil, nil }
+func (Passthrough) List() ([]record.Record, error) { return nil, nil }

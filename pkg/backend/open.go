@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/IvMisticos/kube-credential-cache/pkg/cache"
+	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
 
 // Options says which store the user asked for.
@@ -21,13 +21,24 @@ type Options struct {
 }
 
 // DefaultTimeout bounds the probe of the secret store when Options.Timeout is
-// zero. A local Secret Service answers in about a millisecond; the bound only
-// matters for a bus that does not answer, where it is what kubectl waits.
-const DefaultTimeout = 250 * time.Millisecond
+// zero; it is also KUBE_CREDENTIAL_CACHE_KEYRING_TIMEOUT's default. A local
+// Secret Service answers in about a millisecond; the bound only matters for a
+// bus that does not answer, where it is what kubectl waits.
+const DefaultTimeout = 500 * time.Millisecond
+
+// Store is what every backend here is: the method set pkg/cache's Store
+// interface asks for, named here so that this package need not import the
+// proxy to describe what Open returns.
+type Store interface {
+	Get(key string) (record.Record, error)
+	Put(rec record.Record) error
+	Delete(keys ...string) error
+	List() ([]record.Record, error)
+}
 
 // Choice is the store in use and why, for --info and debug output.
 type Choice struct {
-	Store   cache.Store
+	Store   Store
 	Name    string // "file" or "keyring"
 	Reason  string
 	Warning string // one line for stderr when an explicit choice could not be honoured
@@ -45,7 +56,7 @@ func Open(opts Options) (Choice, error) {
 	case "file":
 		return Choice{Store: opts.file(), Name: "file", Reason: "KUBE_CREDENTIAL_CACHE_BACKEND=file"}, nil
 	case "auto", "":
-		verdict := unusableVerdict{dir: opts.File + ".d", address: vaultAddress(), now: time.Now}
+		verdict := unusableVerdict{dir: StateDir(opts.File), address: vaultAddress(), now: time.Now}
 		if reason, ok := verdict.recall(); ok {
 			return Choice{Store: opts.file(), Name: "file", Reason: "auto: " + reason}, nil
 		}

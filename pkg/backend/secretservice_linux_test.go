@@ -15,8 +15,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/IvMisticos/kube-credential-cache/pkg/cache"
 	"github.com/godbus/dbus/v5"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
 
 // These tests talk to a real Secret Service: the one on the session bus the
@@ -82,7 +83,7 @@ func secretTool(t *testing.T, stdin string, args ...string) string {
 	return string(out)
 }
 
-func listed(t *testing.T, s cache.Store, key string) bool {
+func listed(t *testing.T, s Store, key string) bool {
 	t.Helper()
 	recs, err := s.List()
 	if err != nil {
@@ -104,8 +105,8 @@ func TestSecretServiceRoundTrip(t *testing.T) {
 	if _, err := k.Get(key); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("Get before Put: %v, want fs.ErrNotExist", err)
 	}
-	first, second := record(key, "alice @ https://one", 10), record(key, "alice @ https://one", 20)
-	for _, rec := range []cache.Record{first, second} {
+	first, second := newRecord(key, "alice @ https://one", 10), newRecord(key, "alice @ https://one", 20)
+	for _, rec := range []record.Record{first, second} {
 		if err := k.Put(rec); err != nil {
 			t.Fatalf("Put: %v", err)
 		}
@@ -137,7 +138,7 @@ func TestSecretServiceItemsVisibleToSecretTool(t *testing.T) {
 	k, _ := sessionKeyring(t)
 	key := newKey(t)
 	t.Cleanup(func() { _ = k.Delete(key) })
-	if err := k.Put(record(key, "bob @ https://two", 5)); err != nil {
+	if err := k.Put(newRecord(key, "bob @ https://two", 5)); err != nil {
 		t.Fatal(err)
 	}
 	out := secretTool(t, "", "search", "service", attrService)
@@ -162,7 +163,7 @@ func TestSecretServiceLeavesOtherItemsAlone(t *testing.T) {
 	if listed(t, k, key) {
 		t.Errorf("List shows another program's item")
 	}
-	if err := k.Put(record(key, "ours", 1)); err != nil {
+	if err := k.Put(newRecord(key, "ours", 1)); err != nil {
 		t.Fatal(err)
 	}
 	if err := k.Delete(key); err != nil {
@@ -192,13 +193,13 @@ func TestKeyringOversizeEntryGoesToFile(t *testing.T) {
 
 	steps := []struct {
 		name             string
-		rec              cache.Record
+		rec              record.Record
 		wantFile, wantKR bool
 	}{
-		{"small goes to the keyring", record(key, "u @ s", 100), false, true},
-		{"oversize goes to the file", record(key, "u @ s", 3000), true, false},
-		{"small again leaves the file", record(key, "u @ s", 200), false, true},
-		{"oversize once more", record(key, "u @ s", 2600), true, false},
+		{"small goes to the keyring", newRecord(key, "u @ s", 100), false, true},
+		{"oversize goes to the file", newRecord(key, "u @ s", 3000), true, false},
+		{"small again leaves the file", newRecord(key, "u @ s", 200), false, true},
+		{"oversize once more", newRecord(key, "u @ s", 2600), true, false},
 	}
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
@@ -231,12 +232,12 @@ func TestKeyringPrunesExpiredItems(t *testing.T) {
 	k.prunes = func() bool { return true }
 	old, fresh := newKey(t), newKey(t)
 	t.Cleanup(func() { _ = k.Delete(old, fresh) })
-	expired := record(old, "old", 1)
+	expired := newRecord(old, "old", 1)
 	expired.Expires = time.Now().Add(-time.Minute)
 	if err := k.Put(expired); err != nil {
 		t.Fatal(err)
 	}
-	if err := k.Put(record(fresh, "fresh", 1)); err != nil {
+	if err := k.Put(newRecord(fresh, "fresh", 1)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := k.vault.get(old); !errors.Is(err, fs.ErrNotExist) {
@@ -490,7 +491,7 @@ func BenchmarkSecretService(b *testing.B) {
 	defer k.Close()
 	key := hex.EncodeToString([]byte("benchmark-key-kube-credential-c"))
 	defer k.Delete(key)
-	rec := record(key, "bench @ https://bench", 2000) // about an EKS credential
+	rec := newRecord(key, "bench @ https://bench", 2000) // about an EKS credential
 	b.Run("Put", func(b *testing.B) {
 		for b.Loop() {
 			if err := k.Put(rec); err != nil {
@@ -522,7 +523,7 @@ func TestSecretServiceItemVanishing(t *testing.T) {
 	k, _ := sessionKeyring(t)
 	s := k.vault.(*secretService)
 	key := newKey(t)
-	if err := k.Put(record(key, "gone soon", 1)); err != nil {
+	if err := k.Put(newRecord(key, "gone soon", 1)); err != nil {
 		t.Fatal(err)
 	}
 	items, err := s.search(key)

@@ -6,13 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
-)
 
-// The apiVersions of client.authentication.k8s.io that client-go still speaks.
-// v1alpha1 was removed from client-go in 1.24.
-const (
-	APIVersionV1      = "client.authentication.k8s.io/v1"
-	APIVersionV1beta1 = "client.authentication.k8s.io/v1beta1"
+	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
 )
 
 // execCredential is the part of the ExecCredential wire format kcc-cache reads.
@@ -51,7 +46,7 @@ func ParseCredential(out []byte) (Credential, error) {
 	if ec.Kind != "ExecCredential" {
 		return Credential{}, fmt.Errorf("%w: kind is not ExecCredential", errInvalidCredential)
 	}
-	if ec.APIVersion != APIVersionV1 && ec.APIVersion != APIVersionV1beta1 {
+	if ec.APIVersion != execcred.APIVersionV1 && ec.APIVersion != execcred.APIVersionV1beta1 {
 		return Credential{}, fmt.Errorf("%w: unsupported apiVersion", errInvalidCredential)
 	}
 	if len(ec.Status) == 0 || bytes.Equal(ec.Status, []byte("null")) {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
 )
 
 func TestParseCredential(t *testing.T) {
@@ -73,7 +75,7 @@ func TestErrorsNeverQuoteTheCredential(t *testing.T) {
 
 func TestRenderRoundTrip(t *testing.T) {
 	status := json.RawMessage(`{"token":"t","expirationTimestamp":"2026-11-23T06:23:09Z"}`)
-	for _, v := range []string{APIVersionV1, APIVersionV1beta1} {
+	for _, v := range []string{execcred.APIVersionV1, execcred.APIVersionV1beta1} {
 		out := Render(v, status)
 		c, err := ParseCredential(out)
 		if err != nil {
@@ -101,7 +103,7 @@ func FuzzParseCredential(f *testing.F) {
 		if err != nil {
 			return
 		}
-		again, err := ParseCredential(Render(APIVersionV1, c.Status))
+		again, err := ParseCredential(Render(execcred.APIVersionV1, c.Status))
 		if err != nil {
 			t.Fatalf("accepted credential does not render to a valid one: %v", err)
 		}

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
 
 // entry is the Value of a Record. Metadata is kept beside the credential so
@@ -30,7 +32,7 @@ func newGen() string {
 	return hex.EncodeToString(b)
 }
 
-func decodeEntry(rec Record) (entry, error) {
+func decodeEntry(rec record.Record) (entry, error) {
 	var e entry
 	if err := json.Unmarshal(rec.Value, &e); err != nil {
 		return entry{}, fmt.Errorf("cache entry %.12s is unreadable", rec.Key)
@@ -41,10 +43,10 @@ func decodeEntry(rec Record) (entry, error) {
 	return e, nil
 }
 
-func (e entry) record(key, label string) (Record, error) {
+func (e entry) record(key, label string) (record.Record, error) {
 	b, err := json.Marshal(e)
 	if err != nil {
-		return Record{}, fmt.Errorf("could not encode cache entry: %w", err)
+		return record.Record{}, fmt.Errorf("could not encode cache entry: %w", err)
 	}
-	return Record{Key: key, Label: label, Expires: e.Expires, Value: b}, nil
+	return record.Record{Key: key, Label: label, Expires: e.Expires, Value: b}, nil
 }

@@ -3,6 +3,8 @@ package cache
 import (
 	"encoding/json"
 	"fmt"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
 )
 
 // ExecInfo is what kcc-cache needs from KUBERNETES_EXEC_INFO.
@@ -18,7 +20,7 @@ type ExecInfo struct {
 // provideClusterInfo it carries the cluster's config.
 func ParseExecInfo(raw string) (ExecInfo, error) {
 	if raw == "" {
-		return ExecInfo{APIVersion: APIVersionV1beta1}, nil
+		return ExecInfo{APIVersion: execcred.APIVersionV1beta1}, nil
 	}
 	var doc struct {
 		APIVersion string `json:"apiVersion"`
@@ -30,14 +32,14 @@ func ParseExecInfo(raw string) (ExecInfo, error) {
 		} `json:"spec"`
 	}
 	if err := json.Unmarshal([]byte(raw), &doc); err != nil {
-		return ExecInfo{}, fmt.Errorf("invalid %s: not JSON", ExecInfoEnv)
+		return ExecInfo{}, fmt.Errorf("invalid %s: not JSON", execcred.ExecInfoEnv)
 	}
 	switch doc.APIVersion {
-	case APIVersionV1, APIVersionV1beta1:
+	case execcred.APIVersionV1, execcred.APIVersionV1beta1:
 	case "":
-		doc.APIVersion = APIVersionV1beta1
+		doc.APIVersion = execcred.APIVersionV1beta1
 	default:
-		return ExecInfo{}, fmt.Errorf("invalid %s: unsupported apiVersion %q (want %s or %s)", ExecInfoEnv, doc.APIVersion, APIVersionV1, APIVersionV1beta1)
+		return ExecInfo{}, fmt.Errorf("invalid %s: unsupported apiVersion %q (want %s or %s)", execcred.ExecInfoEnv, doc.APIVersion, execcred.APIVersionV1, execcred.APIVersionV1beta1)
 	}
 	info := ExecInfo{APIVersion: doc.APIVersion, Interactive: doc.Spec.Interactive}
 	if doc.Spec.Cluster != nil {

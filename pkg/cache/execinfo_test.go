@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
 )
 
 func TestParseExecInfo(t *testing.T) {
@@ -13,10 +15,10 @@ func TestParseExecInfo(t *testing.T) {
 		want    ExecInfo
 		wantErr string
 	}{
-		{name: "unset", raw: "", want: ExecInfo{APIVersion: APIVersionV1beta1}},
-		{name: "v1beta1", raw: `{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1beta1","spec":{"interactive":false}}`, want: ExecInfo{APIVersion: APIVersionV1beta1}},
-		{name: "v1 interactive", raw: `{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","spec":{"interactive":true}}`, want: ExecInfo{APIVersion: APIVersionV1, Interactive: true}},
-		{name: "cluster info", raw: `{"apiVersion":"client.authentication.k8s.io/v1","spec":{"cluster":{"server":"https://1.2.3.4","certificate-authority-data":"LS0t","config":{"x":1}}}}`, want: ExecInfo{APIVersion: APIVersionV1, Server: "https://1.2.3.4"}},
+		{name: "unset", raw: "", want: ExecInfo{APIVersion: execcred.APIVersionV1beta1}},
+		{name: "v1beta1", raw: `{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1beta1","spec":{"interactive":false}}`, want: ExecInfo{APIVersion: execcred.APIVersionV1beta1}},
+		{name: "v1 interactive", raw: `{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","spec":{"interactive":true}}`, want: ExecInfo{APIVersion: execcred.APIVersionV1, Interactive: true}},
+		{name: "cluster info", raw: `{"apiVersion":"client.authentication.k8s.io/v1","spec":{"cluster":{"server":"https://1.2.3.4","certificate-authority-data":"LS0t","config":{"x":1}}}}`, want: ExecInfo{APIVersion: execcred.APIVersionV1, Server: "https://1.2.3.4"}},
 		{name: "v1alpha1", raw: `{"apiVersion":"client.authentication.k8s.io/v1alpha1"}`, wantErr: "unsupported apiVersion"},
 		{name: "garbage", raw: `{"apiVersion":`, wantErr: "not JSON"},
 	}

@@ -7,14 +7,9 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
 )
-
-// ExecInfoEnv is the variable client-go sets for every exec plugin run.
-const ExecInfoEnv = "KUBERNETES_EXEC_INFO"
-
-// UserEnv names a kubeconfig user; kcc-injector sets it so that users with
-// identical plugin commands never share an entry.
-const UserEnv = "KUBE_CREDENTIAL_CACHE_USER"
 
 // Identity is everything that decides which credential a call must get. Two
 // calls share a cache entry only when every field is equal.
@@ -61,7 +56,7 @@ func (id Identity) Key() string {
 // User is the kubeconfig user name, when kcc-injector or the user set it.
 func (id Identity) User() string {
 	for _, e := range id.Env {
-		if e.Name == UserEnv {
+		if e.Name == execcred.UserEnv {
 			return e.Value
 		}
 	}
@@ -96,7 +91,7 @@ func NewIdentity(argv []string, lookup func(string) (string, bool), keyEnv []str
 	// UserEnv is always part of the key, whatever the configured list says:
 	// it is what keeps two kubeconfig users with the same plugin command
 	// apart, and dropping it from a custom list must not merge them.
-	names := append(append([]string(nil), keyEnv...), UserEnv)
+	names := append(append([]string(nil), keyEnv...), execcred.UserEnv)
 	sort.Strings(names) // the list's order in the config must not change the key
 	env := make([]EnvVar, 0, len(names))
 	for i, n := range names {

@@ -2,13 +2,15 @@ package cache
 
 import (
 	"testing"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
 )
 
 func TestKeyChangesWithEveryInput(t *testing.T) {
 	base := Identity{
 		Argv:       []string{"aws", "eks", "get-token", "--cluster-name", "prod"},
 		Env:        []EnvVar{{Name: "AWS_PROFILE", Value: "prod", Set: true}, {Name: "AWS_REGION"}},
-		APIVersion: APIVersionV1beta1,
+		APIVersion: execcred.APIVersionV1beta1,
 		Server:     "https://prod.example:443",
 	}
 	tests := []struct {
@@ -24,7 +26,7 @@ func TestKeyChangesWithEveryInput(t *testing.T) {
 		{"env value", func(id *Identity) { id.Env[0].Value = "staging" }},
 		{"env unset vs empty", func(id *Identity) { id.Env[1].Set = true }},
 		{"env name", func(id *Identity) { id.Env[0].Name = "AWS_VAULT" }},
-		{"apiVersion", func(id *Identity) { id.APIVersion = APIVersionV1 }},
+		{"apiVersion", func(id *Identity) { id.APIVersion = execcred.APIVersionV1 }},
 		{"server", func(id *Identity) { id.Server = "https://staging.example:443" }},
 		{"no server", func(id *Identity) { id.Server = "" }},
 	}
@@ -51,7 +53,7 @@ func TestKeyChangesWithEveryInput(t *testing.T) {
 func TestNewIdentity(t *testing.T) {
 	env := map[string]string{"AWS_PROFILE": "prod", "KUBE_CREDENTIAL_CACHE_USER": "alice", "EMPTY": ""}
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
-	info := ExecInfo{APIVersion: APIVersionV1, Server: "https://k8s.example"}
+	info := ExecInfo{APIVersion: execcred.APIVersionV1, Server: "https://k8s.example"}
 	argv := []string{"aws", "eks", "get-token"}
 
 	a := NewIdentity(argv, lookup, []string{"AWS_PROFILE", "KUBE_CREDENTIAL_CACHE_USER", "EMPTY", "UNSET"}, info)
@@ -72,7 +74,7 @@ func TestNewIdentity(t *testing.T) {
 	env["KUBE_CREDENTIAL_CACHE_USER"] = "alice"
 	f := NewIdentity(argv, lookup, []string{"AWS_PROFILE"}, info)
 	if e.Key() == f.Key() {
-		t.Errorf("a list without %s merged two users", UserEnv)
+		t.Errorf("a list without %s merged two users", execcred.UserEnv)
 	}
 
 	// Two kubeconfig users that differ only in AWS_PROFILE never share an entry.

@@ -13,33 +13,37 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
 
 // memStore is an in-memory Store; its errors can be set to exercise the
 // proxy's "never break kubectl because of the cache" paths.
 type memStore struct {
 	mu     sync.Mutex
-	recs   map[string]Record
+	recs   map[string]record.Record
 	getErr error
 	putErr error
 }
 
-func newMemStore() *memStore { return &memStore{recs: map[string]Record{}} }
+func newMemStore() *memStore { return &memStore{recs: map[string]record.Record{}} }
 
-func (s *memStore) Get(key string) (Record, error) {
+func (s *memStore) Get(key string) (record.Record, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.getErr != nil {
-		return Record{}, s.getErr
+		return record.Record{}, s.getErr
 	}
 	r, ok := s.recs[key]
 	if !ok {
-		return Record{}, fs.ErrNotExist
+		return record.Record{}, fs.ErrNotExist
 	}
 	return r, nil
 }
 
-func (s *memStore) Put(r Record) error {
+func (s *memStore) Put(r record.Record) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.putErr != nil {
@@ -58,10 +62,10 @@ func (s *memStore) Delete(keys ...string) error {
 	return nil
 }
 
-func (s *memStore) List() ([]Record, error) {
+func (s *memStore) List() ([]record.Record, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []Record
+	var out []record.Record
 	for _, r := range s.recs {
 		out = append(out, r)
 	}
@@ -91,7 +95,7 @@ func newHarness(t *testing.T, pluginEnv ...string) *harness {
 		counter: filepath.Join(dir, "runs"),
 		now:     time.Now(),
 		policy:  Policy{RefreshMargin: 30 * time.Second, DefaultTTL: time.Hour, NoExpiryThreshold: 24 * time.Hour, HealCooldown: 5 * time.Minute},
-		id:      Identity{Argv: []string{os.Args[0], "--password=s3cret-arg"}, APIVersion: APIVersionV1beta1},
+		id:      Identity{Argv: []string{os.Args[0], "--password=s3cret-arg"}, APIVersion: execcred.APIVersionV1beta1},
 	}
 	h.env = append(os.Environ(), "KCC_TEST_PLUGIN=1", "KCC_TEST_COUNTER="+h.counter, "KCC_TEST_EXPIRES_IN=15m")
 	h.env = append(h.env, pluginEnv...)
@@ -344,7 +348,7 @@ func TestServeReadsStdin(t *testing.T) {
 
 func TestServeAnswersInRequestedVersion(t *testing.T) {
 	h := newHarness(t)
-	h.id.APIVersion = APIVersionV1 // the fake plugin always answers v1beta1
+	h.id.APIVersion = execcred.APIVersionV1 // the fake plugin always answers v1beta1
 	r := h.serve("a")
 	if !strings.Contains(r.stdout, `"apiVersion":"client.authentication.k8s.io/v1"`) {
 		t.Fatalf("output not in the requested version: %s", r.stdout)

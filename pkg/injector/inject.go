@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
 )
 
 // Inject wraps the exec plugin of every selected user with opts.Command:
@@ -87,7 +89,7 @@ func (d *document) injectUser(u *execUser, command string) ([]edit, error) {
 	}
 	edits = append(edits, argsEdits...)
 
-	entries := []envEntry{{UserEnv, u.name}}
+	entries := []envEntry{{execcred.UserEnv, u.name}}
 	m.env, err = d.envForm(u)
 	if err != nil {
 		return nil, err

@@ -5,13 +5,10 @@ import "strings"
 // DefaultCommand is the command Inject puts in place of each exec plugin.
 const DefaultCommand = "kcc-cache"
 
-// Names of the env entries Inject adds. UserEnv keeps users with identical
-// plugin commands apart in the cache; MarkerEnv is added only when Restore
-// needs to know that args or env was absent or null before the edit.
-const (
-	UserEnv   = "KUBE_CREDENTIAL_CACHE_USER"
-	MarkerEnv = "KUBE_CREDENTIAL_CACHE_INJECTED"
-)
+// MarkerEnv is the env entry Inject adds only when Restore needs to know that
+// args or env was absent or null before the edit. (The other entry it adds,
+// execcred.UserEnv, keeps users with identical plugin commands apart.)
+const MarkerEnv = "KUBE_CREDENTIAL_CACHE_INJECTED"
 
 // Options select what Inject and Restore do.
 type Options struct {

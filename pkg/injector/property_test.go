@@ -11,6 +11,8 @@ import (
 
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
 )
 
 // checkProperty holds Inject and Restore to their contract on any input:
@@ -67,8 +69,8 @@ func sameButWrapped(before, after *clientcmdapi.Config) error {
 		if len(a.Exec.Env) > 1 && a.Exec.Env[1].Name == MarkerEnv {
 			n = 2
 		}
-		if len(a.Exec.Env) < n || a.Exec.Env[0] != (clientcmdapi.ExecEnvVar{Name: UserEnv, Value: name}) {
-			return fmt.Errorf("user %q: env %v does not start with %s=%s", name, a.Exec.Env, UserEnv, name)
+		if len(a.Exec.Env) < n || a.Exec.Env[0] != (clientcmdapi.ExecEnvVar{Name: execcred.UserEnv, Value: name}) {
+			return fmt.Errorf("user %q: env %v does not start with %s=%s", name, a.Exec.Env, execcred.UserEnv, name)
 		}
 		if !sameEnv(a.Exec.Env[n:], b.Exec.Env) {
 			return fmt.Errorf("user %q: env %v, want our entries then %v", name, a.Exec.Env, b.Exec.Env)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
 )
 
 // Restore undoes Inject for every selected wrapped user: args[0] becomes
@@ -160,7 +162,7 @@ func (d *document) ourEnv(u *execUser) ([]int, marker, error) {
 		if err != nil {
 			return nil, m, err
 		}
-		if name == nil || (name.Value != UserEnv && name.Value != MarkerEnv) {
+		if name == nil || (name.Value != execcred.UserEnv && name.Value != MarkerEnv) {
 			continue
 		}
 		idx = append(idx, i)

@@ -6,6 +6,8 @@ import (
 	"reflect"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
 )
 
 // verifyInject checks Inject's output before anyone sees it: it must decode
@@ -60,7 +62,7 @@ func verifyRestore(src, out []byte, done []*execUser) error {
 		exec["args"] = args[1:]
 		var env []interface{}
 		for _, e := range list(exec["env"]) {
-			if m, ok := e.(map[string]interface{}); ok && (m["name"] == UserEnv || m["name"] == MarkerEnv) {
+			if m, ok := e.(map[string]interface{}); ok && (m["name"] == execcred.UserEnv || m["name"] == MarkerEnv) {
 				continue
 			}
 			env = append(env, e)

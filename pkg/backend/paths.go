@@ -1,0 +1,26 @@
+package backend
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// privateDirName is the directory name of the default cache location. Only a
+// directory of that name is tightened to 0700: a user who points the cache
+// file into a shared directory must not have that directory's mode changed.
+const privateDirName = "kube-credential-cache"
+
+// DefaultFile is the cache file when KUBE_CREDENTIAL_CACHE_FILE is unset:
+// kube-credential-cache/cache.json in the OS's per-user cache directory.
+func DefaultFile() (string, error) {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("no user cache directory: %w", err)
+	}
+	return filepath.Join(dir, privateDirName, "cache.json"), nil
+}
+
+// StateDir holds the lock files, served markers and remembered verdicts that
+// go with a cache file, whichever backend keeps the credentials.
+func StateDir(file string) string { return file + ".d" }
