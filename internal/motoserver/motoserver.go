@@ -1,0 +1,163 @@
+// Package motoserver runs moto_server, the AWS emulator, for tests: one
+// child process per call on a free port of 127.0.0.1, stopped when the test
+// ends. Point the SDK or the AWS CLI at it with AWS_ENDPOINT_URL.
+//
+// moto_server is part of the machines this project is tested on (it ships
+// with their Python, it is not installable from the registries the suite may
+// reach), so under CI (env CI set) a missing moto_server fails the test with
+// one clear line instead of skipping it.
+package motoserver
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+)
+
+// startTimeout bounds one start: moto_server needs ~0.7 s on an idle machine
+// and much longer on a loaded 2-core CI runner; the tests judge correctness,
+// not this.
+const startTimeout = 90 * time.Second
+
+// Start starts moto_server on a free port of 127.0.0.1, waits until it
+// answers, stops it at t.Cleanup and returns its endpoint
+// ("http://127.0.0.1:PORT").
+func Start(t testing.TB) string {
+	t.Helper()
+	bin := lookPath(t)
+	var err error
+	// The free port is only free when we looked: another process may take it
+	// before moto_server binds it, so a start that fails is tried again.
+	for range 3 {
+		var endpoint string
+		if endpoint, err = start(t, bin); err == nil {
+			return endpoint
+		}
+	}
+	t.Fatalf("moto_server did not start: %v", err)
+	return ""
+}
+
+// lookPath finds moto_server: a missing one is a failure under CI and a skip
+// elsewhere.
+func lookPath(t testing.TB) string {
+	t.Helper()
+	bin, err := exec.LookPath("moto_server")
+	if err == nil {
+		return bin
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatalf("moto_server (the AWS emulator of these machines' Python) is required on PATH: %v", err)
+	}
+	t.Skipf("moto_server not on PATH (set CI=1 to make this a failure): %v", err)
+	return ""
+}
+
+func start(t testing.TB, bin string) (string, error) {
+	port, err := freePort()
+	if err != nil {
+		return "", err
+	}
+	endpoint := "http://127.0.0.1:" + strconv.Itoa(port)
+	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
+	// moto_server reads no AWS settings of ours, but keep the test's
+	// credentials out of its environment anyway.
+	cmd.Env = scrubbedEnv()
+	out := &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		return "", fmt.Errorf("start %s: %w", bin, err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	stop := func() {
+		_ = cmd.Process.Kill()
+		<-exited
+	}
+	if err := waitReady(endpoint, exited); err != nil {
+		stop()
+		return "", fmt.Errorf("%w\nmoto_server output:\n%s", err, out.String())
+	}
+	t.Cleanup(stop)
+	return endpoint, nil
+}
+
+// waitReady polls moto's own API until it answers, the process exits or
+// startTimeout passes.
+func waitReady(endpoint string, exited <-chan error) error {
+	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+	defer cancel()
+	client := &http.Client{Timeout: 2 * time.Second}
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, endpoint+"/moto-api/data.json", nil)
+		if err != nil {
+			return err
+		}
+		if resp, err := client.Do(req); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		select {
+		case err := <-exited:
+			return fmt.Errorf("moto_server exited before answering: %v", err)
+		case <-ctx.Done():
+			return fmt.Errorf("moto_server did not answer on %s within %v", endpoint, startTimeout)
+		case <-tick.C:
+		}
+	}
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("find a free port: %w", err)
+	}
+	defer l.Close()
+	addr, ok := l.Addr().(*net.TCPAddr)
+	if !ok {
+		return 0, errors.New("find a free port: not a TCP address")
+	}
+	return addr.Port, nil
+}
+
+// scrubbedEnv is the environment without AWS_* variables.
+func scrubbedEnv() []string {
+	var env []string
+	for _, e := range os.Environ() {
+		if len(e) < 4 || e[:4] != "AWS_" {
+			env = append(env, e)
+		}
+	}
+	return env
+}
+
+// lockedBuffer collects the child's output from two pipes' goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
