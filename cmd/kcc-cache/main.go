@@ -49,7 +49,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case actionList:
 		return list(cfg, cmd.format, stdout, stderr)
 	case actionClear:
-		return clear(cfg, cmd.key, stdout, stderr)
+		return clearEntries(cfg, cmd.key, stdout, stderr)
 	}
 	return proxy(ctx, cfg, cmd.argv, stdin, stdout, stderr)
 }

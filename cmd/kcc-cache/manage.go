@@ -70,7 +70,7 @@ func list(cfg config, format string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func clear(cfg config, key string, stdout, stderr io.Writer) int {
+func clearEntries(cfg config, key string, stdout, stderr io.Writer) int {
 	choice, err := openStore(cfg, stderr)
 	if err != nil {
 		return fail(stderr, exitUsage, err)

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -12,94 +10,61 @@ import (
 	"github.com/IvMisticos/kube-credential-cache/pkg/injector"
 )
 
-const usage = "Usage: kcc-injector [flags] <kubeconfig filepath>\n" +
-	"\nWraps every exec credential plugin in the kubeconfig with kcc-cache (-r puts\n" +
-	"them back). Without a file: the first file of $KUBECONFIG, else ~/.kube/config.\n" +
-	"Without -i the result is printed and the file is left alone.\n\n"
-
-// run is main without the process: it returns the exit code so tests can
-// call it in-process.
+// run is main without the process: it returns the exit code (0 ok, 1
+// failure, 2 usage) so tests can call it in-process.
 func run(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("kcc-injector", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	command := fs.String("c", injector.DefaultCommand, "injection command")
-	inPlace := fs.Bool("i", false, "edit file in-place")
-	restore := fs.Bool("r", false, "restore kubeconfig to original")
-	showVersion := fs.Bool("version", false, "print the version and exit")
-	var users []string
-	fs.Func("user", "only touch the user with this `name` (repeatable)", func(s string) error {
-		users = append(users, s)
-		return nil
-	})
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), usage)
-		fs.PrintDefaults()
+	o, fs, err := parseFlags(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "kcc-injector: %v (see kcc-injector --help)\n", err)
+		return 2
 	}
-	files, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		fs.SetOutput(stdout)
-		fs.Usage()
+	if o.help {
+		printUsage(stdout, fs)
 		return 0
 	}
-	if err != nil {
-		return 2 // flag has printed the error and the usage
-	}
-	if *showVersion {
+	if o.version {
 		printVersion(stdout)
 		return 0
 	}
-	if len(files) > 1 {
-		fmt.Fprintln(stderr, "kcc-injector: one kubeconfig at a time, got", len(files))
+	if len(o.files) > 1 {
+		fmt.Fprintln(stderr, "kcc-injector: one kubeconfig at a time, got", len(o.files))
 		return 2
 	}
-	path, err := kubeconfigPath(files)
+	path, err := kubeconfigPath(o.files)
 	if err != nil {
 		fmt.Fprintln(stderr, "kcc-injector:", err)
 		return 1
 	}
 
-	opts := injector.Options{Users: users}
-	fs.Visit(func(f *flag.Flag) {
-		if f.Name == "c" {
-			opts.Command = *command // restore then also recognises this command
-		}
-	})
+	opts := injector.Options{Users: o.users}
+	if o.commandSet {
+		opts.Command = o.command // restore then also recognises this command
+	}
 	edit := func(b []byte) ([]byte, error) { return injector.Restore(b, opts) }
-	if !*restore {
-		opts.Command = *command
+	if !o.restore {
+		opts.Command = o.command
 		edit = func(b []byte) ([]byte, error) { return injector.Inject(b, opts) }
 	}
-	if err := process(path, *inPlace, edit, stdout); err != nil {
+	if err := process(path, o.inPlace, edit, stdout); err != nil {
 		fmt.Fprintln(stderr, "kcc-injector:", err)
 		return 1
 	}
-	if _, err := exec.LookPath(*command); !*restore && err != nil {
-		// kubectl would fail with "executable kcc-cache not found".
-		fmt.Fprintf(stderr, "kcc-injector: warning: %s is not on PATH; kubectl will fail to run it until it is installed\n", *command)
+	if !o.restore {
+		warnIfNotOnPath(o.command, stderr)
 	}
 	return 0
 }
 
-func printVersion(w io.Writer) {
-	fmt.Fprintln(w, buildinfo.Line("kcc-injector", version, commit, date))
+// warnIfNotOnPath: kubectl would fail with "executable kcc-cache not found".
+// Only after an injection; a restore removes the command.
+func warnIfNotOnPath(command string, stderr io.Writer) {
+	if _, err := exec.LookPath(command); err != nil {
+		fmt.Fprintf(stderr, "kcc-injector: warning: %s is not on PATH; kubectl will fail to run it until it is installed\n", command)
+	}
 }
 
-// parseInterspersed lets flags follow the file name, as in
-// "kcc-injector ~/.kube/config -i"; the flag package stops at the first
-// argument that is not a flag.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var rest []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return rest, nil
-		}
-		rest = append(rest, args[0])
-		args = args[1:]
-	}
+func printVersion(w io.Writer) {
+	fmt.Fprintln(w, buildinfo.Line("kcc-injector", version, commit, date))
 }
 
 // process reads the kubeconfig, edits it and writes the result to stdout or,

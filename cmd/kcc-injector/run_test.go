@@ -58,7 +58,10 @@ func TestRunErrors(t *testing.T) {
 		{"exec without command", "kind: Config\nusers:\n- name: x\n  user:\n    exec:\n      args: [a]\n", []string{"FILE"}, 1, "line 6: user \"x\": exec has no command"},
 		{"unknown user", execConfig, []string{"--user", "nobody", "FILE"}, 1, "no user named \"nobody\""},
 		{"two files", execConfig, []string{"FILE", "FILE"}, 2, "one kubeconfig at a time"},
-		{"bad flag", execConfig, []string{"--nope", "FILE"}, 2, "flag provided but not defined"},
+		{"bad flag", execConfig, []string{"--nope", "FILE"}, 2, "kcc-injector: unknown flag: --nope (see kcc-injector --help)"},
+		{"bad short flag", execConfig, []string{"-x", "FILE"}, 2, "kcc-injector: unknown shorthand flag: 'x' in -x"},
+		{"empty command", execConfig, []string{"FILE", "--command="}, 2, "kcc-injector: --command: want a command name or path, got \"\""},
+		{"command looks like a flag", execConfig, []string{"FILE", "-c"}, 2, "kcc-injector: --command: want a command name or path, got \"-i\""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -69,10 +72,10 @@ func TestRunErrors(t *testing.T) {
 			if !strings.Contains(stderr, tt.stderr) {
 				t.Errorf("stderr %q does not say %q", stderr, tt.stderr)
 			}
-			if tt.code == 1 && strings.Count(stderr, "\n") != 1 {
+			if strings.Count(stderr, "\n") != 1 {
 				t.Errorf("want one line on stderr, got %q", stderr)
 			}
-			if tt.code == 1 && !strings.HasPrefix(stderr, "kcc-injector: ") {
+			if !strings.HasPrefix(stderr, "kcc-injector: ") {
 				t.Errorf("stderr %q lacks the kcc-injector: prefix", stderr)
 			}
 			if stdout != "" {
@@ -88,13 +91,77 @@ func TestRunErrors(t *testing.T) {
 }
 
 func TestRunHelpAndVersion(t *testing.T) {
-	_, code, stdout, _ := runIn(t, "", "--help")
-	if code != 0 || !strings.HasPrefix(stdout, "Usage: kcc-injector [flags] <kubeconfig filepath>") || !strings.Contains(stdout, "-c string") {
-		t.Errorf("--help: exit %d, stdout %q", code, stdout)
+	for _, arg := range []string{"--help", "-h", "-help"} {
+		_, code, stdout, stderr := runIn(t, "", arg, "FILE")
+		if code != 0 || stderr != "" || !strings.HasPrefix(stdout, "Usage: kcc-injector [flags] [kubeconfig]") || !strings.Contains(stdout, "-c, --command command") {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q", arg, code, stdout, stderr)
+		}
 	}
-	_, code, stdout, _ = runIn(t, "", "--version")
-	if code != 0 || stdout != "kcc-injector dev\n" {
-		t.Errorf("--version: exit %d, stdout %q", code, stdout)
+	for _, arg := range []string{"--version", "-version"} {
+		_, code, stdout, stderr := runIn(t, "", arg)
+		if code != 0 || stderr != "" || stdout != "kcc-injector dev\n" {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q", arg, code, stdout, stderr)
+		}
+	}
+}
+
+// TestRunFlagForms: the long forms, the short ones, flags after the file,
+// and the single-dash long forms of earlier releases all mean the same.
+func TestRunFlagForms(t *testing.T) {
+	want, code, _, stderr := runInCopy(t, "-i", "--user", "two", "-c", "/opt/kcc-cache", "FILE")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, args := range [][]string{
+		{"--in-place", "--user=two", "--command=/opt/kcc-cache", "FILE"},
+		{"FILE", "-i", "--user", "two", "--command", "/opt/kcc-cache"},
+		{"-ic", "/opt/kcc-cache", "-user", "two", "FILE"},
+		{"-i", "-user=two", "-c=/opt/kcc-cache", "--", "FILE"},
+	} {
+		got, code, _, stderr := runInCopy(t, args...)
+		if code != 0 || got != want {
+			t.Errorf("%q: exit %d, stderr %q, result differs:\n%s", args, code, stderr, got)
+		}
+	}
+	file, code, _, stderr := runIn(t, execConfig, "--in-place", "FILE")
+	if code != 0 {
+		t.Fatalf("--in-place: exit %d: %s", code, stderr)
+	}
+	var out, errOut bytes.Buffer
+	if code := run([]string{file, "--restore", "--in-place"}, nil, &out, &errOut); code != 0 {
+		t.Fatalf("--restore --in-place: exit %d: %s", code, errOut.String())
+	}
+	if got, _ := os.ReadFile(file); string(got) != execConfig {
+		t.Errorf("--restore --in-place did not give the original back:\n%s", got)
+	}
+}
+
+// runInCopy runs the CLI on an injected-or-not copy of execConfig and
+// returns the file's content afterwards.
+func runInCopy(t *testing.T, args ...string) (content string, code int, stdout, stderr string) {
+	t.Helper()
+	file, code, stdout, stderr := runIn(t, execConfig, args...)
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b), code, stdout, stderr
+}
+
+// TestReadmeShowsHelp keeps README's kcc-injector block what the binary
+// prints.
+func TestReadmeShowsHelp(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, code, stdout, _ := runIn(t, "", "--help")
+	if code != 0 {
+		t.Fatalf("--help: exit %d", code)
+	}
+	block := "$ kcc-injector --help\n" + stdout + "```"
+	if !strings.Contains(strings.ReplaceAll(string(readme), "\r\n", "\n"), block) {
+		t.Errorf("README.md lacks the current help; replace its kcc-injector block with:\n%s", block)
 	}
 }
 
@@ -280,6 +347,11 @@ func TestRunWarnsWhenCommandNotOnPath(t *testing.T) {
 			warned := strings.Contains(stderr, "kcc-injector: warning: kcc-cache is not on PATH")
 			if warned != tt.warn || strings.Count(stderr, "\n") > 1 {
 				t.Errorf("stderr %q, want warning=%v on one line", stderr, tt.warn)
+			}
+			// A restore removes the command: nothing to warn about.
+			_, code, _, stderr = runIn(t, execConfig, "-r", "FILE")
+			if code != 0 || stderr != "" {
+				t.Errorf("restore: exit %d, stderr %q, want no warning", code, stderr)
 			}
 		})
 	}
