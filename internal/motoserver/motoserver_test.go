@@ -29,6 +29,13 @@ func TestStartServesSTSAndEKS(t *testing.T) {
 	if got := CallerAccount(t, other); got != "210987654321" {
 		t.Errorf("assumed role's account %s, want 210987654321", got)
 	}
+	sessions := AssumedRoles(t, endpoint)
+	if len(sessions) != 1 || sessions[0].ARN != "arn:aws:sts::210987654321:assumed-role/admin/motoserver-setup" || sessions[0].SecretAccessKey == "" {
+		t.Errorf("moto's role sessions: %v", sessions)
+	}
+	if _, ok := SessionSecret(t, endpoint)(sessions[0].AccessKeyID); !ok {
+		t.Errorf("SessionSecret does not know %s", sessions[0])
+	}
 	arn := CreateRole(t, other, "deployer")
 	if arn != "arn:aws:iam::210987654321:role/deployer" {
 		t.Errorf("role ARN %s", arn)
