@@ -1,0 +1,59 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
+)
+
+func newDiscoverCmd(a *app) *cobra.Command {
+	var sel connect.Selection
+	var format string
+	cmd := &cobra.Command{
+		Use:   "discover",
+		Short: "List the EKS clusters your profiles can see",
+		Long: "discover lists (all pages) and describes the EKS clusters of every selected\n" +
+			"(profile, region) pair, concurrently. A profile or region that fails is one\n" +
+			"warning line on stderr; the others still answer.",
+		Example: "  kcc-connect discover --all-profiles --region us-east-1 --region eu-west-1\n" +
+			"  kcc-connect discover --profile prod --all-regions -o json",
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			clusters, err := a.scan(cmd.Context(), sel)
+			if err != nil {
+				return err
+			}
+			if len(clusters) == 0 && format == formatTable {
+				fmt.Fprintln(a.stderr, "kcc-connect: no clusters found")
+				return nil
+			}
+			return printClusters(a.stdout, format, clusters)
+		},
+	}
+	addSelectionFlags(cmd.Flags(), &sel)
+	addOutputFlag(cmd.Flags(), &format)
+	return cmd
+}
+
+func printClusters(w io.Writer, format string, clusters []connect.Cluster) error {
+	header := []string{"NAME", "ACCOUNT", "REGION", "PROFILE", "VERSION", "STATUS", "ID"}
+	rows := make([][]string, len(clusters))
+	for i, c := range clusters {
+		rows[i] = []string{c.Name, c.Account, c.Region, orDash(c.Profile), c.Version, c.Status, c.ID}
+	}
+	return printList(w, format, clusters, len(clusters), header, rows)
+}
+
+// noArgs refuses arguments as a usage error.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("%s takes no arguments, got %q", cmd.CommandPath(), args[0])
+	}
+	return nil
+}

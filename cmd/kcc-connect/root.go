@@ -1,0 +1,208 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/IvMisticos/kube-credential-cache/internal/buildinfo"
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect/eks"
+)
+
+// app is what every command shares: the process's streams, the global
+// flags, and the hooks the commands use instead of globals.
+type app struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	log            *slog.Logger
+	now            func() time.Time
+	getenv         func(string) string
+
+	// Global flags.
+	verbose        int
+	logFile        string
+	noVersionCheck bool
+	requestTimeout time.Duration
+	maxRetries     int
+
+	// defaults fills the flags the user did not set, from the environment
+	// (KCC_CONNECT_<FLAG>) and the config file; nil means built-in defaults
+	// only. Set by addExtraCommands.
+	defaults flagDefaults
+	// recorder is told about every entry use writes (the history); nil
+	// records nothing. Set by addExtraCommands.
+	recorder connect.Recorder
+	// newProvider is the AWS client factory: the EKS provider with the
+	// global flags applied.
+	newProvider func(eks.Options) connect.Provider
+
+	closers []io.Closer
+}
+
+// flagDefaults fills the flags of cmd that were not given on the command
+// line. It runs before every command, so flags > env > config > built-in
+// is decided in one place.
+type flagDefaults interface {
+	Apply(cmd *cobra.Command) error
+}
+
+// usageError is a mistake in the command line or the configuration: exit 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// run is main without the process: it returns the exit code, so tests call
+// it in-process. Errors are printed once, as "kcc-connect: ...".
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &app{
+		stdin:  stdin,
+		stdout: stdout,
+		stderr: stderr,
+		log:    slog.New(slog.DiscardHandler),
+		now:    time.Now,
+		getenv: os.Getenv,
+		newProvider: func(o eks.Options) connect.Provider {
+			return eks.New(o)
+		},
+	}
+	defer a.close()
+	root := newRootCmd(a)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintln(stderr, "kcc-connect:", oneLine(err))
+	var ue usageError
+	if errors.As(err, &ue) || errors.Is(err, eks.ErrUnknownProfile) {
+		return 2
+	}
+	return 1
+}
+
+func newRootCmd(a *app) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "kcc-connect",
+		Short: "Discover your EKS clusters and write cached kubeconfig entries for them",
+		Long: "kcc-connect finds the EKS clusters your AWS profiles can see, in every region\n" +
+			"you ask for, and writes kubeconfig entries whose users get their tokens through\n" +
+			"kcc-cache and kcc-eks. The rest of the kubeconfig is left byte for byte.",
+		Version:       buildinfo.Line("kcc-connect", version, commit, date),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		// Runnable, so that an unknown command is a usage error (exit 2)
+		// rather than cobra's plain error.
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				hint := ""
+				if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+					hint = fmt.Sprintf(" (did you mean %q?)", s[0])
+				}
+				return usagef("unknown command %q%s; see kcc-connect --help", args[0], hint)
+			}
+			return cmd.Help()
+		},
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if a.defaults != nil {
+				if err := a.defaults.Apply(cmd); err != nil {
+					return usageError{err}
+				}
+			}
+			return a.setupLog()
+		},
+	}
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return usagef("%v; see %s --help", err, cmd.CommandPath())
+	})
+	f := root.PersistentFlags()
+	f.CountVarP(&a.verbose, "verbose", "v", "log more on stderr (-v info, -vv debug)")
+	f.StringVar(&a.logFile, "log-file", "", "write the log to this `file` instead of stderr")
+	f.BoolVar(&a.noVersionCheck, "no-version-check", false, "do not look for a newer release")
+	f.DurationVar(&a.requestTimeout, "request-timeout", 10*time.Second, "bound on each AWS request (0: the SDK's default)")
+	f.IntVar(&a.maxRetries, "max-retries", -1, "retries per AWS request (-1: the SDK's default, or AWS_MAX_ATTEMPTS)")
+
+	root.AddCommand(newDiscoverCmd(a), newUseCmd(a))
+	addExtraCommands(root, a)
+	return root
+}
+
+// setupLog sends slog records to stderr, or to --log-file, at the level -v
+// asks for. Records never carry a secret: the AWS SDK's own logging, which
+// could print signed requests, stays off.
+func (a *app) setupLog() error {
+	level := slog.LevelWarn
+	switch {
+	case a.verbose >= 2:
+		level = slog.LevelDebug
+	case a.verbose == 1:
+		level = slog.LevelInfo
+	}
+	w := a.stderr
+	if a.logFile != "" {
+		f, err := os.OpenFile(a.logFile, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+		if err != nil {
+			return usagef("--log-file: %v", err)
+		}
+		a.closers = append(a.closers, f)
+		w = f
+	}
+	a.log = slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+	return nil
+}
+
+func (a *app) close() {
+	for _, c := range a.closers {
+		c.Close()
+	}
+}
+
+// provider is the EKS provider with the global flags applied.
+func (a *app) provider(progress func(connect.Progress)) connect.Provider {
+	return a.newProvider(eks.Options{
+		AppID:          "kcc-connect/" + appVersion(),
+		RequestTimeout: a.requestTimeout,
+		MaxRetries:     a.maxRetries,
+		Logger:         a.log,
+		Progress:       progress,
+	})
+}
+
+// appVersion is the version in the User-Agent: AWS allows only a short
+// token there, so a dev build says "dev".
+func appVersion() string {
+	v := strings.TrimPrefix(version, "v")
+	if v == "" {
+		return "dev"
+	}
+	return v
+}
+
+// isTerminal reports whether f is a terminal (not a pipe, file or buffer).
+func isTerminal(f any) bool {
+	file, ok := f.(*os.File)
+	return ok && term.IsTerminal(int(file.Fd()))
+}
+
+// oneLine keeps an error on one line, as a wrapped SDK error may span more.
+func oneLine(err error) string {
+	return strings.Join(strings.Fields(err.Error()), " ")
+}

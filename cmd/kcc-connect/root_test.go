@@ -1,0 +1,74 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// isolateAWS points the SDK at empty shared files, so no test reads the
+// machine's own profiles.
+func isolateAWS(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range []string{"config", "credentials"} {
+		if err := os.WriteFile(filepath.Join(dir, f), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
+	t.Setenv("AWS_PROFILE", "")
+	t.Setenv("HOME", dir)
+	return dir
+}
+
+func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestRunUsageErrors(t *testing.T) {
+	isolateAWS(t)
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"discove"}, `unknown command "discove" (did you mean "discover"?)`},
+		{[]string{"discover", "--bogus"}, "unknown flag: --bogus"},
+		{[]string{"discover", "extra"}, "takes no arguments"},
+		{[]string{"discover", "-o", "xml"}, `unknown output format "xml"`},
+		{[]string{"discover", "--profile", "nope"}, `unknown profile "nope"`},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			code, stdout, stderr := runCmd(t, tt.args...)
+			if code != 2 {
+				t.Errorf("exit %d, want 2", code)
+			}
+			if stdout != "" {
+				t.Errorf("stdout %q, want nothing", stdout)
+			}
+			if !strings.HasPrefix(stderr, "kcc-connect: ") || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tt.want) {
+				t.Errorf("stderr %q, want one line with %q", stderr, tt.want)
+			}
+		})
+	}
+}
+
+func TestRunHelpAndVersion(t *testing.T) {
+	isolateAWS(t)
+	code, stdout, _ := runCmd(t, "--version")
+	if code != 0 || !strings.HasPrefix(stdout, "kcc-connect ") {
+		t.Errorf("--version: exit %d, %q", code, stdout)
+	}
+	code, stdout, _ = runCmd(t)
+	if code != 0 || !strings.Contains(stdout, "discover") || !strings.Contains(stdout, "use") {
+		t.Errorf("no arguments: exit %d, %q", code, stdout)
+	}
+}

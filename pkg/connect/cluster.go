@@ -1,0 +1,85 @@
+package connect
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Cluster is one cluster a provider found, as one profile sees it: the same
+// cluster reached through two profiles is two Clusters with the same ID.
+type Cluster struct {
+	// ID is stable and unique per cluster: the ARN for EKS.
+	ID       string `json:"id" yaml:"id"`
+	Provider string `json:"provider" yaml:"provider"`
+	Name     string `json:"name" yaml:"name"`
+	Account  string `json:"account" yaml:"account"`
+	Region   string `json:"region" yaml:"region"`
+	// Profile is the credentials profile that found the cluster; empty when
+	// none was named and the SDK's default chain was used.
+	Profile  string `json:"profile" yaml:"profile"`
+	Endpoint string `json:"endpoint" yaml:"endpoint"`
+	Version  string `json:"version" yaml:"version"`
+	Status   string `json:"status" yaml:"status"`
+	// RoleARN is the role the cluster's user assumes for its token, when one
+	// was asked for (use --role-arn).
+	RoleARN string `json:"roleArn,omitempty" yaml:"roleArn,omitempty"`
+	// CertificateAuthority is the base64 PEM bundle the kubeconfig carries
+	// as certificate-authority-data. Not secret, but long: left out of
+	// listings.
+	CertificateAuthority string `json:"-" yaml:"-"`
+}
+
+// Selection says where to look.
+type Selection struct {
+	// Profiles to scan; empty means the default credential chain only.
+	Profiles []string
+	// AllProfiles scans every profile of the shared config and credentials
+	// files (added to Profiles).
+	AllProfiles bool
+	// Regions to scan; empty means each profile's configured region.
+	Regions []string
+	// AllRegions scans every region the account has enabled.
+	AllRegions bool
+}
+
+// Warning is a part of the scan that failed while the rest answered: a
+// profile without credentials, a region that refused the call.
+type Warning struct {
+	Profile string
+	Region  string // empty when the whole profile failed
+	Err     error
+}
+
+func (w Warning) Error() string {
+	p := w.Profile
+	if p == "" {
+		p = "(default)"
+	}
+	if w.Region == "" {
+		return fmt.Sprintf("profile %s: %v", p, w.Err)
+	}
+	return fmt.Sprintf("profile %s, region %s: %v", p, w.Region, w.Err)
+}
+
+func (w Warning) Unwrap() error { return w.Err }
+
+// Sort orders clusters by name, then account, region, profile, so listings
+// and generated names do not depend on which request answered first.
+func Sort(cs []Cluster) {
+	sort.SliceStable(cs, func(i, j int) bool {
+		a, b := cs[i], cs[j]
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		if a.Account != b.Account {
+			return a.Account < b.Account
+		}
+		if a.Region != b.Region {
+			return a.Region < b.Region
+		}
+		if a.Profile != b.Profile {
+			return a.Profile < b.Profile
+		}
+		return a.ID < b.ID
+	})
+}

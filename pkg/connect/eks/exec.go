@@ -1,0 +1,41 @@
+package eks
+
+import (
+	"fmt"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
+)
+
+// execAPIVersion is the ExecCredential version both plugins answer in.
+const execAPIVersion = "client.authentication.k8s.io/v1beta1"
+
+// Plugins a user can run for its token.
+const (
+	PluginKccEKS = "kcc-eks"
+	PluginAWS    = "aws"
+)
+
+// Exec is the plugin of a cluster's user: kcc-eks by default, or
+// `aws eks get-token` (with --output json: a config's output=text broke
+// kubectl, aws-cli #7719). AWS_PROFILE is set to the profile that found the
+// cluster, so the token is made with the identity that could see it.
+func (p *Provider) Exec(c connect.Cluster, plugin string) (connect.Exec, error) {
+	e := connect.Exec{APIVersion: execAPIVersion}
+	switch plugin {
+	case "", PluginKccEKS:
+		e.Command = PluginKccEKS
+		e.Args = []string{"--cluster-name", c.Name, "--region", c.Region}
+	case PluginAWS:
+		e.Command = PluginAWS
+		e.Args = []string{"--region", c.Region, "eks", "get-token", "--cluster-name", c.Name, "--output", "json"}
+	default:
+		return connect.Exec{}, fmt.Errorf("unknown exec plugin %q (want %s or %s)", plugin, PluginKccEKS, PluginAWS)
+	}
+	if c.RoleARN != "" {
+		e.Args = append(e.Args, "--role-arn", c.RoleARN)
+	}
+	if c.Profile != "" {
+		e.Env = append(e.Env, connect.EnvVar{Name: "AWS_PROFILE", Value: c.Profile})
+	}
+	return e, nil
+}

@@ -1,0 +1,44 @@
+package kubeconfig
+
+// Cluster is a clusters[] entry.
+type Cluster struct {
+	Name                     string
+	Server                   string
+	CertificateAuthorityData string
+}
+
+// User is a users[] entry that runs an exec credential plugin.
+type User struct {
+	Name string
+	Exec Exec
+}
+
+// Exec is users[].user.exec.
+type Exec struct {
+	APIVersion string
+	Command    string
+	Args       []string
+	Env        []EnvVar
+}
+
+// EnvVar is one exec.env entry.
+type EnvVar struct {
+	Name  string
+	Value string
+}
+
+// Context is a contexts[] entry.
+type Context struct {
+	Name    string
+	Cluster string
+	User    string
+}
+
+// Changes are the entries to add to (or update in) a kubeconfig.
+type Changes struct {
+	Clusters []Cluster
+	Users    []User
+	Contexts []Context
+	// CurrentContext, when set, becomes current-context.
+	CurrentContext string
+}
