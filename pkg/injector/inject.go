@@ -174,23 +174,27 @@ func (d *document) prependEnv(u *execUser, f form, entries []envEntry) ([]edit, 
 	case formAbsent:
 		return nil, nil
 	case formList:
-		items := make([]newItem, len(entries))
-		for i, e := range entries {
-			items[i] = newItem{
-				flow:  d.flowEnv(entries[i:i+1], ""),
-				block: []string{"name: " + d.scalar(e.name), "value: " + d.scalar(e.value)},
-			}
-		}
-		if len(u.env.Content) > 0 {
-			for i, e := range entries {
-				items[i].flow = d.flowEntryLike(u.env.Content[0], e)
-			}
-		}
-		e, err := d.prependItems(u.env, items)
+		e, err := d.prependItems(u.env, d.envItems(u, entries))
 		return []edit{e}, err
 	}
 	e, err := d.replaceNull(u.envKey, u.env, f, d.flowEnv(entries, ", "))
 	return []edit{e}, err
+}
+
+// envItems renders env entries as sequence items laid out like the user's
+// first env entry.
+func (d *document) envItems(u *execUser, entries []envEntry) []newItem {
+	items := make([]newItem, len(entries))
+	for i, e := range entries {
+		items[i] = newItem{
+			flow:  d.flowEnv(entries[i:i+1], ""),
+			block: []string{"name: " + d.scalar(e.name), "value: " + d.scalar(e.value)},
+		}
+		if len(u.env.Content) > 0 {
+			items[i].flow = d.flowEntryLike(u.env.Content[0], e)
+		}
+	}
+	return items
 }
 
 // isRelativePath reports a command that client-go resolves against the

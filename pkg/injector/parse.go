@@ -31,6 +31,7 @@ type execUser struct {
 	envKey  *yaml.Node // nil when absent
 	env     *yaml.Node
 	added   []envEntry // env entries Inject adds, for verification
+	was     []string   // command and args text Restore puts back (--native-eks)
 }
 
 // parse reads a kubeconfig. Errors name the line when yaml.v3 gives one; the

@@ -10,7 +10,7 @@ import (
 
 // plainSafe matches strings that read back as the same string in YAML 1.1
 // and 1.2, in block and flow context; anything else is double-quoted.
-var plainSafe = regexp.MustCompile(`^[A-Za-z_./][A-Za-z0-9_./@+=-]*$`)
+var plainSafe = regexp.MustCompile(`^([A-Za-z_./]|--?[A-Za-z])[A-Za-z0-9_./@+=-]*$`)
 
 // yaml11Words are booleans to YAML 1.1 readers such as sigs.k8s.io/yaml.
 var yaml11Words = map[string]bool{"y": true, "yes": true, "n": true, "no": true, "on": true, "off": true, "true": true, "false": true, "null": true}

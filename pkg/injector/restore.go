@@ -60,6 +60,59 @@ func (d *document) restore(pick func(*execUser) bool) ([]byte, []*execUser, erro
 }
 
 func (d *document) restoreUser(u *execUser) ([]edit, error) {
+	ours, m, err := d.ourEnv(u)
+	if err != nil {
+		return nil, err
+	}
+	var edits []edit
+	if m.was != nil {
+		// --native-eks replaced the command and args: put their text back.
+		if edits, err = d.restoreWas(u, m.was); err != nil {
+			return nil, err
+		}
+		u.was = m.was
+		m.args = formList
+	} else if edits, err = d.restoreCommand(u); err != nil {
+		return nil, err
+	}
+	s := d.src
+	// The marker is believed only while the field holds nothing but what
+	// Inject added; anything added since is kept.
+	if len(u.args.Content) != 1 {
+		m.args = formList
+	}
+	if u.env == nil || u.env.Kind != yaml.SequenceNode || len(u.env.Content) != len(ours) {
+		m.env = formList
+	}
+	var absent []int
+	for i, k := 0, 0; i < len(u.exec.Content); i, k = i+2, k+1 {
+		switch key := u.exec.Content[i]; {
+		case key == u.argsKey && m.args == formAbsent, key == u.envKey && m.env == formAbsent:
+			absent = append(absent, k)
+		}
+	}
+	e, err := s.removeEntries(u.exec, absent)
+	if err != nil {
+		return nil, err
+	}
+	edits = append(edits, e...)
+	if u.was == nil {
+		if e, err = d.restoreField(u.argsKey, u.args, m.args, []int{0}); err != nil {
+			return nil, err
+		}
+		edits = append(edits, e...)
+	}
+	if len(ours) > 0 {
+		if e, err = d.restoreField(u.envKey, u.env, m.env, ours); err != nil {
+			return nil, err
+		}
+		edits = append(edits, e...)
+	}
+	return edits, nil
+}
+
+// restoreCommand makes args[0] the command again.
+func (d *document) restoreCommand(u *execUser) ([]edit, error) {
 	s := d.src
 	if u.args == nil || u.args.Kind != yaml.SequenceNode || len(u.args.Content) == 0 {
 		return nil, fmt.Errorf("line %d: command is %s but args is empty, so there is no command to restore", u.cmd.Line, u.cmd.Value)
@@ -84,43 +137,7 @@ func (d *document) restoreUser(u *execUser) ([]edit, error) {
 	if err != nil {
 		return nil, err
 	}
-	edits := []edit{{cstart, cend, string(s.b[fstart:fend])}}
-
-	ours, m, err := d.ourEnv(u)
-	if err != nil {
-		return nil, err
-	}
-	// The marker is believed only while the field holds nothing but what
-	// Inject added; anything added since is kept.
-	if len(u.args.Content) != 1 {
-		m.args = formList
-	}
-	if u.env == nil || u.env.Kind != yaml.SequenceNode || len(u.env.Content) != len(ours) {
-		m.env = formList
-	}
-	var absent []int
-	for i, k := 0, 0; i < len(u.exec.Content); i, k = i+2, k+1 {
-		switch key := u.exec.Content[i]; {
-		case key == u.argsKey && m.args == formAbsent, key == u.envKey && m.env == formAbsent:
-			absent = append(absent, k)
-		}
-	}
-	e, err := s.removeEntries(u.exec, absent)
-	if err != nil {
-		return nil, err
-	}
-	edits = append(edits, e...)
-	if e, err = d.restoreField(u.argsKey, u.args, m.args, []int{0}); err != nil {
-		return nil, err
-	}
-	edits = append(edits, e...)
-	if len(ours) > 0 {
-		if e, err = d.restoreField(u.envKey, u.env, m.env, ours); err != nil {
-			return nil, err
-		}
-		edits = append(edits, e...)
-	}
-	return edits, nil
+	return []edit{{cstart, cend, string(s.b[fstart:fend])}}, nil
 }
 
 // restoreField puts back a list field: its null, or the list without idx.

@@ -19,14 +19,9 @@ func verifyInject(src, out []byte, done []*execUser, command string) error {
 		return err
 	}
 	for _, u := range done {
-		exec := execOf(want, u.index)
-		if exec == nil {
-			return layoutError(u, "the result could not be read back")
+		if err := expectInjected(want, u, command); err != nil {
+			return err
 		}
-		orig := exec["command"]
-		exec["command"] = command
-		exec["args"] = append([]interface{}{orig}, list(exec["args"])...)
-		exec["env"] = append(envList(u.added), list(exec["env"])...)
 	}
 	if !reflect.DeepEqual(normalize(want, done), normalize(got, done)) {
 		return layoutError(done[0], "the result would mean more than the intended change")
@@ -46,6 +41,19 @@ func verifyInject(src, out []byte, done []*execUser, command string) error {
 	return nil
 }
 
+// expectInjected changes a decoded kubeconfig the way Inject wraps u.
+func expectInjected(doc interface{}, u *execUser, command string) error {
+	exec := execOf(doc, u.index)
+	if exec == nil {
+		return layoutError(u, "the result could not be read back")
+	}
+	orig := exec["command"]
+	exec["command"] = command
+	exec["args"] = append([]interface{}{orig}, list(exec["args"])...)
+	exec["env"] = append(envList(u.added), list(exec["env"])...)
+	return nil
+}
+
 // verifyRestore checks that Restore changed only the unwrapped exec fields.
 func verifyRestore(src, out []byte, done []*execUser) error {
 	want, got, err := decodePair(src, out)
@@ -55,6 +63,12 @@ func verifyRestore(src, out []byte, done []*execUser) error {
 	for _, u := range done {
 		exec := execOf(want, u.index)
 		args := list(exec["args"])
+		if u.was != nil {
+			// The marker's text, not args, holds what was there before.
+			if args = wasValues(u.was); args == nil {
+				return layoutError(u, "the recorded command does not read back")
+			}
+		}
 		if exec == nil || len(args) == 0 {
 			return layoutError(u, "the result could not be read back")
 		}

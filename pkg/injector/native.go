@@ -1,0 +1,285 @@
+package injector
+
+import (
+	"errors"
+	"fmt"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
+)
+
+// Skipped is an EKS token user InjectNativeEKS could not switch to kcc-eks:
+// it keeps running its own plugin (wrapped by kcc-cache like any other).
+type Skipped struct {
+	User   string
+	Line   int
+	Plugin string // the plugin it keeps running
+	Reason string
+}
+
+func (s Skipped) String() string {
+	return fmt.Sprintf("user %q, line %d: %s; it keeps running %s", s.User, s.Line, s.Reason, printable(s.Plugin))
+}
+
+// InjectNativeEKS is Inject, except that each selected user whose plugin
+// makes EKS tokens ("aws ... eks get-token ...", "aws-iam-authenticator
+// token ...", "eks-auth ...") gets kcc-eks as its plugin instead:
+// command kcc-cache, args [kcc-eks, --cluster-name, NAME, ...] with the same
+// cluster, region, role and profile, and its env entries kept. Users wrapped
+// by a plain Inject are switched too. The marker entry records the old
+// command and args (their source text) so that Restore gives back the
+// original file byte for byte. A user whose arguments kcc-eks could not
+// honour exactly, or whose layout cannot be rewritten losslessly, is wrapped
+// as Inject would and reported in skipped; its identity never changes.
+func InjectNativeEKS(src []byte, opts Options) (out []byte, skipped []Skipped, err error) {
+	d, err := parse(src)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := d.checkSelection(opts); err != nil {
+		return nil, nil, err
+	}
+	var edits []edit
+	var plain []*execUser
+	var native []*nativeUser
+	for _, u := range d.users {
+		if !opts.selects(u.name) {
+			continue
+		}
+		wrapped := opts.wrapped(u.cmd.Value)
+		nu, skip, err := d.nativeEdits(u, opts.command(), wrapped)
+		if err != nil {
+			return nil, nil, fmt.Errorf("user %q: %w", u.name, err)
+		}
+		if skip != nil {
+			skipped = append(skipped, *skip)
+		}
+		if nu != nil {
+			edits = append(edits, nu.edits...)
+			native = append(native, nu)
+			continue
+		}
+		if wrapped {
+			continue
+		}
+		e, err := d.injectUser(u, opts.command())
+		if err != nil {
+			return nil, nil, fmt.Errorf("user %q: %w", u.name, err)
+		}
+		edits = append(edits, e...)
+		plain = append(plain, u)
+	}
+	if len(plain) == 0 && len(native) == 0 {
+		return src, skipped, nil
+	}
+	if out, err = apply(src, edits); err != nil {
+		return nil, nil, err
+	}
+	if err := d.verifyNative(out, plain, native, opts.command()); err != nil {
+		return nil, nil, err
+	}
+	return out, skipped, nil
+}
+
+// nativeUser is one user switched to kcc-eks, with what verification needs.
+type nativeUser struct {
+	*execUser
+	wrapped bool     // it ran kcc-cache before
+	args    []string // kcc-eks's command line
+	marker  string   // the MarkerEnv value
+	edits   []edit
+}
+
+// nativeEdits switches one user to kcc-eks. It returns nil and no error for
+// a user that is no EKS token plugin or already runs kcc-eks, and nil with
+// skip set for one it cannot switch.
+func (d *document) nativeEdits(u *execUser, command string, wrapped bool) (nu *nativeUser, skip *Skipped, err error) {
+	plugin, args, first, ok := pluginOf(u, wrapped)
+	if !ok || (wrapped && commandBase(plugin) == EKSCommand) {
+		return nil, nil, nil
+	}
+	mapped, isEKS, mapErr := nativeEKSArgs(plugin, args)
+	if !isEKS {
+		return nil, nil, nil
+	}
+	skipped := func(line int, why string) *Skipped {
+		return &Skipped{User: u.name, Line: line, Plugin: commandBase(plugin), Reason: why}
+	}
+	var um *unmappable
+	if errors.As(mapErr, &um) {
+		line := u.cmd.Line
+		if um.arg >= 0 {
+			line = u.args.Content[first+um.arg].Line
+		}
+		return nil, skipped(line, um.why), nil
+	}
+	nu = &nativeUser{execUser: u, wrapped: wrapped, args: mapped}
+	nu.edits, nu.marker, err = d.switchToEKS(u, command, wrapped, mapped)
+	var layout *errLayout
+	if errors.As(err, &layout) {
+		return nil, skipped(layout.line, layout.what+" cannot be rewritten losslessly"), nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return nu, nil, nil
+}
+
+// pluginOf returns the plugin a user runs: its command and args, or for a
+// wrapped user args[0] and the rest. first is the index of the plugin's
+// first argument in args. ok is false when the args are not all strings.
+func pluginOf(u *execUser, wrapped bool) (command string, args []string, first int, ok bool) {
+	command = u.cmd.Value
+	var items []*yaml.Node
+	if u.args != nil && u.args.Kind == yaml.SequenceNode {
+		items = u.args.Content
+	} else if !isNull(u.args) {
+		return "", nil, 0, false
+	}
+	if wrapped {
+		if len(items) == 0 {
+			return "", nil, 0, false
+		}
+		command, items, first = items[0].Value, items[1:], 1
+	}
+	for _, it := range items {
+		if it.Kind != yaml.ScalarNode || isNull(it) {
+			return "", nil, 0, false
+		}
+		args = append(args, it.Value)
+	}
+	return command, args, first, true
+}
+
+// switchToEKS returns the edits that make one user run kcc-eks and the
+// marker value recording what Restore must put back.
+func (d *document) switchToEKS(u *execUser, command string, wrapped bool, mapped []string) ([]edit, string, error) {
+	s := d.src
+	if u.args == nil || u.args.Kind != yaml.SequenceNode || len(u.args.Content) == 0 {
+		return nil, "", unsupported(u.exec, "an exec without args")
+	}
+	l, err := d.itemsLayout(u.args)
+	if err != nil {
+		return nil, "", err
+	}
+	var was []string
+	var edits []edit
+	if !wrapped {
+		cstart, err := s.offset(u.cmd)
+		if err != nil {
+			return nil, "", err
+		}
+		cend, err := s.end(u.cmd)
+		if err != nil {
+			return nil, "", err
+		}
+		if s.hasProperties(u.cmd) {
+			return nil, "", unsupported(u.cmd, "a command with an anchor or tag")
+		}
+		was = append(was, string(s.b[cstart:cend]))
+		edits = append(edits, edit{cstart, cend, d.scalar(command)})
+	}
+	texts, err := l.texts(s, u.args)
+	if err != nil {
+		return nil, "", err
+	}
+	was = append(was, texts...)
+	rendered := make([]string, len(mapped))
+	for i, a := range mapped {
+		rendered[i] = d.scalar(a)
+	}
+	edits = append(edits, edit{l.start, l.end, l.render(rendered)})
+
+	m := marker{was: was}
+	e, err := d.markEnv(u, wrapped, &m)
+	if err != nil {
+		return nil, "", err
+	}
+	return append(edits, e...), m.String(), nil
+}
+
+// markEnv adds the user and marker env entries, or for a user wrapped
+// before, completes the ones it has: the old marker's forms are kept, since
+// they describe the original file.
+func (d *document) markEnv(u *execUser, wrapped bool, m *marker) ([]edit, error) {
+	ui, mi := -1, -1
+	if wrapped {
+		var err error
+		if ui, mi, err = d.envIndex(u); err != nil {
+			return nil, err
+		}
+	}
+	if mi >= 0 {
+		_, old, err := d.ourEnv(u)
+		if err != nil {
+			return nil, err
+		}
+		if old.args != formList || old.was != nil {
+			return nil, unsupported(u.env.Content[mi], "this "+MarkerEnv+" entry")
+		}
+		m.env = old.env
+		return d.replaceEnvValue(u.env.Content[mi], m.String())
+	}
+	if ui >= 0 {
+		// Right after the user entry, where Inject puts the marker.
+		e, err := d.insertItems(u.env, ui+1, d.envItems(u, []envEntry{{MarkerEnv, m.String()}}))
+		return []edit{e}, err
+	}
+	f, err := d.envForm(u)
+	if err != nil {
+		return nil, err
+	}
+	m.env = f
+	entries := []envEntry{{execcred.UserEnv, u.name}, {MarkerEnv, m.String()}}
+	u.added = entries
+	edits, err := d.prependEnv(u, f, entries)
+	if err != nil || f != formAbsent {
+		return edits, err
+	}
+	e, err := d.addEntries(u, []string{"env"}, "", entries)
+	return append(edits, e), err
+}
+
+// envIndex finds the user and marker entries in a wrapped user's env, -1
+// for one that is not there.
+func (d *document) envIndex(u *execUser) (user, mark int, err error) {
+	user, mark = -1, -1
+	if u.env == nil || u.env.Kind != yaml.SequenceNode {
+		return user, mark, nil
+	}
+	for i, item := range u.env.Content {
+		if item.Kind != yaml.MappingNode {
+			continue
+		}
+		_, name, err := lookup(item, "name")
+		if err != nil {
+			return -1, -1, err
+		}
+		switch {
+		case name == nil:
+		case name.Value == execcred.UserEnv && user < 0:
+			user = i
+		case name.Value == MarkerEnv && mark < 0:
+			mark = i
+		}
+	}
+	return user, mark, nil
+}
+
+// replaceEnvValue rewrites the value of one env entry.
+func (d *document) replaceEnvValue(item *yaml.Node, value string) ([]edit, error) {
+	_, v, err := lookup(item, "value")
+	if err != nil {
+		return nil, err
+	}
+	if v == nil || v.Kind != yaml.ScalarNode || d.src.hasProperties(v) {
+		return nil, unsupported(item, "this "+MarkerEnv+" entry")
+	}
+	start, err := d.src.offset(v)
+	if err != nil {
+		return nil, err
+	}
+	end, err := d.src.end(v)
+	return []edit{{start, end, d.scalar(value)}}, err
+}
