@@ -41,7 +41,16 @@ func run(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		opts.Command = o.command // restore then also recognises this command
 	}
 	edit := func(b []byte) ([]byte, error) { return injector.Restore(b, opts) }
-	if !o.restore {
+	var report injector.NativeReport
+	switch {
+	case o.restore: // Restore also undoes --native-eks
+	case o.native:
+		opts.Command = o.command
+		edit = func(b []byte) (out []byte, err error) {
+			out, report, err = injector.InjectNativeEKS(b, opts)
+			return out, err
+		}
+	default:
 		opts.Command = o.command
 		edit = func(b []byte) ([]byte, error) { return injector.Inject(b, opts) }
 	}
@@ -49,8 +58,14 @@ func run(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "kcc-injector:", err)
 		return 1
 	}
+	for _, s := range report.Skipped {
+		fmt.Fprintf(stderr, "kcc-injector: warning: %s\n", s)
+	}
 	if !o.restore {
 		warnIfNotOnPath(o.command, stderr)
+	}
+	if len(report.Native) > 0 {
+		warnIfNotOnPath(injector.EKSCommand, stderr)
 	}
 	return 0
 }

@@ -60,20 +60,16 @@ func refuse(arg int, format string, a ...interface{}) *unmappable {
 // fuzzed, and never puts an argument's value in an error (a value could be
 // anything a user typed).
 func nativeEKSArgs(command string, args []string) (out []string, isEKS bool, err error) {
+	parse, ok := eksTools[commandBase(command)]
+	if !ok || (parse == nil && !awsGetToken(args)) {
+		return nil, false, nil
+	}
 	var t eksToken
 	var u *unmappable
-	switch commandBase(command) {
-	case "aws":
-		if !awsGetToken(args) {
-			return nil, false, nil
-		}
+	if parse == nil {
 		t, u = parseAWS(args)
-	case "aws-iam-authenticator":
-		t, u = parseFlags(args, iamAuthenticatorFlags, "token")
-	case "eks-auth":
-		t, u = parseFlags(args, eksAuthFlags, "")
-	default:
-		return nil, false, nil
+	} else {
+		t, u = parseFlags(args, *parse)
 	}
 	if u == nil && t.clusterName == "" && t.clusterID == "" {
 		u = refuse(-1, "no cluster name")
@@ -82,6 +78,14 @@ func nativeEKSArgs(command string, args []string) (out []string, isEKS bool, err
 		return nil, true, u
 	}
 	return t.args(), true, nil
+}
+
+// eksTools are the programs whose plugins make EKS tokens, with their flags;
+// aws (nil) makes them only with "eks get-token".
+var eksTools = map[string]*flagSet{
+	"aws":                   nil,
+	"aws-iam-authenticator": &iamAuthenticatorFlags,
+	"eks-auth":              &eksAuthFlags,
 }
 
 // commandBase is the program name of a command, as IsCacheCommand sees it.
@@ -223,6 +227,7 @@ func setOption(t *eksToken, opt option, name, val string, at int) *unmappable {
 // options, and the one positional argument it needs ("" for none).
 type flagSet struct {
 	tool  string
+	want  string // the one positional argument expected, "" for none
 	long  map[string]option
 	short map[byte]string // shorthand -> long name (pflag)
 	// goFlag: the standard flag package, which also takes -name.
@@ -234,6 +239,7 @@ type flagSet struct {
 // same x-k8s-aws-id header kcc-eks's --cluster-name sets.
 var iamAuthenticatorFlags = flagSet{
 	tool: "aws-iam-authenticator",
+	want: "token",
 	long: map[string]option{
 		"cluster-id":   {field: clusterName, value: true},
 		"role":         {field: roleARN, value: true},
@@ -258,8 +264,8 @@ var eksAuthFlags = flagSet{
 
 // parseFlags reads a Go tool's command line: "--name value", "--name=value",
 // pflag's "-x value", "-x=value" and "-xvalue", or the flag package's
-// "-name value". want is the one positional argument expected.
-func parseFlags(args []string, fs flagSet, want string) (eksToken, *unmappable) {
+// "-name value".
+func parseFlags(args []string, fs flagSet) (eksToken, *unmappable) {
 	var t eksToken
 	var positional []string
 	seen := map[string]bool{}
@@ -299,10 +305,10 @@ func parseFlags(args []string, fs flagSet, want string) (eksToken, *unmappable) 
 		}
 	}
 	switch {
-	case want == "" && len(positional) > 0:
+	case fs.want == "" && len(positional) > 0:
 		return t, refuse(-1, "%s arguments that are not options", fs.tool)
-	case want != "" && (len(positional) != 1 || positional[0] != want):
-		return t, refuse(-1, "%s arguments other than %q and options", fs.tool, want)
+	case fs.want != "" && (len(positional) != 1 || positional[0] != fs.want):
+		return t, refuse(-1, "%s arguments other than %q and options", fs.tool, fs.want)
 	}
 	return t, nil
 }

@@ -32,9 +32,12 @@ func TestGolden(t *testing.T) {
 		{name: "json", ext: "json"},
 		{name: "no-exec", ext: "yaml"},
 		{name: "already-injected", ext: "yaml", wrapped: true},
+		{name: "eks-tools", ext: "yaml"},
+		{name: "eks-tools", ext: "json"},
+		{name: "eks-crlf", ext: "yaml"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+		t.Run(tt.name+"."+tt.ext, func(t *testing.T) {
 			path := func(kind string) string {
 				return filepath.Join(goldenDir, tt.name+"."+kind+"."+tt.ext)
 			}

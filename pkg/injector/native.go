@@ -9,6 +9,15 @@ import (
 	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
 )
 
+// NativeReport says what InjectNativeEKS did beyond a plain Inject.
+type NativeReport struct {
+	// Native names the selected users that run kcc-eks in the result,
+	// switched now or before.
+	Native []string
+	// Skipped are the EKS token users left running their own plugin.
+	Skipped []Skipped
+}
+
 // Skipped is an EKS token user InjectNativeEKS could not switch to kcc-eks:
 // it keeps running its own plugin (wrapped by kcc-cache like any other).
 type Skipped struct {
@@ -31,14 +40,14 @@ func (s Skipped) String() string {
 // command and args (their source text) so that Restore gives back the
 // original file byte for byte. A user whose arguments kcc-eks could not
 // honour exactly, or whose layout cannot be rewritten losslessly, is wrapped
-// as Inject would and reported in skipped; its identity never changes.
-func InjectNativeEKS(src []byte, opts Options) (out []byte, skipped []Skipped, err error) {
+// as Inject would and reported as skipped; its identity never changes.
+func InjectNativeEKS(src []byte, opts Options) (out []byte, report NativeReport, err error) {
 	d, err := parse(src)
 	if err != nil {
-		return nil, nil, err
+		return nil, report, err
 	}
 	if err := d.checkSelection(opts); err != nil {
-		return nil, nil, err
+		return nil, report, err
 	}
 	var edits []edit
 	var plain []*execUser
@@ -48,16 +57,21 @@ func InjectNativeEKS(src []byte, opts Options) (out []byte, skipped []Skipped, e
 			continue
 		}
 		wrapped := opts.wrapped(u.cmd.Value)
+		if wrapped && runsEKS(u) {
+			report.Native = append(report.Native, u.name)
+			continue
+		}
 		nu, skip, err := d.nativeEdits(u, opts.command(), wrapped)
 		if err != nil {
-			return nil, nil, fmt.Errorf("user %q: %w", u.name, err)
+			return nil, report, fmt.Errorf("user %q: %w", u.name, err)
 		}
 		if skip != nil {
-			skipped = append(skipped, *skip)
+			report.Skipped = append(report.Skipped, *skip)
 		}
 		if nu != nil {
 			edits = append(edits, nu.edits...)
 			native = append(native, nu)
+			report.Native = append(report.Native, u.name)
 			continue
 		}
 		if wrapped {
@@ -65,21 +79,27 @@ func InjectNativeEKS(src []byte, opts Options) (out []byte, skipped []Skipped, e
 		}
 		e, err := d.injectUser(u, opts.command())
 		if err != nil {
-			return nil, nil, fmt.Errorf("user %q: %w", u.name, err)
+			return nil, report, fmt.Errorf("user %q: %w", u.name, err)
 		}
 		edits = append(edits, e...)
 		plain = append(plain, u)
 	}
 	if len(plain) == 0 && len(native) == 0 {
-		return src, skipped, nil
+		return src, report, nil
 	}
 	if out, err = apply(src, edits); err != nil {
-		return nil, nil, err
+		return nil, report, err
 	}
 	if err := d.verifyNative(out, plain, native, opts.command()); err != nil {
-		return nil, nil, err
+		return nil, report, err
 	}
-	return out, skipped, nil
+	return out, report, nil
+}
+
+// runsEKS reports a wrapped user whose plugin is kcc-eks already.
+func runsEKS(u *execUser) bool {
+	return u.args != nil && u.args.Kind == yaml.SequenceNode && len(u.args.Content) > 0 &&
+		u.args.Content[0].Kind == yaml.ScalarNode && commandBase(u.args.Content[0].Value) == EKSCommand
 }
 
 // nativeUser is one user switched to kcc-eks, with what verification needs.
@@ -96,15 +116,18 @@ type nativeUser struct {
 // skip set for one it cannot switch.
 func (d *document) nativeEdits(u *execUser, command string, wrapped bool) (nu *nativeUser, skip *Skipped, err error) {
 	plugin, args, first, ok := pluginOf(u, wrapped)
-	if !ok || (wrapped && commandBase(plugin) == EKSCommand) {
+	skipped := func(line int, why string) *Skipped {
+		return &Skipped{User: u.name, Line: line, Plugin: commandBase(plugin), Reason: why}
+	}
+	if !ok {
+		if _, known := eksTools[commandBase(plugin)]; known {
+			return nil, skipped(u.cmd.Line, "args that are not all strings"), nil
+		}
 		return nil, nil, nil
 	}
 	mapped, isEKS, mapErr := nativeEKSArgs(plugin, args)
 	if !isEKS {
 		return nil, nil, nil
-	}
-	skipped := func(line int, why string) *Skipped {
-		return &Skipped{User: u.name, Line: line, Plugin: commandBase(plugin), Reason: why}
 	}
 	var um *unmappable
 	if errors.As(mapErr, &um) {
@@ -128,24 +151,25 @@ func (d *document) nativeEdits(u *execUser, command string, wrapped bool) (nu *n
 
 // pluginOf returns the plugin a user runs: its command and args, or for a
 // wrapped user args[0] and the rest. first is the index of the plugin's
-// first argument in args. ok is false when the args are not all strings.
+// first argument in args. ok is false when the args are not all strings
+// (command is then still set when known).
 func pluginOf(u *execUser, wrapped bool) (command string, args []string, first int, ok bool) {
 	command = u.cmd.Value
 	var items []*yaml.Node
 	if u.args != nil && u.args.Kind == yaml.SequenceNode {
 		items = u.args.Content
 	} else if !isNull(u.args) {
-		return "", nil, 0, false
+		return command, nil, 0, false
 	}
 	if wrapped {
-		if len(items) == 0 {
+		if len(items) == 0 || items[0].Kind != yaml.ScalarNode {
 			return "", nil, 0, false
 		}
 		command, items, first = items[0].Value, items[1:], 1
 	}
 	for _, it := range items {
 		if it.Kind != yaml.ScalarNode || isNull(it) {
-			return "", nil, 0, false
+			return command, nil, 0, false
 		}
 		args = append(args, it.Value)
 	}
