@@ -30,8 +30,8 @@ const usageHead = `Usage: kcc-injector [flags] [kubeconfig]
 
 Wraps every exec credential plugin of the kubeconfig with kcc-cache (-r puts
 them back). Without a file: the first file of $KUBECONFIG, else ~/.kube/config.
-Without -i the result is printed and the file is left alone. With --native-eks,
-EKS token plugins are replaced by kcc-eks (same cluster, region, role, profile).
+Without -i the result is printed and the file is left alone. --native-eks also
+replaces aws eks get-token, aws-iam-authenticator and eks-auth with kcc-eks.
 
 Flags:
 `
@@ -45,7 +45,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.BoolVarP(&o.restore, "restore", "r", false, "restore the original plugin commands")
 	fs.StringVarP(&o.command, "command", "c", injector.DefaultCommand, "the `command` to inject")
 	fs.StringArrayVar(&o.users, "user", nil, "only touch the user with this `name` (repeatable)")
-	fs.BoolVar(&o.native, "native-eks", false, "make EKS users (aws eks get-token, aws-iam-authenticator, eks-auth) run kcc-eks")
+	fs.BoolVar(&o.native, "native-eks", false, "have EKS users run kcc-eks instead of their plugin")
 	fs.BoolVarP(&o.help, "help", "h", false, "print this help and exit")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	// pflag prints the error and the whole usage by default; run prints one
