@@ -21,12 +21,22 @@ import (
 // prompt on stderr for profiles with mfa_serial, and the instance-metadata
 // lookup bounded.
 func loadConfig(ctx context.Context, o Options, stdin io.Reader, stderr io.Writer) (aws.Config, error) {
+	// final is the loaded configuration, for the STS clients of the
+	// credential providers (see endpointfix.go); they are called only after
+	// LoadDefaultConfig returned.
+	final := &aws.Config{}
 	opts := []func(*config.LoadOptions) error{
 		// The SDK would log warnings (IMDSv1 fallback, …) on stderr; errors
 		// are reported once, as one line, by the caller.
 		config.WithLogger(logging.Nop{}),
 		config.WithAssumeRoleCredentialOptions(func(ao *stscreds.AssumeRoleOptions) {
 			ao.TokenProvider = mfaPrompt(stdin, stderr, aws.ToString(ao.SerialNumber))
+			ao.Client = assumeRoleEndpoint{client: ao.Client, final: final}
+		}),
+		config.WithWebIdentityRoleCredentialOptions(func(wo *stscreds.WebIdentityRoleOptions) {
+			if wo.Client == nil {
+				wo.Client = webIdentityClient{final: final}
+			}
 		}),
 	}
 	if o.Region != "" {
@@ -40,6 +50,7 @@ func loadConfig(ctx context.Context, o Options, stdin io.Reader, stderr io.Write
 		return aws.Config{}, &ConfigError{Err: fmt.Errorf("could not load the AWS configuration: %w", err)}
 	}
 	boundIMDS(&cfg)
+	*final = cfg
 	return cfg, nil
 }
 
