@@ -2,16 +2,223 @@ package main
 
 import (
 	"errors"
+	"fmt"
+	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/IvMisticos/kube-credential-cache/internal/kubeconfigfile"
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect/eks"
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect/picker"
 )
 
+type useFlags struct {
+	sel        connect.Selection
+	all        bool
+	kubeconfig string
+	alias      string
+	setCurrent bool
+	template   string
+	roleARN    string
+	plugin     string
+	noCache    bool
+}
+
 func newUseCmd(a *app) *cobra.Command {
-	return &cobra.Command{
+	var f useFlags
+	cmd := &cobra.Command{
 		Use:   "use [ID|NAME]...",
 		Short: "Write kubeconfig entries for clusters",
+		Long: "use writes one cluster, user and context per selected cluster into the\n" +
+			"kubeconfig (the first file of $KUBECONFIG, else ~/.kube/config), leaving every\n" +
+			"other byte of the file as it was. The user runs kcc-cache kcc-eks, so tokens\n" +
+			"are cached from the first kubectl call. A cluster is named by its ARN or, when\n" +
+			"unambiguous, by its name; with no argument on a terminal, pick one from a list.\n\n" +
+			"Context names: the cluster's name when no other selected cluster and no context\n" +
+			"of the file has it; else qualified with what tells the clusters apart,\n" +
+			"NAME@REGION, NAME@ACCOUNT or NAME@ACCOUNT:REGION (and /PROFILE+ROLE when one\n" +
+			"cluster is reached twice). A context that already joins the same cluster and\n" +
+			"user keeps its name. Clusters are named by ARN, users ARN@PROFILE[+ROLE-ARN].",
+		Example: "  kcc-connect use demo --profile dev --region eu-west-1 --set-current\n" +
+			"  kcc-connect use --all --all-profiles --context-template '{{.Name}}-{{.Region}}'\n" +
+			"  kcc-connect use arn:aws:eks:us-east-1:111122223333:cluster/demo -k - > demo.kubeconfig",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return errors.New("not implemented yet")
+			return a.use(cmd, args, f)
 		},
 	}
+	fs := cmd.Flags()
+	addSelectionFlags(fs, &f.sel)
+	fs.BoolVar(&f.all, "all", false, "write every cluster found")
+	fs.StringVarP(&f.kubeconfig, "kubeconfig", "k", "", "kubeconfig `file` to write, - to print a standalone one (default: like kubectl)")
+	fs.StringVar(&f.alias, "alias", "", "context `name` for the one cluster")
+	fs.BoolVar(&f.setCurrent, "set-current", false, "make the (first) new context current-context")
+	fs.StringVar(&f.template, "context-template", "", "Go `template` of context names over the cluster's fields (.Name .Region .Account .Profile .ID .RoleARN)")
+	fs.StringVar(&f.roleARN, "role-arn", "", "IAM role `ARN` the token is made with (kcc-eks --role-arn)")
+	fs.StringVar(&f.plugin, "exec", eks.PluginKccEKS, "token plugin: kcc-eks or aws (aws eks get-token)")
+	fs.BoolVar(&f.noCache, "no-cache", false, "run the plugin directly, without kcc-cache")
+	return cmd
+}
+
+func (a *app) use(cmd *cobra.Command, args []string, f useFlags) error {
+	if f.all && len(args) > 0 {
+		return usagef("use takes cluster ids or names, or --all, not both")
+	}
+	if f.plugin != eks.PluginKccEKS && f.plugin != eks.PluginAWS {
+		return usagef("--exec %q: want %s or %s", f.plugin, eks.PluginKccEKS, eks.PluginAWS)
+	}
+	if f.alias != "" && f.template != "" {
+		return usagef("--alias and --context-template both name contexts; give one")
+	}
+	pick := !f.all && len(args) == 0
+	in, isFile := a.stdin.(*os.File)
+	if pick && !(isFile && isTerminal(in) && isTerminal(a.stderr)) {
+		return usagef("name the clusters to use (ID or NAME), or --all; with no argument use shows a picker, which needs a terminal")
+	}
+	path := f.kubeconfig
+	if path == "" {
+		var err error
+		if path, err = kubeconfigfile.DefaultPath(a.getenv); err != nil {
+			return err
+		}
+	}
+	sel := f.sel
+	if len(sel.Regions) == 0 && !sel.AllRegions {
+		// Only ARNs named: scan just their regions.
+		sel.Regions = arnRegions(args)
+	}
+	clusters, err := a.scan(cmd.Context(), sel)
+	if err != nil {
+		return err
+	}
+	var chosen []connect.Cluster
+	switch {
+	case f.all:
+		chosen = clusters
+	case pick:
+		c, err := a.pick(in, clusters)
+		if err != nil {
+			return err
+		}
+		chosen = []connect.Cluster{c}
+	default:
+		if chosen, err = selectClusters(clusters, args, sel); err != nil {
+			return err
+		}
+	}
+	if len(chosen) == 0 {
+		return errors.New("no clusters found")
+	}
+	for i := range chosen {
+		chosen[i].RoleARN = f.roleARN
+	}
+	entries, err := connect.Use(cmd.Context(), a.provider(nil), chosen, connect.UseOptions{
+		NameOptions: connect.NameOptions{Alias: f.alias, ContextTemplate: f.template},
+		Kubeconfig:  path,
+		Out:         a.stdout,
+		SetCurrent:  f.setCurrent,
+		Plugin:      f.plugin,
+		NoCache:     f.noCache,
+		Recorder:    a.recorder,
+	})
+	if err != nil && !errors.Is(err, connect.ErrRecord) {
+		return err
+	}
+	if err != nil {
+		fmt.Fprintf(a.stderr, "kcc-connect: warning: %s\n", oneLine(err))
+	}
+	if path == connect.Stdout {
+		return nil
+	}
+	for _, e := range entries {
+		fmt.Fprintf(a.stdout, "context %q: cluster %s, user %s\n", e.ContextName, e.ClusterName, e.UserName)
+	}
+	if f.setCurrent {
+		fmt.Fprintf(a.stdout, "current-context is %q\n", entries[0].ContextName)
+	}
+	return nil
+}
+
+// arnRegions are the regions of the arguments when every one is an ARN,
+// else none (the selection's regions apply).
+func arnRegions(args []string) []string {
+	var regions []string
+	for _, a := range args {
+		if !eks.IsARN(a) {
+			return nil
+		}
+		regions = append(regions, eks.RegionOf(a))
+	}
+	return regions
+}
+
+// selectClusters resolves each argument to one cluster: an ID, else a
+// name. A name or ID found more than once (same name in two places, or one
+// cluster seen by two profiles) is an error listing the candidates.
+func selectClusters(clusters []connect.Cluster, args []string, sel connect.Selection) ([]connect.Cluster, error) {
+	var out []connect.Cluster
+	for _, arg := range args {
+		var byID, byName []connect.Cluster
+		for _, c := range clusters {
+			if c.ID == arg {
+				byID = append(byID, c)
+			}
+			if c.Name == arg {
+				byName = append(byName, c)
+			}
+		}
+		matches := byID
+		if len(matches) == 0 {
+			matches = byName
+		}
+		switch len(matches) {
+		case 0:
+			return nil, fmt.Errorf("no cluster %q found (%s)", arg, scope(sel))
+		case 1:
+			out = append(out, matches[0])
+		default:
+			var c []string
+			for _, m := range matches {
+				c = append(c, fmt.Sprintf("%s (profile %s)", m.ID, orDash(m.Profile)))
+			}
+			return nil, fmt.Errorf("%q matches %d clusters: %s; name one by ID, or narrow with --profile or --region", arg, len(matches), strings.Join(c, ", "))
+		}
+	}
+	return out, nil
+}
+
+// scope says where a scan looked, for a "not found".
+func scope(sel connect.Selection) string {
+	profiles := "the default profile"
+	switch {
+	case sel.AllProfiles:
+		profiles = "every profile"
+	case len(sel.Profiles) > 0:
+		profiles = "profiles " + strings.Join(sel.Profiles, ", ")
+	}
+	regions := "their regions"
+	switch {
+	case sel.AllRegions:
+		regions = "every enabled region"
+	case len(sel.Regions) > 0:
+		regions = "regions " + strings.Join(sel.Regions, ", ")
+	}
+	return "looked in " + profiles + ", " + regions
+}
+
+// pick shows the clusters in a picker on the terminal.
+func (a *app) pick(in *os.File, clusters []connect.Cluster) (connect.Cluster, error) {
+	if len(clusters) == 0 {
+		return connect.Cluster{}, errors.New("no clusters found to pick from")
+	}
+	labels := make([]string, len(clusters))
+	for i, c := range clusters {
+		labels[i] = fmt.Sprintf("%-30s %-14s %-15s %s", c.Name, c.Account, c.Region, orDash(c.Profile))
+	}
+	i, err := picker.Pick(in, a.stderr, labels)
+	if err != nil {
+		return connect.Cluster{}, err
+	}
+	return clusters[i], nil
 }

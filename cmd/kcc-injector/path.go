@@ -3,8 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
-	"path/filepath"
+
+	"github.com/IvMisticos/kube-credential-cache/internal/kubeconfigfile"
 )
 
 // kubeconfigPath picks the file like kubectl would write to it: the
@@ -13,27 +15,15 @@ func kubeconfigPath(files []string) (string, error) {
 	if len(files) == 1 {
 		return files[0], nil
 	}
-	for _, p := range filepath.SplitList(os.Getenv("KUBECONFIG")) {
-		if p != "" {
-			return p, nil
-		}
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", fmt.Errorf("no kubeconfig given and no home directory: %w", err)
-	}
-	return filepath.Join(home, ".kube", "config"), nil
+	return kubeconfigfile.DefaultPath(os.Getenv)
 }
 
 // resolve follows symlinks, so that an in-place edit replaces the target and
 // keeps the link (a dotfiles repository, say) intact.
 func resolve(path string) (string, error) {
-	target, err := filepath.EvalSymlinks(path)
-	if errors.Is(err, os.ErrNotExist) {
+	target, err := kubeconfigfile.Resolve(path)
+	if errors.Is(err, fs.ErrNotExist) {
 		return "", fmt.Errorf("%s: no such file", path)
 	}
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", path, err)
-	}
-	return target, nil
+	return target, err
 }

@@ -1,0 +1,100 @@
+// Package kubeconfigfile holds the file handling every kubeconfig editor of
+// this module shares (kcc-injector, kcc-connect): which file kubectl would
+// use, kubectl's lock, symlinks, and an atomic write that keeps the file's
+// mode and owner.
+package kubeconfigfile
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/IvMisticos/kube-credential-cache/internal/atomicfile"
+)
+
+// DefaultPath is the file kubectl writes to when given none: the first
+// entry of $KUBECONFIG, else ~/.kube/config.
+func DefaultPath(getenv func(string) string) (string, error) {
+	for _, p := range filepath.SplitList(getenv("KUBECONFIG")) {
+		if p != "" {
+			return p, nil
+		}
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("no kubeconfig given and no home directory: %w", err)
+	}
+	return filepath.Join(home, ".kube", "config"), nil
+}
+
+// Resolve follows symlinks, so that an in-place edit replaces the target and
+// keeps the link (a dotfiles repository, say) intact.
+func Resolve(path string) (string, error) {
+	target, err := filepath.EvalSymlinks(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("%s: %w", path, fs.ErrNotExist)
+	}
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	return target, nil
+}
+
+// Lock takes kubectl's <file>.lock for the path as given and for the
+// symlink target, since kubectl locks whichever name it was given. Like
+// kubectl it creates the lock file with O_CREATE|O_EXCL and does not wait:
+// a lock held by someone else is an error that says so.
+func Lock(path, target string) (unlock func(), err error) {
+	names := []string{path + ".lock"}
+	if target != path {
+		names = append(names, target+".lock")
+	}
+	var unlocks []func()
+	unlock = func() {
+		for _, u := range unlocks {
+			u()
+		}
+	}
+	for _, n := range names {
+		u, err := lock(n)
+		if err != nil {
+			unlock()
+			return nil, err
+		}
+		unlocks = append(unlocks, u)
+	}
+	return unlock, nil
+}
+
+func lock(name string) (func(), error) {
+	f, err := os.OpenFile(name, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("%s exists: kubectl (or another kcc tool) is editing the kubeconfig; retry, or remove the lock file if no one is", name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("could not lock the kubeconfig: %w", err)
+	}
+	f.Close()
+	return func() { os.Remove(name) }, nil
+}
+
+// Write replaces target with data atomically, keeping its mode (and owner,
+// when root). A file that does not exist yet is created 0600, in a
+// directory created 0700 if needed: a kubeconfig holds credentials.
+func Write(target string, data []byte) error {
+	info, err := os.Stat(target)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
+			return fmt.Errorf("could not create the kubeconfig's directory: %w", err)
+		}
+		return atomicfile.WriteFile(target, data, 0o600)
+	}
+	if err != nil {
+		return fmt.Errorf("could not stat kubeconfig: %w", err)
+	}
+	return atomicfile.WriteFileWith(target, data, info.Mode().Perm(), func(tmp *os.File) error {
+		return keepOwner(tmp, info)
+	})
+}
