@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	ys "github.com/IvMisticos/kube-credential-cache/internal/yamlsplice"
 )
 
 // addEntries adds args and/or env to an exec mapping that lacks them, right
@@ -13,21 +15,21 @@ func (d *document) addEntries(u *execUser, created []string, orig string, entrie
 		return d.addFlowEntries(u, created, orig, entries)
 	}
 	s := d.src
-	koff, err := s.offset(u.cmdKey)
+	koff, err := s.Offset(u.cmdKey)
 	if err != nil {
 		return edit{}, err
 	}
-	indent := string(s.b[s.lineStart(koff):koff])
+	indent := string(s.Bytes()[s.LineStart(koff):koff])
 	if strings.Trim(indent, " ") != "" {
-		return edit{}, unsupported(u.cmdKey, "a command key that does not start its line")
+		return edit{}, ys.Unsupported(u.cmdKey, "a command key that does not start its line")
 	}
-	cend, err := s.end(u.cmd)
+	cend, err := s.End(u.cmd)
 	if err != nil {
 		return edit{}, err
 	}
-	at, ok := s.endOfLine(cend)
-	if !ok && at < len(s.b) {
-		return edit{}, unsupported(u.cmd, "text after the command")
+	at, ok := s.EndOfLine(cend)
+	if !ok && at < len(s.Bytes()) {
+		return edit{}, ys.Unsupported(u.cmd, "text after the command")
 	}
 	seq := indent + strings.Repeat(" ", d.seqIndent(u))
 	var lines []string
@@ -41,12 +43,12 @@ func (d *document) addEntries(u *execUser, created []string, orig string, entrie
 			lines = append(lines, seq+"- name: "+d.scalar(e.name), seq+"  value: "+d.scalar(e.value))
 		}
 	}
-	lb := s.lineBreak()
+	lb := s.LineBreak()
 	if !ok {
 		// The command is on the last line and it has no line break.
-		return edit{at, at, lb + strings.Join(lines, lb)}, nil
+		return edit{Start: at, End: at, Text: lb + strings.Join(lines, lb)}, nil
 	}
-	return edit{at, at, strings.Join(lines, lb) + lb}, nil
+	return edit{Start: at, End: at, Text: strings.Join(lines, lb) + lb}, nil
 }
 
 func (d *document) addFlowEntries(u *execUser, created []string, orig string, entries []envEntry) (edit, error) {
@@ -66,35 +68,35 @@ func (d *document) addFlowEntries(u *execUser, created []string, orig string, en
 		}
 	}
 	sepBetween := func(v, k *yaml.Node) string {
-		end, err1 := s.end(v)
-		next, err2 := s.offset(k)
-		if err1 == nil && err2 == nil && end <= next && flowSep.MatchString(string(s.b[end:next])) {
-			return string(s.b[end:next])
+		end, err1 := s.End(v)
+		next, err2 := s.Offset(k)
+		if err1 == nil && err2 == nil && end <= next && flowSep.MatchString(string(s.Bytes()[end:next])) {
+			return string(s.Bytes()[end:next])
 		}
 		return ", "
 	}
-	cend, err := s.end(u.cmd)
+	cend, err := s.End(u.cmd)
 	if err != nil {
 		return edit{}, err
 	}
 	if ci+2 < len(u.exec.Content) {
 		next := u.exec.Content[ci+2]
-		at, err := s.offset(next)
+		at, err := s.Offset(next)
 		sep := sepBetween(u.cmd, next)
-		return edit{at, at, strings.Join(texts, sep) + sep}, err
+		return edit{Start: at, End: at, Text: strings.Join(texts, sep) + sep}, err
 	}
 	sep := ", "
 	if ci > 0 {
 		sep = sepBetween(u.exec.Content[ci-1], u.cmdKey)
 	}
-	return edit{cend, cend, sep + strings.Join(texts, sep)}, nil
+	return edit{Start: cend, End: cend, Text: sep + strings.Join(texts, sep)}, nil
 }
 
 // seqIndent is how far this file indents a block sequence under its key
 // (0 for kubectl's style, 2 for many hand-written files).
 func (d *document) seqIndent(u *execUser) int {
 	candidates := [][2]*yaml.Node{{u.argsKey, u.args}, {u.envKey, u.env}}
-	if k, v, err := lookup(d.root, "users"); err == nil {
+	if k, v, err := ys.Lookup(d.root, "users"); err == nil {
 		candidates = append(candidates, [2]*yaml.Node{k, v})
 	}
 	for _, c := range candidates {
@@ -102,12 +104,12 @@ func (d *document) seqIndent(u *execUser) int {
 		if k == nil || v == nil || v.Kind != yaml.SequenceNode || v.Style&yaml.FlowStyle != 0 || len(v.Content) == 0 {
 			continue
 		}
-		koff, err1 := d.src.offset(k)
-		dash, err2 := d.src.itemStart(v, v.Content[0])
+		koff, err1 := d.src.Offset(k)
+		dash, err2 := d.src.ItemStart(v, v.Content[0])
 		if err1 != nil || err2 != nil {
 			continue
 		}
-		if n := d.src.column(dash) - d.src.column(koff); n >= 0 {
+		if n := d.src.Column(dash) - d.src.Column(koff); n >= 0 {
 			return n
 		}
 	}

@@ -15,18 +15,18 @@ func (d *document) flowEntryLike(model *yaml.Node, e envEntry) string {
 	if model.Kind != yaml.MappingNode || model.Style&yaml.FlowStyle == 0 || len(model.Content) < 2 {
 		return oneLine
 	}
-	open, err1 := s.valueStart(model)
-	key, err2 := s.offset(model.Content[0])
-	end, err3 := s.end(model)
+	open, err1 := s.ValueStart(model)
+	key, err2 := s.Offset(model.Content[0])
+	end, err3 := s.End(model)
 	if err1 != nil || err2 != nil || err3 != nil || model.Content[0].Line == model.Line {
 		return oneLine
 	}
-	keyIndent := string(s.b[s.lineStart(key):key])
-	closeIndent := string(s.b[s.lineStart(end-1) : end-1])
-	if strings.Trim(keyIndent+closeIndent, " \t") != "" || strings.Trim(string(s.b[open+1:key]), " \t\r\n") != "" {
+	keyIndent := string(s.Bytes()[s.LineStart(key):key])
+	closeIndent := string(s.Bytes()[s.LineStart(end-1) : end-1])
+	if strings.Trim(keyIndent+closeIndent, " \t") != "" || strings.Trim(string(s.Bytes()[open+1:key]), " \t\r\n") != "" {
 		return oneLine
 	}
-	lb := s.lineBreak()
+	lb := s.LineBreak()
 	return "{" + lb +
 		keyIndent + d.key("name") + ": " + d.scalar(e.name) + "," + lb +
 		keyIndent + d.key("value") + ": " + d.scalar(e.value) + lb +

@@ -7,6 +7,8 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
+
+	ys "github.com/IvMisticos/kube-credential-cache/internal/yamlsplice"
 )
 
 // Inject wraps the exec plugin of every selected user with opts.Command:
@@ -29,7 +31,7 @@ func Inject(src []byte, opts Options) ([]byte, error) {
 		}
 		e, err := d.injectUser(u, opts.command())
 		if err != nil {
-			return nil, fmt.Errorf("user %q: %w", u.name, err)
+			return nil, fmt.Errorf("user %q: %w", u.name, byHand(err))
 		}
 		edits = append(edits, e...)
 		done = append(done, u)
@@ -37,7 +39,7 @@ func Inject(src []byte, opts Options) ([]byte, error) {
 	if len(done) == 0 {
 		return src, nil
 	}
-	out, err := apply(src, edits)
+	out, err := ys.Apply(src, edits)
 	if err != nil {
 		return nil, err
 	}
@@ -59,23 +61,23 @@ func (d *document) checkSelection(opts Options) error {
 // injectUser returns the edits that wrap one user.
 func (d *document) injectUser(u *execUser, command string) ([]edit, error) {
 	s := d.src
-	cstart, err := s.offset(u.cmd)
+	cstart, err := s.Offset(u.cmd)
 	if err != nil {
 		return nil, err
 	}
 	if isRelativePath(u.cmd.Value) {
 		return nil, fmt.Errorf("line %d: the command is a relative path, which kubectl resolves against the kubeconfig's directory but kcc-cache, receiving it as an argument, would run from kubectl's working directory; make it absolute first", u.cmd.Line)
 	}
-	if s.hasProperties(u.cmd) {
+	if s.HasProperties(u.cmd) {
 		// Moving the text alone would drop them; with them it is no command.
-		return nil, unsupported(u.cmd, "a command with an anchor or tag")
+		return nil, ys.Unsupported(u.cmd, "a command with an anchor or tag")
 	}
-	cend, err := s.end(u.cmd)
+	cend, err := s.End(u.cmd)
 	if err != nil {
 		return nil, err
 	}
-	orig := string(s.b[cstart:cend])
-	edits := []edit{{cstart, cend, d.scalar(command)}}
+	orig := string(s.Bytes()[cstart:cend])
+	edits := []edit{{Start: cstart, End: cend, Text: d.scalar(command)}}
 
 	var m marker
 	var created []string // entries to add to exec, in order
@@ -124,11 +126,11 @@ func (d *document) fieldForm(key, val *yaml.Node, name string) (form, error) {
 		return formAbsent, nil
 	case val.Kind == yaml.SequenceNode:
 		return formList, nil
-	case isNull(val) && val.Value == "":
+	case ys.IsNull(val) && val.Value == "":
 		return formEmpty, nil
-	case isNull(val) && nullTokens[val.Value]:
-		if d.src.hasProperties(val) {
-			return "", unsupported(val, "a null with an anchor or tag")
+	case ys.IsNull(val) && nullTokens[val.Value]:
+		if d.src.HasProperties(val) {
+			return "", ys.Unsupported(val, "a null with an anchor or tag")
 		}
 		return form(val.Value), nil
 	}
@@ -143,15 +145,15 @@ func (d *document) envForm(u *execUser) (form, error) {
 // sequence body. A flow sequence keeps the line, and its comment, as it was.
 func (d *document) replaceNull(key, val *yaml.Node, f form, body string) (edit, error) {
 	if f == formEmpty {
-		off, err := d.src.colonAfter(key)
-		return edit{off, off, " [" + body + "]"}, err
+		off, err := d.src.ColonAfter(key)
+		return edit{Start: off, End: off, Text: " [" + body + "]"}, err
 	}
-	start, err := d.src.offset(val)
+	start, err := d.src.Offset(val)
 	if err != nil {
 		return edit{}, err
 	}
-	end, err := d.src.end(val)
-	return edit{start, end, "[" + body + "]"}, err
+	end, err := d.src.End(val)
+	return edit{Start: start, End: end, Text: "[" + body + "]"}, err
 }
 
 // prependArg puts the original command text first in args.

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	ys "github.com/IvMisticos/kube-credential-cache/internal/yamlsplice"
 )
 
 // itemsLayout is the text of a sequence's items, from the first item's
@@ -26,34 +28,34 @@ func (d *document) itemsLayout(seq *yaml.Node) (itemsLayout, error) {
 	items := seq.Content
 	var l itemsLayout
 	first, last := items[0], items[len(items)-1]
-	off, err := s.offset(first)
+	off, err := s.Offset(first)
 	if err != nil {
 		return l, err
 	}
-	if l.end, err = s.end(last); err != nil {
+	if l.end, err = s.End(last); err != nil {
 		return l, err
 	}
 	if seq.Style&yaml.FlowStyle != 0 {
 		l.start, l.sep = off, ", "
 		if len(items) > 1 {
-			end, err := s.end(first)
-			next, err2 := s.offset(items[1])
-			if err != nil || err2 != nil || end > next || !flowSep.MatchString(string(s.b[end:next])) {
-				return l, unsupported(items[1], "args with comments between items")
+			end, err := s.End(first)
+			next, err2 := s.Offset(items[1])
+			if err != nil || err2 != nil || end > next || !flowSep.MatchString(string(s.Bytes()[end:next])) {
+				return l, ys.Unsupported(items[1], "args with comments between items")
 			}
-			l.sep = string(s.b[end:next])
+			l.sep = string(s.Bytes()[end:next])
 		}
 		return l, nil
 	}
-	if l.start, err = s.itemStart(seq, first); err != nil {
+	if l.start, err = s.ItemStart(seq, first); err != nil {
 		return l, err
 	}
-	prefix := string(s.b[s.lineStart(l.start):l.start])
-	gap := string(s.b[l.start+1 : off])
+	prefix := string(s.Bytes()[s.LineStart(l.start):l.start])
+	gap := string(s.Bytes()[l.start+1 : off])
 	if strings.Trim(prefix, " ") != "" || gap == "" || strings.Trim(gap, " ") != "" {
-		return l, unsupported(first, "this args layout")
+		return l, ys.Unsupported(first, "this args layout")
 	}
-	l.lead, l.sep = "-"+gap, s.lineBreak()+prefix
+	l.lead, l.sep = "-"+gap, s.LineBreak()+prefix
 	return l, nil
 }
 
@@ -62,21 +64,21 @@ func (d *document) itemsLayout(seq *yaml.Node) (itemsLayout, error) {
 func (l itemsLayout) texts(s *source, seq *yaml.Node) ([]string, error) {
 	texts := make([]string, len(seq.Content))
 	for i, it := range seq.Content {
-		if it.Kind != yaml.ScalarNode || s.hasProperties(it) {
-			return nil, unsupported(it, "an args item that is not a plain string")
+		if it.Kind != yaml.ScalarNode || s.HasProperties(it) {
+			return nil, ys.Unsupported(it, "an args item that is not a plain string")
 		}
-		start, err := s.offset(it)
+		start, err := s.Offset(it)
 		if err != nil {
 			return nil, err
 		}
-		end, err := s.end(it)
+		end, err := s.End(it)
 		if err != nil {
 			return nil, err
 		}
-		texts[i] = string(s.b[start:end])
+		texts[i] = string(s.Bytes()[start:end])
 	}
-	if l.render(texts) != string(s.b[l.start:l.end]) {
-		return nil, unsupported(seq, "args with comments or uneven spacing between items")
+	if l.render(texts) != string(s.Bytes()[l.start:l.end]) {
+		return nil, ys.Unsupported(seq, "args with comments or uneven spacing between items")
 	}
 	return texts, nil
 }

@@ -7,6 +7,8 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
+
+	ys "github.com/IvMisticos/kube-credential-cache/internal/yamlsplice"
 )
 
 // NativeReport says what InjectNativeEKS did beyond a plain Inject.
@@ -63,7 +65,7 @@ func InjectNativeEKS(src []byte, opts Options) (out []byte, report NativeReport,
 		}
 		nu, skip, err := d.nativeEdits(u, opts.command(), wrapped)
 		if err != nil {
-			return nil, report, fmt.Errorf("user %q: %w", u.name, err)
+			return nil, report, fmt.Errorf("user %q: %w", u.name, byHand(err))
 		}
 		if skip != nil {
 			report.Skipped = append(report.Skipped, *skip)
@@ -79,7 +81,7 @@ func InjectNativeEKS(src []byte, opts Options) (out []byte, report NativeReport,
 		}
 		e, err := d.injectUser(u, opts.command())
 		if err != nil {
-			return nil, report, fmt.Errorf("user %q: %w", u.name, err)
+			return nil, report, fmt.Errorf("user %q: %w", u.name, byHand(err))
 		}
 		edits = append(edits, e...)
 		plain = append(plain, u)
@@ -87,7 +89,7 @@ func InjectNativeEKS(src []byte, opts Options) (out []byte, report NativeReport,
 	if len(plain) == 0 && len(native) == 0 {
 		return src, report, nil
 	}
-	if out, err = apply(src, edits); err != nil {
+	if out, err = ys.Apply(src, edits); err != nil {
 		return nil, report, err
 	}
 	if err := d.verifyNative(out, plain, native, opts.command()); err != nil {
@@ -139,9 +141,9 @@ func (d *document) nativeEdits(u *execUser, command string, wrapped bool) (nu *n
 	}
 	nu = &nativeUser{execUser: u, wrapped: wrapped, args: mapped}
 	nu.edits, nu.marker, err = d.switchToEKS(u, command, wrapped, mapped)
-	var layout *errLayout
+	var layout *ys.LayoutError
 	if errors.As(err, &layout) {
-		return nil, skipped(layout.line, layout.what+" cannot be rewritten losslessly"), nil
+		return nil, skipped(layout.Line, layout.What+" cannot be rewritten losslessly"), nil
 	}
 	if err != nil {
 		return nil, nil, err
@@ -158,7 +160,7 @@ func pluginOf(u *execUser, wrapped bool) (command string, args []string, first i
 	var items []*yaml.Node
 	if u.args != nil && u.args.Kind == yaml.SequenceNode {
 		items = u.args.Content
-	} else if !isNull(u.args) {
+	} else if !ys.IsNull(u.args) {
 		return command, nil, 0, false
 	}
 	if wrapped {
@@ -168,7 +170,7 @@ func pluginOf(u *execUser, wrapped bool) (command string, args []string, first i
 		command, items, first = items[0].Value, items[1:], 1
 	}
 	for _, it := range items {
-		if it.Kind != yaml.ScalarNode || isNull(it) {
+		if it.Kind != yaml.ScalarNode || ys.IsNull(it) {
 			return command, nil, 0, false
 		}
 		args = append(args, it.Value)
@@ -181,7 +183,7 @@ func pluginOf(u *execUser, wrapped bool) (command string, args []string, first i
 func (d *document) switchToEKS(u *execUser, command string, wrapped bool, mapped []string) ([]edit, string, error) {
 	s := d.src
 	if u.args == nil || u.args.Kind != yaml.SequenceNode || len(u.args.Content) == 0 {
-		return nil, "", unsupported(u.exec, "an exec without args")
+		return nil, "", ys.Unsupported(u.exec, "an exec without args")
 	}
 	l, err := d.itemsLayout(u.args)
 	if err != nil {
@@ -190,19 +192,19 @@ func (d *document) switchToEKS(u *execUser, command string, wrapped bool, mapped
 	var was []string
 	var edits []edit
 	if !wrapped {
-		cstart, err := s.offset(u.cmd)
+		cstart, err := s.Offset(u.cmd)
 		if err != nil {
 			return nil, "", err
 		}
-		cend, err := s.end(u.cmd)
+		cend, err := s.End(u.cmd)
 		if err != nil {
 			return nil, "", err
 		}
-		if s.hasProperties(u.cmd) {
-			return nil, "", unsupported(u.cmd, "a command with an anchor or tag")
+		if s.HasProperties(u.cmd) {
+			return nil, "", ys.Unsupported(u.cmd, "a command with an anchor or tag")
 		}
-		was = append(was, string(s.b[cstart:cend]))
-		edits = append(edits, edit{cstart, cend, d.scalar(command)})
+		was = append(was, string(s.Bytes()[cstart:cend]))
+		edits = append(edits, edit{Start: cstart, End: cend, Text: d.scalar(command)})
 	}
 	texts, err := l.texts(s, u.args)
 	if err != nil {
@@ -213,7 +215,7 @@ func (d *document) switchToEKS(u *execUser, command string, wrapped bool, mapped
 	for i, a := range mapped {
 		rendered[i] = d.scalar(a)
 	}
-	edits = append(edits, edit{l.start, l.end, l.render(rendered)})
+	edits = append(edits, edit{Start: l.start, End: l.end, Text: l.render(rendered)})
 
 	m := marker{was: was}
 	e, err := d.markEnv(u, wrapped, &m)
@@ -240,7 +242,7 @@ func (d *document) markEnv(u *execUser, wrapped bool, m *marker) ([]edit, error)
 			return nil, err
 		}
 		if old.args != formList || old.was != nil {
-			return nil, unsupported(u.env.Content[mi], "this "+MarkerEnv+" entry")
+			return nil, ys.Unsupported(u.env.Content[mi], "this "+MarkerEnv+" entry")
 		}
 		m.env = old.env
 		return d.replaceEnvValue(u.env.Content[mi], m.String())
@@ -276,7 +278,7 @@ func (d *document) envIndex(u *execUser) (user, mark int, err error) {
 		if item.Kind != yaml.MappingNode {
 			continue
 		}
-		_, name, err := lookup(item, "name")
+		_, name, err := ys.Lookup(item, "name")
 		if err != nil {
 			return -1, -1, err
 		}
@@ -293,17 +295,17 @@ func (d *document) envIndex(u *execUser) (user, mark int, err error) {
 
 // replaceEnvValue rewrites the value of one env entry.
 func (d *document) replaceEnvValue(item *yaml.Node, value string) ([]edit, error) {
-	_, v, err := lookup(item, "value")
+	_, v, err := ys.Lookup(item, "value")
 	if err != nil {
 		return nil, err
 	}
-	if v == nil || v.Kind != yaml.ScalarNode || d.src.hasProperties(v) {
-		return nil, unsupported(item, "this "+MarkerEnv+" entry")
+	if v == nil || v.Kind != yaml.ScalarNode || d.src.HasProperties(v) {
+		return nil, ys.Unsupported(item, "this "+MarkerEnv+" entry")
 	}
-	start, err := d.src.offset(v)
+	start, err := d.src.Offset(v)
 	if err != nil {
 		return nil, err
 	}
-	end, err := d.src.end(v)
-	return []edit{{start, end, d.scalar(value)}}, err
+	end, err := d.src.End(v)
+	return []edit{{Start: start, End: end, Text: d.scalar(value)}}, err
 }

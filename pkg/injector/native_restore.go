@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"gopkg.in/yaml.v3"
+
+	ys "github.com/IvMisticos/kube-credential-cache/internal/yamlsplice"
 )
 
 // restoreWas undoes --native-eks for one user: the command and args items
@@ -22,15 +24,15 @@ func (d *document) restoreWas(u *execUser, was []string) ([]edit, error) {
 	if err != nil {
 		return nil, err
 	}
-	cstart, err := s.offset(u.cmd)
+	cstart, err := s.Offset(u.cmd)
 	if err != nil {
 		return nil, err
 	}
-	cend, err := s.end(u.cmd)
+	cend, err := s.End(u.cmd)
 	if err != nil {
 		return nil, err
 	}
-	return []edit{{cstart, cend, was[0]}, {l.start, l.end, l.render(was[1:])}}, nil
+	return []edit{{Start: cstart, End: cend, Text: was[0]}, {Start: l.start, End: l.end, Text: l.render(was[1:])}}, nil
 }
 
 // wordValue reads one recorded source text: it must be a single scalar on
@@ -38,7 +40,7 @@ func (d *document) restoreWas(u *execUser, was []string) ([]edit, error) {
 // back cannot add structure to the file.
 func wordValue(w string) (interface{}, error) {
 	for i := 0; i < len(w); i++ {
-		if breakLen([]byte(w), i) > 0 {
+		if ys.BreakLen([]byte(w), i) > 0 {
 			return nil, fmt.Errorf("a line break")
 		}
 	}
@@ -46,7 +48,7 @@ func wordValue(w string) (interface{}, error) {
 	if err := yaml.Unmarshal([]byte(w), &n); err != nil || len(n.Content) != 1 {
 		return nil, fmt.Errorf("not one YAML scalar")
 	}
-	if v := n.Content[0]; v.Kind != yaml.ScalarNode || v.Anchor != "" || isNull(v) {
+	if v := n.Content[0]; v.Kind != yaml.ScalarNode || v.Anchor != "" || ys.IsNull(v) {
 		return nil, fmt.Errorf("not one YAML scalar")
 	}
 	var v interface{}

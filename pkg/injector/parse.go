@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	ys "github.com/IvMisticos/kube-credential-cache/internal/yamlsplice"
 )
 
 // document is a parsed kubeconfig with its exec users located.
@@ -55,13 +57,13 @@ func parse(b []byte) (*document, error) {
 	if root.Kind != yaml.DocumentNode || len(root.Content) != 1 || root.Content[0].Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("line %d: not a kubeconfig: the top level is not a mapping", root.Line)
 	}
-	d := &document{src: newSource(b), root: root.Content[0], names: map[string]bool{}}
+	d := &document{src: ys.NewSource(b), root: root.Content[0], names: map[string]bool{}}
 	d.json = d.root.Style&yaml.FlowStyle != 0
 	if err := checkKind(d.root); err != nil {
 		return nil, err
 	}
-	_, users, err := lookup(d.root, "users")
-	if err != nil || isNull(users) {
+	_, users, err := ys.Lookup(d.root, "users")
+	if err != nil || ys.IsNull(users) {
 		return d, err
 	}
 	if users.Kind != yaml.SequenceNode {
@@ -80,7 +82,7 @@ func parse(b []byte) (*document, error) {
 }
 
 func checkKind(root *yaml.Node) error {
-	_, kind, err := lookup(root, "kind")
+	_, kind, err := ys.Lookup(root, "kind")
 	if err != nil {
 		return err
 	}
@@ -99,7 +101,7 @@ func (d *document) readUser(i int, u *yaml.Node) (*execUser, error) {
 		return nil, fmt.Errorf("line %d: users[%d] is not a mapping", u.Line, i)
 	}
 	eu := &execUser{index: i}
-	_, name, err := lookup(u, "name")
+	_, name, err := ys.Lookup(u, "name")
 	if err != nil {
 		return nil, err
 	}
@@ -107,58 +109,32 @@ func (d *document) readUser(i int, u *yaml.Node) (*execUser, error) {
 		eu.name = name.Value
 		d.names[eu.name] = true
 	}
-	_, user, err := lookup(u, "user")
-	if err != nil || isNull(user) {
+	_, user, err := ys.Lookup(u, "user")
+	if err != nil || ys.IsNull(user) {
 		return nil, err
 	}
 	if user.Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("line %d: users[%d].user is not a mapping", user.Line, i)
 	}
-	_, exec, err := lookup(user, "exec")
-	if err != nil || isNull(exec) {
+	_, exec, err := ys.Lookup(user, "exec")
+	if err != nil || ys.IsNull(exec) {
 		return nil, err
 	}
 	if exec.Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("line %d: user %q: exec is not a mapping", exec.Line, eu.name)
 	}
 	eu.exec = exec
-	if eu.cmdKey, eu.cmd, err = lookup(exec, "command"); err != nil {
+	if eu.cmdKey, eu.cmd, err = ys.Lookup(exec, "command"); err != nil {
 		return nil, err
 	}
 	if eu.cmd == nil || eu.cmd.Kind != yaml.ScalarNode || eu.cmd.Value == "" {
 		return nil, fmt.Errorf("line %d: user %q: exec has no command", exec.Line, eu.name)
 	}
-	if eu.argsKey, eu.args, err = lookup(exec, "args"); err != nil {
+	if eu.argsKey, eu.args, err = ys.Lookup(exec, "args"); err != nil {
 		return nil, err
 	}
-	if eu.envKey, eu.env, err = lookup(exec, "env"); err != nil {
+	if eu.envKey, eu.env, err = ys.Lookup(exec, "env"); err != nil {
 		return nil, err
 	}
 	return eu, nil
-}
-
-// lookup finds key in mapping m. Merge keys and duplicate keys make the
-// effective value depend on the reader, so they are refused.
-func lookup(m *yaml.Node, key string) (k, v *yaml.Node, err error) {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		kn := m.Content[i]
-		if kn.Kind == yaml.ScalarNode && kn.Value == "<<" && kn.Tag == "!!merge" {
-			return nil, nil, fmt.Errorf("line %d: merge keys (<<) are not supported here", kn.Line)
-		}
-		if kn.Kind != yaml.ScalarNode || kn.Value != key {
-			continue
-		}
-		if k != nil {
-			return nil, nil, fmt.Errorf("line %d: %s is defined twice (also line %d)", kn.Line, key, k.Line)
-		}
-		k, v = kn, m.Content[i+1]
-	}
-	if v != nil && v.Kind == yaml.AliasNode {
-		return nil, nil, fmt.Errorf("line %d: %s is an alias; aliases are not supported here", v.Line, key)
-	}
-	return k, v, nil
-}
-
-func isNull(n *yaml.Node) bool {
-	return n == nil || (n.Kind == yaml.ScalarNode && n.Tag == "!!null")
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	ys "github.com/IvMisticos/kube-credential-cache/internal/yamlsplice"
 )
 
 // newItem is a sequence item to insert, written for either style. In block
@@ -33,20 +35,20 @@ func (d *document) insertItems(seq *yaml.Node, at int, items []newItem) (edit, e
 	}
 	after := at == len(seq.Content)
 	ref := seq.Content[min(at, len(seq.Content)-1)]
-	dash, err := s.itemStart(seq, ref)
+	dash, err := s.ItemStart(seq, ref)
 	if err != nil {
 		return edit{}, err
 	}
-	prefix := string(s.b[s.lineStart(dash):dash])
+	prefix := string(s.Bytes()[s.LineStart(dash):dash])
 	if strings.Trim(prefix, " ") != "" {
-		return edit{}, unsupported(ref, "a sequence that does not start its line")
+		return edit{}, ys.Unsupported(ref, "a sequence that does not start its line")
 	}
 	gap := " "
-	if off, err := s.offset(ref); err == nil && off > dash+1 && strings.Trim(string(s.b[dash+1:off]), " ") == "" {
-		gap = string(s.b[dash+1 : off])
+	if off, err := s.Offset(ref); err == nil && off > dash+1 && strings.Trim(string(s.Bytes()[dash+1:off]), " ") == "" {
+		gap = string(s.Bytes()[dash+1 : off])
 	}
 	indent := prefix + strings.Repeat(" ", 1+len(gap))
-	lb := s.lineBreak()
+	lb := s.LineBreak()
 	var b strings.Builder
 	for _, it := range items {
 		if after {
@@ -61,10 +63,10 @@ func (d *document) insertItems(seq *yaml.Node, at int, items []newItem) (edit, e
 		}
 	}
 	if after {
-		end, err := s.end(ref)
-		return edit{end, end, b.String()}, err
+		end, err := s.End(ref)
+		return edit{Start: end, End: end, Text: b.String()}, err
 	}
-	return edit{dash, dash, b.String()}, nil
+	return edit{Start: dash, End: dash, Text: b.String()}, nil
 }
 
 func (d *document) insertFlow(seq *yaml.Node, at int, items []newItem) (edit, error) {
@@ -73,35 +75,35 @@ func (d *document) insertFlow(seq *yaml.Node, at int, items []newItem) (edit, er
 	for i, it := range items {
 		texts[i] = it.flow
 	}
-	open, err := s.valueStart(seq)
+	open, err := s.ValueStart(seq)
 	if err != nil {
 		return edit{}, err
 	}
-	if open >= len(s.b) || s.b[open] != '[' {
-		return edit{}, unsupported(seq, "this flow sequence")
+	if open >= len(s.Bytes()) || s.Bytes()[open] != '[' {
+		return edit{}, ys.Unsupported(seq, "this flow sequence")
 	}
 	if len(seq.Content) == 0 {
-		return edit{open + 1, open + 1, strings.Join(texts, ", ")}, nil
+		return edit{Start: open + 1, End: open + 1, Text: strings.Join(texts, ", ")}, nil
 	}
-	first, err := s.offset(seq.Content[0])
+	first, err := s.Offset(seq.Content[0])
 	if err != nil {
 		return edit{}, err
 	}
 	sep := ", "
 	if len(seq.Content) > 1 {
-		end, err1 := s.end(seq.Content[0])
-		next, err2 := s.offset(seq.Content[1])
-		if err1 == nil && err2 == nil && end <= next && flowSep.MatchString(string(s.b[end:next])) {
-			sep = string(s.b[end:next])
+		end, err1 := s.End(seq.Content[0])
+		next, err2 := s.Offset(seq.Content[1])
+		if err1 == nil && err2 == nil && end <= next && flowSep.MatchString(string(s.Bytes()[end:next])) {
+			sep = string(s.Bytes()[end:next])
 		}
-	} else if lead := string(s.b[open+1 : first]); strings.ContainsAny(lead, "\r\n") && strings.Trim(lead, " \t\r\n") == "" {
+	} else if lead := string(s.Bytes()[open+1 : first]); strings.ContainsAny(lead, "\r\n") && strings.Trim(lead, " \t\r\n") == "" {
 		// One item on its own line: put ours on a line of its own too.
 		sep = "," + lead
 	}
 	if at == len(seq.Content) {
-		end, err := s.end(seq.Content[at-1])
-		return edit{end, end, sep + strings.Join(texts, sep)}, err
+		end, err := s.End(seq.Content[at-1])
+		return edit{Start: end, End: end, Text: sep + strings.Join(texts, sep)}, err
 	}
-	off, err := s.offset(seq.Content[at])
-	return edit{off, off, strings.Join(texts, sep) + sep}, err
+	off, err := s.Offset(seq.Content[at])
+	return edit{Start: off, End: off, Text: strings.Join(texts, sep) + sep}, err
 }

@@ -6,6 +6,8 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
+
+	ys "github.com/IvMisticos/kube-credential-cache/internal/yamlsplice"
 )
 
 // Restore undoes Inject for every selected wrapped user: args[0] becomes
@@ -47,15 +49,15 @@ func (d *document) restore(pick func(*execUser) bool) ([]byte, []*execUser, erro
 		}
 		e, err := d.restoreUser(u)
 		if err != nil {
-			return nil, nil, fmt.Errorf("user %q: %w", u.name, err)
+			return nil, nil, fmt.Errorf("user %q: %w", u.name, byHand(err))
 		}
 		edits = append(edits, e...)
 		done = append(done, u)
 	}
 	if len(done) == 0 {
-		return d.src.b, nil, nil
+		return d.src.Bytes(), nil, nil
 	}
-	out, err := apply(d.src.b, edits)
+	out, err := ys.Apply(d.src.Bytes(), edits)
 	return out, done, err
 }
 
@@ -91,7 +93,7 @@ func (d *document) restoreUser(u *execUser) ([]edit, error) {
 			absent = append(absent, k)
 		}
 	}
-	e, err := s.removeEntries(u.exec, absent)
+	e, err := s.RemoveEntries(u.exec, absent)
 	if err != nil {
 		return nil, err
 	}
@@ -118,26 +120,26 @@ func (d *document) restoreCommand(u *execUser) ([]edit, error) {
 		return nil, fmt.Errorf("line %d: command is %s but args is empty, so there is no command to restore", u.cmd.Line, u.cmd.Value)
 	}
 	first := u.args.Content[0]
-	if first.Kind != yaml.ScalarNode || isNull(first) {
+	if first.Kind != yaml.ScalarNode || ys.IsNull(first) {
 		return nil, fmt.Errorf("line %d: args[0] is not a command", first.Line)
 	}
-	fstart, err := s.offset(first)
+	fstart, err := s.Offset(first)
 	if err != nil {
 		return nil, err
 	}
-	fend, err := s.end(first)
+	fend, err := s.End(first)
 	if err != nil {
 		return nil, err
 	}
-	cstart, err := s.offset(u.cmd)
+	cstart, err := s.Offset(u.cmd)
 	if err != nil {
 		return nil, err
 	}
-	cend, err := s.end(u.cmd)
+	cend, err := s.End(u.cmd)
 	if err != nil {
 		return nil, err
 	}
-	return []edit{{cstart, cend, string(s.b[fstart:fend])}}, nil
+	return []edit{{Start: cstart, End: cend, Text: string(s.Bytes()[fstart:fend])}}, nil
 }
 
 // restoreField puts back a list field: its null, or the list without idx.
@@ -147,21 +149,21 @@ func (d *document) restoreField(key, val *yaml.Node, f form, idx []int) ([]edit,
 	case formAbsent:
 		return nil, nil // removed with the other entries
 	case formList:
-		return s.removeItems(key, val, idx)
+		return s.RemoveItems(key, val, idx)
 	case formEmpty:
-		start, err := s.colonAfter(key)
+		start, err := s.ColonAfter(key)
 		if err != nil {
 			return nil, err
 		}
-		end, err := s.end(val)
-		return []edit{{start, end, ""}}, err
+		end, err := s.End(val)
+		return []edit{{Start: start, End: end, Text: ""}}, err
 	}
-	start, err := s.offset(val)
+	start, err := s.Offset(val)
 	if err != nil {
 		return nil, err
 	}
-	end, err := s.end(val)
-	return []edit{{start, end, string(f)}}, err
+	end, err := s.End(val)
+	return []edit{{Start: start, End: end, Text: string(f)}}, err
 }
 
 // ourEnv finds the env entries Inject adds and decodes the marker.
@@ -175,7 +177,7 @@ func (d *document) ourEnv(u *execUser) ([]int, marker, error) {
 		if item.Kind != yaml.MappingNode {
 			continue
 		}
-		_, name, err := lookup(item, "name")
+		_, name, err := ys.Lookup(item, "name")
 		if err != nil {
 			return nil, m, err
 		}
@@ -184,7 +186,7 @@ func (d *document) ourEnv(u *execUser) ([]int, marker, error) {
 		}
 		idx = append(idx, i)
 		if name.Value == MarkerEnv {
-			_, v, err := lookup(item, "value")
+			_, v, err := ys.Lookup(item, "value")
 			if err != nil {
 				return nil, m, err
 			}

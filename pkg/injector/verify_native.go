@@ -13,7 +13,7 @@ import (
 // changed, and restoring them must give back what restoring the input gives
 // (the input itself unless users were wrapped already), byte for byte.
 func (d *document) verifyNative(out []byte, plain []*execUser, native []*nativeUser, command string) error {
-	src := d.src.b
+	src := d.src.Bytes()
 	want, got, err := decodePair(src, out)
 	if err != nil {
 		return err

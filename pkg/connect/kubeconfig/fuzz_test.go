@@ -3,7 +3,6 @@ package kubeconfig
 import (
 	"bytes"
 	"os"
-	"path/filepath"
 	"testing"
 )
 
@@ -11,9 +10,7 @@ import (
 // means the input plus the entries (Merge verifies that itself) and does
 // not change when merged again.
 func FuzzMerge(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*.input.*")
-	more, _ := filepath.Glob("../../../testdata/injector/*.input.*")
-	for _, p := range append(files, more...) {
+	for _, p := range goldenInputs(f) {
 		if b, err := os.ReadFile(p); err == nil {
 			f.Add(b)
 		}
