@@ -25,38 +25,38 @@ func replacements() []string {
 	return r
 }
 
-// FuzzNames puts arbitrary user names and commands, written as JSON strings
-// (valid YAML double-quoted scalars), into block and flow kubeconfigs. Such
-// inputs are always in scope, so Inject must accept them, and the contract
-// must hold: this probes the quoting of the values Inject writes.
-// Run: go test ./pkg/injector -fuzz FuzzNames
+// FuzzNames puts an arbitrary user name and command, written as JSON strings
+// (valid YAML double-quoted scalars), into a block or (flow) a JSON
+// kubeconfig. Such inputs are always in scope, so Inject must accept them,
+// except a relative command path, which it must refuse as such; and the
+// contract must hold: this probes the quoting of the values Inject writes.
+// Run: go test ./pkg/injector -run '^$' -fuzz '^FuzzNames$'
 func FuzzNames(f *testing.F) {
-	f.Add("prod", "aws")
-	f.Add("arn:aws:eks:us-east-1:1:cluster/a b", `C:\Program Files\aws.exe`)
-	f.Add("yes", "on")
-	f.Add("line\nbreak\u2028", "#!'\"{[,")
-	f.Fuzz(func(t *testing.T, name, command string) {
+	for _, flow := range []bool{false, true} {
+		f.Add("prod", "aws", flow)
+		f.Add("arn:aws:eks:us-east-1:1:cluster/a b", `C:\Program Files\aws.exe`, flow)
+		f.Add("yes", "on", flow)
+		f.Add("line\nbreak\u2028", "#!'\"{[,", flow)
+		f.Add("wrapped", "bin/kcc-cache", flow)
+		f.Add("relative", "./aws", flow)
+	}
+	f.Fuzz(func(t *testing.T, name, command string, flow bool) {
 		if command == "" {
 			return // an exec without command is refused by design
 		}
 		n, c := jsonYAML(name), jsonYAML(command)
-		for _, x := range []string{
-			"kind: Config\nusers:\n- name: " + string(n) + "\n  user:\n    exec:\n      command: " + string(c) + "\n      args: [x]\n",
-			`{"kind": "Config", "users": [{"name": ` + string(n) + `, "user": {"exec": {"command": ` + string(c) + `}}}]}`,
-		} {
-			if !checkProperty(t, []byte(x)) {
-				_, err := Inject([]byte(x), Options{})
-				if IsCacheCommand(command) {
-					continue // already wrapped: nothing to check
-				}
-				if isRelativePath(command) {
-					if err == nil || !strings.Contains(err.Error(), "relative path") {
-						t.Fatalf("relative command %q not refused as such: %v", command, err)
-					}
-					continue // refused by design
-				}
-				t.Fatalf("Inject refused %q: %v", x, err)
-			}
+		x := "kind: Config\nusers:\n- name: " + n + "\n  user:\n    exec:\n      command: " + c + "\n      args: [x]\n"
+		if flow {
+			x = `{"kind": "Config", "users": [{"name": ` + n + `, "user": {"exec": {"command": ` + c + `}}}]}`
+		}
+		err := checkContract(t, []byte(x))
+		// A wrapped user is left alone, whatever its path.
+		relative := isRelativePath(command) && !IsCacheCommand(command)
+		switch {
+		case relative && (err == nil || !strings.Contains(err.Error(), "relative path")):
+			t.Fatalf("relative command %q not refused as such: %v", command, err)
+		case !relative && err != nil:
+			t.Fatalf("Inject refused %q: %v", x, err)
 		}
 	})
 }
