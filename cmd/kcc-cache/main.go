@@ -18,8 +18,8 @@ var (
 // main installs no signal handler, on purpose: signal.NotifyContext cost
 // ~15% of a cache hit's whole process time here (bench/hit.sh), and
 // kcc-cache needs none. Ctrl-C reaches the plugin directly (same process
-// group), the kernel drops our locks when we die, and the cache file is only
-// ever replaced by rename, so dying at any point leaves it whole.
+// group), the kernel drops our locks when we die, and cache entries are only
+// ever replaced by rename, so dying at any point leaves them whole.
 func main() {
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }

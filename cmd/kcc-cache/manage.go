@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend"
 	"github.com/IvMisticos/kube-credential-cache/pkg/cache"
 )
 
@@ -22,8 +23,9 @@ func info(cfg config, stdout, stderr io.Writer) int {
 	if choice.Warning != "" {
 		fmt.Fprintf(w, "warning:\t%s\n", choice.Warning)
 	}
-	fmt.Fprintf(w, "cache file:\t%s\n", cfg.File)
+	fmt.Fprintf(w, "entries dir (file backend):\t%s\n", backend.EntriesDir(cfg.File))
 	fmt.Fprintf(w, "lock and marker dir:\t%s\n", cfg.stateDir())
+	fmt.Fprintf(w, "%s_FILE:\t%s\n", envPrefix, cfg.File)
 	fmt.Fprintf(w, "%s_REFRESH_MARGIN:\t%s\n", envPrefix, cfg.RefreshMargin)
 	fmt.Fprintf(w, "%s_DEFAULT_TTL:\t%s\n", envPrefix, cfg.DefaultTTL)
 	fmt.Fprintf(w, "%s_NO_EXPIRY_THRESHOLD:\t%s\n", envPrefix, cfg.NoExpiryThreshold)

@@ -57,7 +57,7 @@ func proxy(ctx context.Context, cfg config, argv []string, stdin io.Reader, stdo
 // openStore opens the configured backend; its debug notes (never secrets)
 // go to stderr when debug output is on.
 func openStore(cfg config, stderr io.Writer) (backend.Choice, error) {
-	opts := backend.Options{Kind: cfg.Backend, File: cfg.File, Timeout: cfg.KeyringTimeout, LockTimeout: cfg.LockTimeout}
+	opts := backend.Options{Kind: cfg.Backend, File: cfg.File, Timeout: cfg.KeyringTimeout}
 	if cfg.Debug {
 		opts.Debugf = func(format string, args ...any) {
 			fmt.Fprintf(stderr, "kcc-cache: debug: "+format+"\n", args...)

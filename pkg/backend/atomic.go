@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/IvMisticos/kube-credential-cache/internal/atomicfile"
 )
@@ -19,6 +18,11 @@ func ensurePrivateDir(dir string) error {
 	if filepath.Base(dir) != privateDirName {
 		return nil
 	}
+	return tighten(dir)
+}
+
+// tighten makes dir 0700 when it is readable or writable by others.
+func tighten(dir string) error {
 	st, err := os.Stat(dir)
 	if err != nil {
 		return fmt.Errorf("could not inspect cache directory %s: %w", dir, err)
@@ -42,26 +46,34 @@ func writeAtomic(path string, data []byte) error {
 
 // readPrivate reads a secret file and tightens its mode when it is readable
 // by others (aws-iam-authenticator refuses such files; so should we leave them).
+// It reads in one call sized by the file's length: this is the hit's read.
 func readPrivate(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Mode().Perm()&0o077 != 0 {
-		_ = f.Chmod(0o600) // best effort: a read must not fail over it
+	size := 0
+	if st, err := f.Stat(); err == nil {
+		if st.Mode().Perm()&0o077 != 0 {
+			_ = f.Chmod(0o600) // best effort: a read must not fail over it
+		}
+		size = int(st.Size())
 	}
-	return io.ReadAll(f)
-}
-
-// removeStaleTemps deletes temp files that a writer killed between create
-// and rename left behind. Only old ones: a young one may be another
-// writer's, which holds the lock only for the rename's sake.
-func removeStaleTemps(path string, now time.Time) {
-	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(path), atomicfile.TempPattern(path)))
-	for _, m := range matches {
-		if st, err := os.Stat(m); err == nil && now.Sub(st.ModTime()) > time.Minute {
-			os.Remove(m)
+	// One byte more than the size, so that a file that grew since the stat
+	// is still read whole (ReadAll grows the buffer) and EOF comes at once.
+	buf := make([]byte, 0, size+1)
+	for {
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
 		}
 	}
 }

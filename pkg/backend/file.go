@@ -1,176 +1,181 @@
-// Package backend holds the stores that meet cache.Store: a JSON file, the
-// operating system's secret store, and the choice between them.
+// Package backend holds the stores that meet cache.Store: a directory of
+// entry files, the operating system's secret store, and the choice between
+// them.
 package backend
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
-	"sort"
 	"time"
-
-	"github.com/IvMisticos/kube-credential-cache/internal/filelock"
 
 	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
 
-// ErrCorrupt marks a cache file that exists but cannot be decoded.
+// ErrCorrupt marks cache data that exists but cannot be decoded.
 var ErrCorrupt = errors.New("cache file is corrupt")
 
-// fileFormat is the on-disk layout of the cache file. The version lets a
-// future layout be told apart instead of being reported as corruption.
-type fileFormat struct {
-	Version int                  `json:"version"`
-	Entries map[string]fileEntry `json:"entries"`
-}
-
-type fileEntry struct {
-	Label   string          `json:"label,omitempty"`
-	Expires time.Time       `json:"expires"`
-	Value   json.RawMessage `json:"value"`
-}
-
-const fileVersion = 1
-
-// File keeps every record in one JSON file. Readers never lock: writers
-// replace the file by rename, so a reader sees a whole old or a whole new
-// file. Writers serialise their read-modify-write on a sibling lock file so
-// that concurrent processes storing different keys never lose each other.
+// File keeps each record in a file of its own, named by its key, in a
+// private directory beside the configured cache file (EntriesDir). A hit
+// reads one small file whatever the number of cached identities, and a store
+// writes one: both stay flat in the size of the cache, where one JSON file of
+// every entry made each hit decode all of them and each store rewrite all of
+// them.
+//
+// Readers never lock: every entry file is replaced by rename, so a reader sees
+// a whole old or a whole new entry. Writers of different keys touch different
+// files and need no lock at all; writers of one key are serialised by the
+// cache's per-key lock, and if two ever race, the last rename wins with a
+// whole entry.
 type File struct {
-	Path        string
-	LockTimeout time.Duration
-	now         func() time.Time
+	// Path is the configured cache file (KUBE_CREDENTIAL_CACHE_FILE). In this
+	// layout it is no longer written: a file found there is the single-file
+	// cache of earlier versions, migrated into Dir once (see migrate).
+	Path string
+	// Dir holds the entry files: EntriesDir(Path).
+	Dir string
+
+	now        func() time.Time
+	pruneEvery time.Duration
 }
 
-// NewFile returns the store for the JSON file at path.
+// NewFile returns the store whose configured cache file is path.
 func NewFile(path string) *File {
-	return &File{Path: path, LockTimeout: 10 * time.Second, now: time.Now}
+	return &File{Path: path, Dir: EntriesDir(path), now: time.Now, pruneEvery: pruneEvery}
 }
 
 // Get returns the record for key, an error wrapping fs.ErrNotExist when there
-// is none, or one wrapping ErrCorrupt when the file cannot be decoded.
+// is none, or one wrapping ErrCorrupt when its file cannot be decoded.
 func (f *File) Get(key string) (record.Record, error) {
-	doc, err := f.read()
+	path, err := f.entryPath(key)
 	if err != nil {
 		return record.Record{}, err
 	}
-	e, ok := doc.Entries[key]
-	if !ok {
+	data, err := readPrivate(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		// Only a miss looks for a cache file of the old layout: a hit must
+		// not pay for a migration that happens once.
+		if merr := f.migrate(); merr != nil {
+			return record.Record{}, merr
+		}
+		data, err = readPrivate(path)
+	}
+	if errors.Is(err, fs.ErrNotExist) {
 		return record.Record{}, fmt.Errorf("no entry %.12s: %w", key, fs.ErrNotExist)
 	}
-	return record.Record{Key: key, Label: e.Label, Expires: e.Expires, Value: e.Value}, nil
-}
-
-// List returns every record, ordered by key.
-func (f *File) List() ([]record.Record, error) {
-	doc, err := f.read()
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
 	if err != nil {
-		return nil, err
+		return record.Record{}, fmt.Errorf("could not read cache entry %s: %w", path, err)
 	}
-	recs := make([]record.Record, 0, len(doc.Entries))
-	for k, e := range doc.Entries {
-		recs = append(recs, record.Record{Key: k, Label: e.Label, Expires: e.Expires, Value: e.Value})
+	rec, err := decodeBlob(key, data)
+	if err != nil {
+		return record.Record{}, fmt.Errorf("%w: entry %.12s: %v", ErrCorrupt, key, err)
 	}
-	sort.Slice(recs, func(i, j int) bool { return recs[i].Key < recs[j].Key })
-	return recs, nil
+	return rec, nil
 }
 
-// Put stores rec and drops entries that have expired.
+// Put stores rec, replacing the entry of its key, and now and then drops
+// entries that have expired.
 func (f *File) Put(rec record.Record) error {
+	path, err := f.entryPath(rec.Key)
+	if err != nil {
+		return err
+	}
 	if !json.Valid(rec.Value) {
 		return fmt.Errorf("record %.12s is not JSON", rec.Key)
 	}
-	return f.update(func(entries map[string]fileEntry) {
-		entries[rec.Key] = fileEntry{Label: rec.Label, Expires: rec.Expires.UTC(), Value: compact(rec.Value)}
-	})
+	if err := f.ensureDirs(); err != nil {
+		return err
+	}
+	if err := writeAtomic(path, encodeBlob(rec)); err != nil {
+		return err
+	}
+	f.maybePrune()
+	return nil
 }
 
 // Delete removes the given keys; keys that are absent are ignored.
 func (f *File) Delete(keys ...string) error {
-	return f.update(func(entries map[string]fileEntry) {
-		for _, k := range keys {
-			delete(entries, k)
+	for _, k := range keys {
+		path, err := f.entryPath(k)
+		if err != nil {
+			return err
 		}
-	})
+		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("could not delete cache entry %.12s: %w", k, err)
+		}
+	}
+	return nil
 }
 
-func (f *File) read() (fileFormat, error) {
-	data, err := readPrivate(f.Path)
+// List returns every record, ordered by key. An entry file that cannot be
+// decoded is listed by its key alone, so that it can be found and cleared.
+func (f *File) List() ([]record.Record, error) {
+	if err := f.migrate(); err != nil && !errors.Is(err, ErrCorrupt) {
+		return nil, err
+	}
+	ents, err := os.ReadDir(f.Dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
 	if err != nil {
-		return fileFormat{}, fmt.Errorf("could not read cache %s: %w", f.Path, err)
+		return nil, fmt.Errorf("could not list cache entries in %s: %w", f.Dir, err)
 	}
-	return decodeFile(data)
+	recs := make([]record.Record, 0, len(ents))
+	for _, de := range ents {
+		name := de.Name()
+		if !validKey(name) || !de.Type().IsRegular() {
+			continue // temp files, the prune stamp
+		}
+		data, err := readPrivate(filepath.Join(f.Dir, name))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // deleted since ReadDir
+		}
+		rec, derr := decodeBlob(name, data)
+		if err != nil || derr != nil {
+			rec = record.Record{Key: name, Label: "(unreadable)"}
+		}
+		recs = append(recs, rec)
+	}
+	return recs, nil
 }
 
-// decodeFile parses the cache file. It is the parser of a file users can edit
-// by hand, so it must reject rather than panic on any input (see the fuzz test).
-func decodeFile(data []byte) (fileFormat, error) {
-	var doc fileFormat
-	if err := json.Unmarshal(data, &doc); err != nil {
-		return fileFormat{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
+// entryPath is the file of key. Keys are hex digests; anything that could
+// leave the directory is refused rather than trusted.
+func (f *File) entryPath(key string) (string, error) {
+	if !validKey(key) {
+		return "", fmt.Errorf("invalid cache key %q", key)
 	}
-	if doc.Version != fileVersion {
-		return fileFormat{}, fmt.Errorf("%w: unknown version %d", ErrCorrupt, doc.Version)
+	return filepath.Join(f.Dir, key), nil
+}
+
+// validKey accepts the names an entry file may have: letters, digits, '-'
+// and '_' (the cache's keys are hex), never a dot or a separator.
+func validKey(key string) bool {
+	if key == "" || len(key) > 128 {
+		return false
 	}
-	if doc.Entries == nil {
-		doc.Entries = map[string]fileEntry{}
-	}
-	for k, e := range doc.Entries {
-		// Unmarshal has validated the whole document, so a present Value is
-		// valid JSON; only an absent or null one is left to reject.
-		if len(e.Value) == 0 || string(e.Value) == "null" {
-			return fileFormat{}, fmt.Errorf("%w: entry %.12s has no value", ErrCorrupt, k)
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '-' || c == '_') {
+			return false
 		}
 	}
-	return doc, nil
+	return true
 }
 
-// update runs change on the current entries under the file lock and writes
-// the result atomically. A corrupt file is replaced rather than kept: it
-// holds nothing that the plugin cannot give again.
-func (f *File) update(change func(map[string]fileEntry)) error {
+// ensureDirs creates the entry directory (0700) and the directories above it
+// up to the configured file's, tightening the ones that are ours.
+func (f *File) ensureDirs() error {
 	if err := ensurePrivateDir(filepath.Dir(f.Path)); err != nil {
 		return err
 	}
-	unlock, err := filelock.Lock(f.Path+".lock", f.LockTimeout)
-	if err != nil {
-		return err
+	if err := os.MkdirAll(f.Dir, 0o700); err != nil {
+		return fmt.Errorf("could not create cache directory %s: %w", f.Dir, err)
 	}
-	defer unlock()
-
-	doc, err := f.read()
-	if err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, ErrCorrupt) {
-		return err
-	}
-	if doc.Entries == nil {
-		doc = fileFormat{Entries: map[string]fileEntry{}}
-	}
-	doc.Version = fileVersion
-	now := f.now()
-	for k, e := range doc.Entries {
-		if !e.Expires.After(now) {
-			delete(doc.Entries, k)
-		}
-	}
-	change(doc.Entries)
-	removeStaleTemps(f.Path, now)
-	data, err := json.Marshal(doc)
-	if err != nil {
-		return fmt.Errorf("could not encode cache: %w", err)
-	}
-	return writeAtomic(f.Path, append(data, '\n'))
-}
-
-func compact(v []byte) json.RawMessage {
-	var buf bytes.Buffer
-	if err := json.Compact(&buf, v); err != nil {
-		return v
-	}
-	return buf.Bytes()
+	// The entry directory holds secrets and is always kcc-cache's own, so a
+	// looser mode (a restored backup, a umask-ignoring tool) is tightened.
+	return tighten(f.Dir)
 }

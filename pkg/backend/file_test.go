@@ -1,12 +1,12 @@
 package backend
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -44,6 +44,38 @@ func TestFileRoundTrip(t *testing.T) {
 	if err != nil || len(recs) != 1 || recs[0].Key != "k2" {
 		t.Fatalf("List after Delete = %+v, %v", recs, err)
 	}
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the configured cache file itself was written: %v", err)
+	}
+}
+
+// One file per key, named by the key: what a hit reads is one small file.
+func TestFileOneFilePerKey(t *testing.T) {
+	f := NewFile(filepath.Join(t.TempDir(), "cache.json"))
+	for i := range 3 {
+		if err := f.Put(rec(fmt.Sprintf("key%d", i), time.Now().Add(time.Hour))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	names, err := filepath.Glob(filepath.Join(f.Dir, "key*"))
+	if err != nil || len(names) != 3 {
+		t.Fatalf("entry files %v, %v; want 3", names, err)
+	}
+	if f.Dir != filepath.Join(f.Path+".d", "entries") {
+		t.Errorf("entries in %s", f.Dir)
+	}
+}
+
+func TestFileRejectsKeysThatAreNotNames(t *testing.T) {
+	f := NewFile(filepath.Join(t.TempDir(), "cache.json"))
+	for _, k := range []string{"", "../x", "a/b", ".hidden", "a.b", strings.Repeat("a", 129)} {
+		if err := f.Put(rec(k, time.Now().Add(time.Hour))); err == nil {
+			t.Errorf("Put(%q) succeeded", k)
+		}
+		if _, err := f.Get(k); err == nil || errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("Get(%q) = %v, want an invalid-key error", k, err)
+		}
+	}
 }
 
 func TestFileModes(t *testing.T) {
@@ -56,16 +88,27 @@ func TestFileModes(t *testing.T) {
 	if err := f.Put(rec("k", time.Now().Add(time.Hour))); err != nil {
 		t.Fatal(err)
 	}
+	entry := filepath.Join(f.Dir, "k")
 	assertMode(t, dir, 0o700)
-	assertMode(t, path, 0o600)
+	assertMode(t, f.Dir, 0o700)
+	assertMode(t, StateDir(path), 0o700)
+	assertMode(t, entry, 0o600)
 
-	if err := os.Chmod(path, 0o644); err != nil {
+	if err := os.Chmod(entry, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.Get("k"); err != nil {
 		t.Fatal(err)
 	}
-	assertMode(t, path, 0o600)
+	assertMode(t, entry, 0o600)
+
+	if err := os.Chmod(f.Dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Put(rec("k2", time.Now().Add(time.Hour))); err != nil {
+		t.Fatal(err)
+	}
+	assertMode(t, f.Dir, 0o700)
 }
 
 func TestFileLeavesForeignDirectoryMode(t *testing.T) {
@@ -90,41 +133,62 @@ func assertMode(t *testing.T, path string, want fs.FileMode) {
 	}
 }
 
-func TestFilePrunesExpired(t *testing.T) {
+func TestFilePrunesExpiredHourly(t *testing.T) {
+	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 	f := NewFile(filepath.Join(t.TempDir(), "cache.json"))
-	if err := f.Put(rec("old", time.Now().Add(-time.Second))); err != nil {
+	f.now = func() time.Time { return now }
+	exists := func(key string) bool {
+		_, err := os.Stat(filepath.Join(f.Dir, key))
+		return err == nil
+	}
+	if err := f.Put(rec("old", now.Add(time.Minute))); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.Put(rec("new", time.Now().Add(time.Hour))); err != nil {
+	now = now.Add(2 * time.Minute) // "old" has expired
+	if err := f.Put(rec("new", now.Add(3*time.Hour))); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.Get("old"); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("expired entry kept: %v", err)
+	if !exists("old") {
+		t.Fatal("a store swept the directory again within the hour: stores would cost O(entries)")
+	}
+	now = now.Add(pruneEvery)
+	if err := f.Put(rec("newer", now.Add(time.Hour))); err != nil {
+		t.Fatal(err)
+	}
+	if exists("old") {
+		t.Error("expired entry kept after a sweep")
+	}
+	if !exists("new") || !exists("newer") {
+		t.Error("a live entry was pruned")
 	}
 }
 
-func TestFileCorrupt(t *testing.T) {
+func TestFileCorruptEntry(t *testing.T) {
 	for name, content := range map[string]string{
-		"garbage":        "\x00\x01 not json",
-		"truncated":      `{"version":1,"entries":{"k":{"expires":"2030-01-01T00:00:00Z","value":{"gen"`,
-		"future version": `{"version":99,"entries":{}}`,
-		"empty":          "",
-		"missing value":  `{"version":1,"entries":{"k":{"expires":"2030-01-01T00:00:00Z"}}}`,
+		"garbage":   "\x00\x01 not an entry",
+		"truncated": "kcc1 2030-01-01T00:00:00Z\nlab",
+		"empty":     "",
+		"old JSON":  `{"version":1,"entries":{}}`,
 	} {
 		t.Run(name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "cache.json")
-			if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			f := NewFile(filepath.Join(t.TempDir(), "cache.json"))
+			if err := os.MkdirAll(f.Dir, 0o700); err != nil {
 				t.Fatal(err)
 			}
-			f := NewFile(path)
+			if err := os.WriteFile(filepath.Join(f.Dir, "k"), []byte(content), 0o600); err != nil {
+				t.Fatal(err)
+			}
 			if _, err := f.Get("k"); !errors.Is(err, ErrCorrupt) {
 				t.Fatalf("Get = %v, want ErrCorrupt", err)
 			}
-			if err := f.Put(rec("k2", time.Now().Add(time.Hour))); err != nil {
-				t.Fatalf("Put over a corrupt file: %v", err)
+			if recs, err := f.List(); err != nil || len(recs) != 1 || recs[0].Key != "k" {
+				t.Fatalf("List = %+v, %v; want the unreadable entry by its key", recs, err)
 			}
-			if _, err := f.Get("k2"); err != nil {
-				t.Fatalf("corrupt file not replaced: %v", err)
+			if err := f.Put(rec("k", time.Now().Add(time.Hour))); err != nil {
+				t.Fatalf("Put over a corrupt entry: %v", err)
+			}
+			if _, err := f.Get("k"); err != nil {
+				t.Fatalf("corrupt entry not replaced: %v", err)
 			}
 		})
 	}
@@ -136,13 +200,9 @@ func TestFileConcurrentWritersKeepEveryKey(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan error, writers)
 	for i := range writers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			// A store per writer, as in separate processes: flock locks
-			// belong to open files, so these exclude each other too.
+		wg.Go(func() {
 			errs <- NewFile(path).Put(rec(fmt.Sprintf("key-%02d", i), time.Now().Add(time.Hour)))
-		}()
+		})
 	}
 	wg.Wait()
 	close(errs)
@@ -155,7 +215,7 @@ func TestFileConcurrentWritersKeepEveryKey(t *testing.T) {
 	if err != nil || len(recs) != writers {
 		t.Fatalf("List = %d records, %v; want %d", len(recs), err, writers)
 	}
-	leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".cache.json.tmp-*"))
+	leftovers, _ := filepath.Glob(filepath.Join(EntriesDir(path), ".*.tmp-*"))
 	if len(leftovers) != 0 {
 		t.Errorf("temp files left behind: %v", leftovers)
 	}
@@ -173,37 +233,13 @@ func TestFileUnwritableDirectory(t *testing.T) {
 	}
 }
 
-// FuzzDecodeFile: the cache file is a user-editable file; its decoder must
-// never panic, and whatever it accepts must survive an encode/decode cycle.
-func FuzzDecodeFile(f *testing.F) {
-	f.Add([]byte(`{"version":1,"entries":{"k":{"label":"a @ b","expires":"2030-01-01T00:00:00Z","value":{"gen":"g"}}}}`))
-	f.Add([]byte(`{"version":1}`))
-	f.Add([]byte(`{"version":1,"entries":null}`))
-	f.Add([]byte(`[]`))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		doc, err := decodeFile(data)
-		if err != nil {
-			if !errors.Is(err, ErrCorrupt) {
-				t.Fatalf("error does not wrap ErrCorrupt: %v", err)
-			}
-			return
-		}
-		out, err := json.Marshal(doc)
-		if err != nil {
-			t.Fatalf("accepted document does not encode: %v", err)
-		}
-		again, err := decodeFile(out)
-		if err != nil || len(again.Entries) != len(doc.Entries) {
-			t.Fatalf("accepted document does not survive a round trip: %v", err)
-		}
-	})
-}
-
 func TestFileRemovesStaleTemps(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "cache.json")
-	stale := filepath.Join(dir, ".cache.json.tmp-123")
-	young := filepath.Join(dir, ".cache.json.tmp-456")
+	f := NewFile(filepath.Join(t.TempDir(), "cache.json"))
+	if err := os.MkdirAll(f.Dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	stale := filepath.Join(f.Dir, ".k.tmp-123")
+	young := filepath.Join(f.Dir, ".k.tmp-456")
 	for _, p := range []string{stale, young} {
 		if err := os.WriteFile(p, []byte("{"), 0o600); err != nil {
 			t.Fatal(err)
@@ -213,7 +249,7 @@ func TestFileRemovesStaleTemps(t *testing.T) {
 	if err := os.Chtimes(stale, old, old); err != nil {
 		t.Fatal(err)
 	}
-	if err := NewFile(path).Put(rec("k", time.Now().Add(time.Hour))); err != nil {
+	if err := f.Put(rec("k", time.Now().Add(time.Hour))); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(stale); !errors.Is(err, fs.ErrNotExist) {
@@ -221,5 +257,44 @@ func TestFileRemovesStaleTemps(t *testing.T) {
 	}
 	if _, err := os.Stat(young); err != nil {
 		t.Errorf("young temp file (another writer's) removed: %v", err)
+	}
+}
+
+// A sweep that judged an entry expired must not delete the fresh entry a
+// writer put in its place a moment later.
+func TestPruneKeepsAnEntryReplacedMeanwhile(t *testing.T) {
+	now := time.Now()
+	f := NewFile(filepath.Join(t.TempDir(), "cache.json"))
+	if err := f.ensureDirs(); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeAtomic(filepath.Join(f.Dir, "k"), encodeBlob(rec("k", now.Add(-time.Minute)))); err != nil {
+		t.Fatal(err)
+	}
+	fresh := rec("k", now.Add(time.Hour))
+	fresh.Label = "fresh"
+	// What removeIfExpired read is the expired entry; replace it now, as a
+	// concurrent writer would between that read and the removal.
+	data, err := readPrivate(filepath.Join(f.Dir, "k"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := writeAtomic(filepath.Join(f.Dir, "k"), encodeBlob(fresh)); err != nil {
+		t.Fatal(err)
+	}
+	f.removeAside("k", data)
+	got, err := f.Get("k")
+	if err != nil || got.Label != "fresh" {
+		t.Fatalf("Get after the sweep = %+v, %v; want the fresh entry", got, err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(f.Dir, ".*")); len(left) != 0 {
+		t.Errorf("files left aside: %v", left)
+	}
+
+	// And what was judged is removed when nobody replaced it.
+	data, _ = readPrivate(filepath.Join(f.Dir, "k"))
+	f.removeAside("k", data)
+	if _, err := f.Get("k"); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("Get after removing the judged entry = %v", err)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
-	"os"
 	"sort"
 	"time"
 
@@ -61,7 +60,7 @@ func newKeyring(v vault, overflow *File, debugf func(string, ...any)) *Keyring {
 func (k *Keyring) Get(key string) (record.Record, error) {
 	blob, err := k.vault.get(key)
 	if err == nil {
-		rec, derr := decodeItem(key, blob)
+		rec, derr := decodeBlob(key, blob)
 		if derr == nil {
 			return rec, nil
 		}
@@ -73,9 +72,6 @@ func (k *Keyring) Get(key string) (record.Record, error) {
 	if !errors.Is(err, fs.ErrNotExist) {
 		return record.Record{}, err
 	}
-	if !k.overflowExists() {
-		return record.Record{}, err
-	}
 	return k.overflow.Get(key)
 }
 
@@ -83,7 +79,7 @@ func (k *Keyring) Get(key string) (record.Record, error) {
 // would exceed the store's size limit. Only one of the two holds a key at a
 // time, so Get never serves an older copy from the other.
 func (k *Keyring) Put(rec record.Record) error {
-	blob := encodeItem(rec)
+	blob := encodeBlob(rec)
 	if k.limit > 0 && len(blob) > k.limit {
 		k.debugf("keyring: entry %.12s needs %d bytes, over the %s limit of %d; storing it in %s",
 			rec.Key, len(blob), k.vault.name(), k.limit, k.overflow.Path)
@@ -95,10 +91,8 @@ func (k *Keyring) Put(rec record.Record) error {
 	if err := k.vault.set(rec.Key, rec.Label, blob); err != nil {
 		return err
 	}
-	if k.overflowExists() {
-		if err := k.overflow.Delete(rec.Key); err != nil {
-			return err
-		}
+	if err := k.overflow.Delete(rec.Key); err != nil {
+		return err
 	}
 	if k.prunes() {
 		k.prune()
@@ -129,7 +123,7 @@ type pruner interface {
 func (k *Keyring) prune() {
 	now := k.now()
 	expired := func(blob []byte) bool {
-		rec, err := decodeItem("", blob)
+		rec, err := decodeBlob("", blob)
 		return err != nil || !rec.Expires.After(now)
 	}
 	n, err := k.pruneVault(expired)
@@ -165,9 +159,6 @@ func (k *Keyring) Delete(keys ...string) error {
 	if err := k.vault.remove(keys...); err != nil {
 		return err
 	}
-	if !k.overflowExists() {
-		return nil
-	}
 	return k.overflow.Delete(keys...)
 }
 
@@ -179,24 +170,22 @@ func (k *Keyring) List() ([]record.Record, error) {
 		return nil, err
 	}
 	byKey := map[string]record.Record{}
-	if k.overflowExists() {
-		recs, err := k.overflow.List()
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range recs {
-			byKey[r.Key] = r
-		}
+	recs, err := k.overflow.List()
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		byKey[r.Key] = r
 	}
 	for key, blob := range items {
-		rec, err := decodeItem(key, blob)
+		rec, err := decodeBlob(key, blob)
 		if err != nil {
 			k.debugf("keyring: skipping unreadable item %.12s: %v", key, err)
 			continue
 		}
 		byKey[key] = rec
 	}
-	recs := make([]record.Record, 0, len(byKey))
+	recs = make([]record.Record, 0, len(byKey))
 	for _, r := range byKey {
 		recs = append(recs, r)
 	}
@@ -213,12 +202,4 @@ func (k *Keyring) Describe() string {
 // need not call it (exiting does the same); long-lived callers and tests do.
 func (k *Keyring) Close() error {
 	return k.vault.close()
-}
-
-// overflowExists avoids touching the overflow file when it was never
-// written: File.Delete would otherwise create an empty cache file, and a
-// missing file is the common case on a keyring setup.
-func (k *Keyring) overflowExists() bool {
-	_, err := os.Stat(k.overflow.Path)
-	return err == nil
 }

@@ -10,11 +10,8 @@ import (
 // Options says which store the user asked for.
 type Options struct {
 	Kind    string        // "auto", "keyring" or "file"
-	File    string        // path of the JSON cache file (also the keyring's overflow)
+	File    string        // the configured cache file; entries live in EntriesDir(File)
 	Timeout time.Duration // bound for probing the secret store; 0 means DefaultTimeout
-	// LockTimeout bounds the wait for the cache file's write lock; 0 keeps
-	// the File default.
-	LockTimeout time.Duration
 	// Debugf, when set, receives debug notes (an entry too large for the
 	// secret store going to the file, say). Never called with a secret.
 	Debugf func(format string, args ...any)
@@ -96,10 +93,4 @@ func openKeyring(opts Options, quick bool) (*Keyring, error) {
 	return newKeyring(v, opts.file(), opts.Debugf), nil
 }
 
-func (opts Options) file() *File {
-	f := NewFile(opts.File)
-	if opts.LockTimeout > 0 {
-		f.LockTimeout = opts.LockTimeout
-	}
-	return f
-}
+func (opts Options) file() *File { return NewFile(opts.File) }

@@ -21,6 +21,9 @@ func DefaultFile() (string, error) {
 	return filepath.Join(dir, privateDirName, "cache.json"), nil
 }
 
-// StateDir holds the lock files, served markers and remembered verdicts that
-// go with a cache file, whichever backend keeps the credentials.
+// StateDir holds the entry files, lock files, served markers and remembered
+// verdicts that go with a cache file, whichever backend keeps the credentials.
 func StateDir(file string) string { return file + ".d" }
+
+// EntriesDir holds the file store's entries, one file per cache key.
+func EntriesDir(file string) string { return filepath.Join(StateDir(file), "entries") }

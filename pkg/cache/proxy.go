@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"time"
@@ -32,8 +33,18 @@ type Proxy struct {
 	Parent func() string // identity of the calling process; "" disables the self-heal
 	Debug  bool
 
+	// sweepOnHit says whether this hit should also check that the served
+	// markers were swept lately; nil means one hit in sweepOdds. Tests set it.
+	sweepOnHit func() bool
+
 	warned bool
 }
+
+// sweepOdds: one hit in this many checks when the markers were last swept
+// (one stat). A cache whose credentials live long is refreshed rarely, so
+// the hits are what must keep its markers bounded; checking on every hit
+// would cost every kubectl call a syscall for an hourly job.
+const sweepOdds = 256
 
 // Serve prints the credential for id: the cached one while it is fresh and
 // has not been rejected, otherwise a new one from the plugin.
@@ -50,7 +61,11 @@ func (p *Proxy) Serve(ctx context.Context, id Identity) error {
 			p.debugf("stale: expires %s, within the refresh margin %s", e.Expires.Format(time.RFC3339), p.Policy.RefreshMargin)
 		case served.first(key, e.Gen, parent):
 			p.debugf("hit: expires %s", e.Expires.Format(time.RFC3339))
-			return p.print(id, e)
+			err := p.print(id, e)
+			if p.sweepsOnHit() {
+				served.maybeSweep()
+			}
+			return err
 		case !served.mayHeal(key, parent):
 			p.debugf("hit: the caller asked again, but it already forced a refresh within %s", p.Policy.HealCooldown)
 			return p.print(id, e)
@@ -70,16 +85,24 @@ func (p *Proxy) Serve(ctx context.Context, id Identity) error {
 func (p *Proxy) refresh(ctx context.Context, id Identity, key, rejected string) error {
 	parent := p.parent()
 	served := p.served()
-	if unlock, err := p.lock(key); err != nil {
-		p.Warn(fmt.Sprintf("%v; running the plugin without it", err))
-	} else {
+	if unlock, err := p.lock(key); err == nil {
 		defer unlock()
+	} else if errors.Is(err, filelock.ErrHeld) && p.LockTimeout == 0 {
+		// LOCK_TIMEOUT=0 asks not to wait for another process: running the
+		// plugin alongside it is the choice made, not a problem to report.
+		p.debugf("%v; not waiting (lock timeout 0), running the plugin too", err)
+	} else {
+		p.Warn(fmt.Sprintf("%v; running the plugin without it", err))
 	}
 
-	if e, ok := p.lookup(key); ok && e.Gen != rejected && p.Policy.Fresh(e.Expires, p.Now()) {
-		p.debugf("hit after waiting: another process refreshed it")
-		served.first(key, e.Gen, parent)
-		return p.print(id, e)
+	replaced := ""
+	if e, ok := p.lookup(key); ok {
+		if e.Gen != rejected && p.Policy.Fresh(e.Expires, p.Now()) {
+			p.debugf("hit after waiting: another process refreshed it")
+			served.first(key, e.Gen, parent)
+			return p.print(id, e)
+		}
+		replaced = e.Gen
 	}
 
 	out, err := runPlugin(ctx, id.Argv, p.Env, p.Stdin, p.Stderr)
@@ -112,7 +135,8 @@ func (p *Proxy) refresh(ctx context.Context, id Identity, key, rejected string) 
 		p.debugf("stored: expires %s", e.Expires.Format(time.RFC3339))
 	}
 	served.first(key, e.Gen, parent)
-	served.prune(key, e.Gen)
+	served.forget(key, replaced)
+	served.maybeSweep()
 	return p.print(id, e)
 }
 
@@ -165,7 +189,14 @@ func (p *Proxy) parent() string {
 }
 
 func (p *Proxy) served() servedLog {
-	return servedLog{dir: filepath.Join(p.StateDir, "served"), cooldown: p.Policy.HealCooldown, now: p.Now}
+	return newServedLog(p.StateDir, p.Policy.HealCooldown, p.Now)
+}
+
+func (p *Proxy) sweepsOnHit() bool {
+	if p.sweepOnHit != nil {
+		return p.sweepOnHit()
+	}
+	return rand.IntN(sweepOdds) == 0
 }
 
 // Warn prints the first problem of a call as one line; later ones would only

@@ -83,6 +83,10 @@ type harness struct {
 	now     time.Time
 	policy  Policy
 	id      Identity
+	// lockTimeout is the Proxy's LockTimeout (10s unless a test sets it).
+	lockTimeout time.Duration
+	// sweepOnHit, when set, replaces the odds of a hit sweeping the markers.
+	sweepOnHit func() bool
 }
 
 func newHarness(t *testing.T, pluginEnv ...string) *harness {
@@ -96,6 +100,8 @@ func newHarness(t *testing.T, pluginEnv ...string) *harness {
 		now:     time.Now(),
 		policy:  Policy{RefreshMargin: 30 * time.Second, DefaultTTL: time.Hour, NoExpiryThreshold: 24 * time.Hour, HealCooldown: 5 * time.Minute},
 		id:      Identity{Argv: []string{os.Args[0], "--password=s3cret-arg"}, APIVersion: execcred.APIVersionV1beta1},
+
+		lockTimeout: 10 * time.Second,
 	}
 	h.env = append(os.Environ(), "KCC_TEST_PLUGIN=1", "KCC_TEST_COUNTER="+h.counter, "KCC_TEST_EXPIRES_IN=15m")
 	h.env = append(h.env, pluginEnv...)
@@ -117,13 +123,14 @@ func (h *harness) serveWith(parent string, stdin *strings.Reader, debug bool) re
 		Store:       h.store,
 		Policy:      h.policy,
 		StateDir:    h.dir,
-		LockTimeout: 10 * time.Second,
+		LockTimeout: h.lockTimeout,
 		Stdout:      &out,
 		Stderr:      &errb,
 		Env:         h.env,
 		Now:         func() time.Time { return h.now },
 		Parent:      func() string { return parent },
 		Debug:       debug,
+		sweepOnHit:  h.sweepOnHit,
 	}
 	if stdin != nil {
 		p.Stdin = stdin

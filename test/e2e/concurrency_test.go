@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -176,6 +175,3 @@ func stderrSummary(results []parallelResult) string {
 }
 
 var digits = regexp.MustCompile(`[0-9a-f]{6,}|[0-9]+`)
-
-// validJSON reports whether b is one JSON document.
-func validJSON(b []byte) bool { return json.Valid(bytes.TrimSpace(b)) }

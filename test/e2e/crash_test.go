@@ -5,11 +5,12 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -17,10 +18,10 @@ import (
 )
 
 // TestKillWritersLoop starts many kcc-cache writers at once and SIGKILLs them
-// at random moments, round after round. Meanwhile a reader parses the cache
-// file over and over: it must always be one whole JSON document (atomic
-// writes), and afterwards every identity must still work (no lock left
-// stuck by a killed writer).
+// at random moments, round after round. Meanwhile a reader reads every entry
+// file over and over: each must always be whole (atomic writes), and
+// afterwards every identity must still work (no lock left stuck by a killed
+// writer) and no entry of a writer that finished may be missing.
 func TestKillWritersLoop(t *testing.T) {
 	t.Parallel()
 	forEachBackend(t, func(t *testing.T, h *harness) {
@@ -34,12 +35,18 @@ func TestKillWritersLoop(t *testing.T) {
 		if h.backend == "file" {
 			readerDone.Go(func() {
 				for ctx.Err() == nil {
-					b, err := os.ReadFile(h.cacheFile)
-					if err == nil {
-						reads++
-						if !validJSON(b) {
-							bad++
-							badSample = b
+					ents, _ := os.ReadDir(h.entriesDir())
+					for _, de := range ents {
+						if strings.HasPrefix(de.Name(), ".") {
+							continue // writers' temp files, the prune stamp
+						}
+						b, err := os.ReadFile(filepath.Join(h.entriesDir(), de.Name()))
+						if err == nil {
+							reads++
+							if !wholeEntry(b) {
+								bad++
+								badSample = b
+							}
 						}
 					}
 					time.Sleep(time.Millisecond)
@@ -49,6 +56,7 @@ func TestKillWritersLoop(t *testing.T) {
 
 		rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
 		var signaled, finished int
+		lived := map[string]bool{} // users of writers that finished
 		// Kills land anywhere in a writer's life: the window is how long the
 		// writers that were left alive took in the round before.
 		window := 200 * time.Millisecond
@@ -88,7 +96,7 @@ func TestKillWritersLoop(t *testing.T) {
 				waited.Wait()
 				t.Fatalf("round %d: writers did not end within %v", round, cmdTimeout)
 			}
-			var lived time.Duration
+			var longest time.Duration
 			for i, cmd := range procs {
 				ws, _ := cmd.ProcessState.Sys().(syscall.WaitStatus)
 				switch {
@@ -96,14 +104,15 @@ func TestKillWritersLoop(t *testing.T) {
 					signaled++
 				case cmd.ProcessState.Success():
 					finished++
+					lived[user(i)] = true
 				default:
 					t.Errorf("round %d: writer %d exited %v:\n%s", round, i, cmd.ProcessState, stderrs[i].String())
 				}
 				if i%2 == 1 {
-					lived = max(lived, took[i])
+					longest = max(longest, took[i])
 				}
 			}
-			window = max(lived, 20*time.Millisecond)
+			window = max(longest, 20*time.Millisecond)
 		}
 		stopReader()
 		readerDone.Wait()
@@ -118,18 +127,26 @@ func TestKillWritersLoop(t *testing.T) {
 			t.Fatal("the cache file never existed while the writers ran")
 		}
 		if bad > 0 {
-			t.Fatalf("%d of %d reads of the cache file were not JSON, e.g.:\n%q", bad, reads, badSample)
+			t.Fatalf("%d of %d reads of entry files were not whole entries, e.g. %d bytes", bad, reads, len(badSample))
 		}
 		if h.backend == "file" {
-			b, err := os.ReadFile(h.cacheFile)
-			if err != nil && !errors.Is(err, os.ErrNotExist) {
-				t.Fatal(err)
-			}
-			if err == nil && !validJSON(b) {
-				t.Fatalf("cache file after the loop is not JSON:\n%q", b)
+			for _, f := range h.entryFiles() {
+				b, err := os.ReadFile(f)
+				if err != nil || !wholeEntry(b) {
+					t.Fatalf("entry file %s after the loop is not whole: %v", f, err)
+				}
 			}
 		}
-		h.list()
+		entries, _ := h.list()
+		listed := map[string]bool{}
+		for _, e := range entries {
+			listed[e.User] = true
+		}
+		for u := range lived {
+			if !listed[u] {
+				t.Errorf("the entry of %s, whose writer finished, is missing", u)
+			}
+		}
 		for i := range writers {
 			r := h.kcc("v1beta1", "", []string{"KUBE_CREDENTIAL_CACHE_USER=" + user(i), "KUBE_CREDENTIAL_CACHE_LOCK_TIMEOUT=10s"}, h.pluginArgs()...)
 			if r.code != 0 || r.stderr != "" {

@@ -30,53 +30,74 @@ func wantOneWarning(t *testing.T, what string, r result) {
 	}
 }
 
-// TestCorruptCacheFile: garbage in the cache file is reported in one stderr
-// line and replaced; kubectl still gets its credential (kubectl for one kind
-// of garbage, kcc-cache directly for the others, to save time).
+// TestCorruptCacheFile: garbage in a cache entry, or in a cache file of the
+// earlier single-file layout, is reported in one stderr line and replaced;
+// kubectl still gets its credential (kubectl for one kind of garbage,
+// kcc-cache directly for the others, to save time).
 func TestCorruptCacheFile(t *testing.T) {
 	t.Parallel()
 	garbage := map[string][]byte{
-		"truncated JSON":        []byte(`{"version":1,"entries":{"0123456789abcdef":{"gen":"1","expires":"20`),
+		"truncated":             []byte("kcc1 2099-01-01T00:00:00Z\ne2e\n{\"gen\":\"1\",\"expires\":\"20"),
 		"binary":                {0x00, 0xff, 0xfe, 0x7b, 0x22, 0x00, 0x13, 0x37, 0x0a},
 		"JSON of another shape": []byte(`[1,2,3]`),
 	}
 	for name, data := range garbage {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			forFileBackend(t, func(t *testing.T, h *harness) {
-				if err := os.MkdirAll(filepath.Dir(h.cacheFile), 0o700); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(h.cacheFile, data, 0o600); err != nil {
-					t.Fatal(err)
-				}
-				h.srv.acceptToken(h.token(1))
-				kc := h.kubeconfig(execUser{})
-				call := func() result {
-					if name != "truncated JSON" { // kubectl once is enough
-						r := h.kcc("v1beta1", "", nil, h.pluginArgs()...)
-						if _, err := decodeCredential([]byte(r.stdout), "v1beta1"); r.code != 0 || err != nil {
-							t.Fatalf("kcc-cache: %v\n%v", err, r)
-						}
-						return r
-					}
-					return h.mustGetPods(kc)
-				}
-				wantOneWarning(t, "a call on a corrupt cache file", call())
-				b, err := os.ReadFile(h.cacheFile)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !validJSON(b) {
-					t.Fatalf("the corrupt cache file was not replaced with JSON:\n%q", b)
-				}
-				if r := call(); r.stderr != "" {
-					t.Fatalf("second call, on the replaced file, printed to stderr:\n%v", r)
-				}
-				h.wantRuns(1, "two calls")
+		for _, where := range []string{"entry", "old cache file"} {
+			t.Run(name+" in the "+where, func(t *testing.T) {
+				t.Parallel()
+				forFileBackend(t, func(t *testing.T, h *harness) {
+					testCorrupt(t, h, name == "truncated" && where == "entry", where, data)
+				})
 			})
-		})
+		}
 	}
+}
+
+func testCorrupt(t *testing.T, h *harness, viaKubectl bool, where string, data []byte) {
+	h.srv.acceptTokenPrefix("tok-" + h.id + "-")
+	kc := h.kubeconfig(execUser{})
+	call := func() result {
+		if !viaKubectl { // kubectl once is enough
+			r := h.kcc("v1beta1", "", nil, h.pluginArgs()...)
+			if _, err := decodeCredential([]byte(r.stdout), "v1beta1"); r.code != 0 || err != nil {
+				t.Fatalf("kcc-cache: %v\n%v", err, r)
+			}
+			return r
+		}
+		return h.mustGetPods(kc)
+	}
+	runs := 0
+	if where == "entry" {
+		call() // the entry to spoil
+		runs = 1
+		files := h.entryFiles()
+		if len(files) != 1 {
+			t.Fatalf("want one entry file, have %v", files)
+		}
+		if err := os.WriteFile(files[0], data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		if err := os.MkdirAll(filepath.Dir(h.cacheFile), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(h.cacheFile, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantOneWarning(t, "a call on corrupt cache data", call())
+	for _, f := range h.entryFiles() {
+		if b, err := os.ReadFile(f); err != nil || !wholeEntry(b) {
+			t.Fatalf("the corrupt entry was not replaced: %v", err)
+		}
+	}
+	if _, err := os.Stat(h.cacheFile); !os.IsNotExist(err) {
+		t.Errorf("the corrupt old cache file is still there: %v", err)
+	}
+	if r := call(); r.stderr != "" {
+		t.Fatalf("second call, on the replaced data, printed to stderr:\n%v", r)
+	}
+	h.wantRuns(runs+1, "calls after the damage")
 }
 
 // TestUnwritableCache: the cache cannot be written (for the file backend, its

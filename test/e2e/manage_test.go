@@ -60,26 +60,32 @@ func TestManagement(t *testing.T) {
 	})
 }
 
-// TestCacheFilePermissions: the cache file is 0600 and the directory
-// kcc-cache creates for it 0700; a looser file mode is tightened. (A
-// directory that already exists is left alone: it may be the user's own,
-// like HOME for KUBE_CREDENTIAL_CACHE_FILE=~/kcc.json.)
+// TestCacheFilePermissions: entry files are 0600 and the directories
+// kcc-cache creates for them 0700; a looser entry file is tightened when it
+// is read. (A directory that already exists is left alone unless it is
+// kcc-cache's own: it may be the user's, like HOME for
+// KUBE_CREDENTIAL_CACHE_FILE=~/kcc.json.)
 func TestCacheFilePermissions(t *testing.T) {
 	t.Parallel()
 	forFileBackend(t, func(t *testing.T, h *harness) {
 		dir := filepath.Dir(h.cacheFile)
 		h.srv.acceptTokenPrefix("tok-" + h.id + "-")
-		h.mustGetPods(h.kubeconfig(execUser{}))
+		kc := h.kubeconfig(execUser{})
+		h.mustGetPods(kc)
 		wantMode(t, dir, 0o700)
-		wantMode(t, h.cacheFile, 0o600)
+		wantMode(t, h.entriesDir(), 0o700)
+		files := h.entryFiles()
+		if len(files) != 1 {
+			t.Fatalf("want one entry file, have %v", files)
+		}
+		wantMode(t, files[0], 0o600)
 
-		if err := os.Chmod(h.cacheFile, 0o644); err != nil {
+		if err := os.Chmod(files[0], 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if r := h.kcc("v1", "", []string{"KUBE_CREDENTIAL_CACHE_USER=other-" + h.id}, h.pluginArgs()...); r.code != 0 {
-			t.Fatalf("kcc-cache:\n%v", r)
-		}
-		wantMode(t, h.cacheFile, 0o600)
+		h.mustGetPods(kc) // a hit: it only reads the entry
+		h.wantRuns(1, "two kubectl calls")
+		wantMode(t, files[0], 0o600)
 	})
 }
 

@@ -2,6 +2,7 @@ package backend
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -14,15 +15,18 @@ import (
 // tell our items from anything else stored under a name we use.
 const itemMagic = "kcc1 "
 
-// encodeItem lays a record out as the secret of one item:
+// encodeBlob lays a record out as the secret of one keyring item, and as the
+// content of one entry file of the file store:
 //
 //	kcc1 <expiry, RFC 3339>\n<label>\n<value>
 //
 // Everything lives in the secret itself, not in item attributes, because
 // WinCred and Keychain through 99designs/keyring keep only the key and the
 // data; one layout keeps every OS the same. It is compact on purpose: WinCred
-// holds 2560 bytes and an EKS credential alone is 2–2.6 KB.
-func encodeItem(rec record.Record) []byte {
+// holds 2560 bytes and an EKS credential alone is 2–2.6 KB. For the file
+// store it also means a hit decodes two short lines by hand instead of a JSON
+// document by reflection.
+func encodeBlob(rec record.Record) []byte {
 	label := oneLine(rec.Label)
 	var b bytes.Buffer
 	b.Grow(len(itemMagic) + 40 + len(label) + len(rec.Value))
@@ -35,26 +39,26 @@ func encodeItem(rec record.Record) []byte {
 	return b.Bytes()
 }
 
-var errNotOurItem = errors.New("not a kube-credential-cache item")
+var errNotOurBlob = errors.New("not a kube-credential-cache entry")
 
-// decodeItem is the inverse of encodeItem. The blob comes from a store other
+// decodeBlob is the inverse of encodeBlob. The blob comes from a store other
 // programs can write to, so it rejects rather than trusts a malformed one.
-func decodeItem(key string, blob []byte) (record.Record, error) {
+func decodeBlob(key string, blob []byte) (record.Record, error) {
 	rest, ok := bytes.CutPrefix(blob, []byte(itemMagic))
 	if !ok {
-		return record.Record{}, errNotOurItem
+		return record.Record{}, errNotOurBlob
 	}
 	expires, rest, ok := bytes.Cut(rest, []byte{'\n'})
 	if !ok {
-		return record.Record{}, fmt.Errorf("%w: no expiry line", errNotOurItem)
+		return record.Record{}, fmt.Errorf("%w: no expiry line", errNotOurBlob)
 	}
 	label, value, ok := bytes.Cut(rest, []byte{'\n'})
 	if !ok || len(value) == 0 {
-		return record.Record{}, fmt.Errorf("%w: no value", errNotOurItem)
+		return record.Record{}, fmt.Errorf("%w: no value", errNotOurBlob)
 	}
 	exp, err := time.Parse(time.RFC3339Nano, string(expires))
 	if err != nil {
-		return record.Record{}, fmt.Errorf("%w: bad expiry: %v", errNotOurItem, err)
+		return record.Record{}, fmt.Errorf("%w: bad expiry: %v", errNotOurBlob, err)
 	}
 	return record.Record{Key: key, Label: oneLine(string(label)), Expires: exp, Value: bytes.Clone(value)}, nil
 }
@@ -62,4 +66,14 @@ func decodeItem(key string, blob []byte) (record.Record, error) {
 // oneLine keeps a label from breaking the line-based layout (or a terminal).
 func oneLine(s string) string {
 	return strings.NewReplacer("\n", " ", "\r", " ").Replace(s)
+}
+
+// compact strips insignificant white space from a JSON value; one that is not
+// JSON is kept as it is (Put validates values, this is only about size).
+func compact(v []byte) []byte {
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, v); err != nil {
+		return v
+	}
+	return buf.Bytes()
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
 
-func TestItemRoundTrip(t *testing.T) {
+func TestBlobRoundTrip(t *testing.T) {
 	exp := time.Date(2031, 2, 3, 4, 5, 6, 789, time.UTC)
 	tests := []struct {
 		name      string
@@ -25,9 +25,9 @@ func TestItemRoundTrip(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := decodeItem("k1", encodeItem(tt.rec))
+			got, err := decodeBlob("k1", encodeBlob(tt.rec))
 			if err != nil {
-				t.Fatalf("decodeItem: %v", err)
+				t.Fatalf("decodeBlob: %v", err)
 			}
 			if got.Key != "k1" || got.Label != tt.wantLabel || string(got.Value) != tt.wantValue || !got.Expires.Equal(tt.rec.Expires) {
 				t.Errorf("got %+v (value %s), want label %q value %s expires %v", got, got.Value, tt.wantLabel, tt.wantValue, tt.rec.Expires)
@@ -36,7 +36,7 @@ func TestItemRoundTrip(t *testing.T) {
 	}
 }
 
-func TestDecodeItemRejectsForeignData(t *testing.T) {
+func TestDecodeBlobRejectsForeignData(t *testing.T) {
 	tests := map[string]string{
 		"empty":          "",
 		"someone else's": "hunter2",
@@ -46,23 +46,23 @@ func TestDecodeItemRejectsForeignData(t *testing.T) {
 	}
 	for name, blob := range tests {
 		t.Run(name, func(t *testing.T) {
-			if _, err := decodeItem("k", []byte(blob)); !errors.Is(err, errNotOurItem) {
-				t.Errorf("decodeItem(%q) error = %v, want errNotOurItem", blob, err)
+			if _, err := decodeBlob("k", []byte(blob)); !errors.Is(err, errNotOurBlob) {
+				t.Errorf("decodeBlob(%q) error = %v, want errNotOurBlob", blob, err)
 			}
 		})
 	}
 }
 
-func FuzzDecodeItem(f *testing.F) {
-	f.Add(encodeItem(record.Record{Label: "l", Expires: time.Unix(1e9, 0), Value: []byte(`{"x":"y"}`)}))
+func FuzzDecodeBlob(f *testing.F) {
+	f.Add(encodeBlob(record.Record{Label: "l", Expires: time.Unix(1e9, 0), Value: []byte(`{"x":"y"}`)}))
 	f.Add([]byte("kcc1 \n\n"))
 	f.Fuzz(func(t *testing.T, blob []byte) {
-		rec, err := decodeItem("k", blob)
+		rec, err := decodeBlob("k", blob)
 		if err != nil {
 			return
 		}
 		// Whatever decodes must survive another round unchanged.
-		again, err := decodeItem("k", encodeItem(rec))
+		again, err := decodeBlob("k", encodeBlob(rec))
 		if err != nil || again.Label != rec.Label || !again.Expires.Equal(rec.Expires) {
 			t.Fatalf("re-decode of %q: %+v, %v", blob, again, err)
 		}
