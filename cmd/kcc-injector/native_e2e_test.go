@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/pem"
 	"fmt"
@@ -70,9 +71,9 @@ func TestEndToEndNativeEKS(t *testing.T) {
 	}
 
 	kubectlRun(os.Getenv("PATH")) // the original plugin: the real aws CLI
-	before := seen.all()
-	if len(before) != 1 || before[0].AccessKeyID != profileKey || before[0].Region != "us-east-1" {
-		t.Fatalf("with aws the server saw %+v, want one token of %s for us-east-1", before, profileKey)
+	before := seen.take()
+	if len(before) == 0 || before[0].id.AccessKeyID != profileKey || before[0].id.Region != "us-east-1" {
+		t.Fatalf("with aws the server saw %+v, want tokens of %s for us-east-1", before, profileKey)
 	}
 
 	var stdout, stderr bytes.Buffer
@@ -88,18 +89,19 @@ func TestEndToEndNativeEKS(t *testing.T) {
 	}
 	path := bin + string(os.PathListSeparator) + os.Getenv("PATH")
 	kubectlRun(path)
+	first := seen.take()
 	kubectlRun(path)
-	after := seen.all()[1:]
-	if len(after) != 2 {
-		t.Fatalf("after the switch the server saw %d tokens, want 2", len(after))
+	second := seen.take()
+	if len(first) == 0 || len(second) == 0 {
+		t.Fatalf("the server saw %d and %d requests from the two kubectl calls", len(first), len(second))
 	}
-	for _, id := range after {
-		if id.AccessKeyID != before[0].AccessKeyID || id.Region != before[0].Region {
-			t.Errorf("kcc-eks signed as %s for %s; aws signed as %s for %s", id.AccessKeyID, id.Region, before[0].AccessKeyID, before[0].Region)
+	for _, r := range append(first, second...) {
+		if r.id.AccessKeyID != before[0].id.AccessKeyID || r.id.Region != before[0].id.Region {
+			t.Errorf("kcc-eks signed as %s for %s; aws signed as %s for %s", r.id.AccessKeyID, r.id.Region, before[0].id.AccessKeyID, before[0].id.Region)
 		}
-	}
-	if !after[0].SignedAt.Equal(after[1].SignedAt) {
-		t.Error("the second kubectl call got a new token: kcc-eks ran again instead of a cache hit")
+		if r.token != first[0].token {
+			t.Error("the second kubectl call got a new token: kcc-eks ran again instead of a cache hit")
+		}
 	}
 	if _, err := os.Stat(awsRan); err == nil {
 		t.Error("aws ran after the switch")
@@ -113,33 +115,42 @@ func TestEndToEndNativeEKS(t *testing.T) {
 	}
 }
 
-// identities records what the API server's verifier accepted.
-type identities struct {
-	mu  sync.Mutex
-	ids []eksauth.Identity
+// request is one request the API server let through: the identity its
+// token proves and the token's digest.
+type request struct {
+	id    eksauth.Identity
+	token [sha256.Size]byte
 }
 
-func (s *identities) add(id eksauth.Identity) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.ids = append(s.ids, id)
+// requests records what the API server's verifier accepted.
+type requests struct {
+	mu   sync.Mutex
+	seen []request
 }
 
-func (s *identities) all() []eksauth.Identity {
+func (s *requests) add(r request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]eksauth.Identity(nil), s.ids...)
+	s.seen = append(s.seen, r)
+}
+
+// take returns the requests since the last take.
+func (s *requests) take() []request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := s.seen
+	s.seen = nil
+	return out
 }
 
 // eksAPIServer answers /version for EKS tokens of cluster signed with one of
-// the two keys, and records each distinct token's identity.
-func eksAPIServer(t *testing.T, cluster string) (*httptest.Server, *identities) {
+// the two keys, and records each request's identity.
+func eksAPIServer(t *testing.T, cluster string) (*httptest.Server, *requests) {
 	v := &eksauth.Verifier{
 		ClusterID: cluster,
 		Secret:    eksauth.Keys(map[string]string{profileKey: profileSecret, defaultKey: defaultSecret}),
 	}
-	seen := &identities{}
-	var tokens sync.Map
+	seen := &requests{}
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, err := v.Authenticate(r)
 		if err != nil {
@@ -148,9 +159,7 @@ func eksAPIServer(t *testing.T, cluster string) (*httptest.Server, *identities) 
 			fmt.Fprint(w, `{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Unauthorized","code":401}`)
 			return
 		}
-		if _, dup := tokens.LoadOrStore(r.Header.Get("Authorization"), true); !dup {
-			seen.add(id)
-		}
+		seen.add(request{id: id, token: sha256.Sum256([]byte(r.Header.Get("Authorization")))})
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprint(w, `{"major":"1","minor":"32","gitVersion":"v1.32.0","platform":"linux/amd64"}`)
 	}))
@@ -168,7 +177,7 @@ func awsHome(t *testing.T, dir string) []string {
 		t.Fatal(err)
 	}
 	cfg := filepath.Join(dir, "aws-config")
-	if err := os.WriteFile(cfg, []byte("[default]\nregion = eu-west-1\n"), 0o600); err != nil {
+	if err := os.WriteFile(cfg, []byte("[default]\nregion = eu-west-1\n[profile demo]\nregion = eu-west-1\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return []string{"HOME=" + dir, "KUBECONFIG=", "AWS_SHARED_CREDENTIALS_FILE=" + creds, "AWS_CONFIG_FILE=" + cfg, "AWS_EC2_METADATA_DISABLED=true"}
