@@ -89,7 +89,9 @@ func values(key string, v *yaml.Node) ([]string, error) {
 	}
 }
 
-func isNull(n *yaml.Node) bool { return n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) == 0 && n.ShortTag() == "!!null" }
+func isNull(n *yaml.Node) bool {
+	return n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) == 0 && n.ShortTag() == "!!null"
+}
 
 // oneLine keeps the first line of yaml.v3's errors, which can span several.
 func oneLine(err error) error {
