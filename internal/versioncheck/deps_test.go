@@ -1,0 +1,45 @@
+package versioncheck
+
+import (
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// The notice must never come from kcc-cache or kcc-eks, which run on every
+// kubectl call: only kcc-connect may link this package.
+func TestOnlyKccConnectLinksIt(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("go is not on PATH")
+		}
+		t.Skip("go is not on PATH")
+	}
+	const self = "github.com/IvMisticos/kube-credential-cache/internal/versioncheck"
+	cmds, err := exec.Command("go", "list", "../../cmd/...").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var checked int
+	for _, cmd := range strings.Fields(string(cmds)) {
+		deps, err := exec.Command("go", "list", "-deps", cmd).Output()
+		if err != nil {
+			t.Fatalf("go list -deps %s: %v", cmd, err)
+		}
+		links := strings.Contains("\n"+string(deps), "\n"+self+"\n")
+		if strings.HasSuffix(cmd, "/kcc-connect") {
+			if !links { // the positive control: the lookup itself works
+				t.Errorf("%s does not link %s", cmd, self)
+			}
+			continue
+		}
+		checked++
+		if links {
+			t.Errorf("%s links %s", cmd, self)
+		}
+	}
+	if checked < 2 {
+		t.Fatalf("checked %d commands, want at least kcc-cache and kcc-injector", checked)
+	}
+}
