@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -44,6 +45,11 @@ type app struct {
 	// newProvider is the AWS client factory: the EKS provider with the
 	// global flags applied.
 	newProvider func(eks.Options) connect.Provider
+	// httpClient fetches `config import` URLs and the version feed (TLS
+	// verified); tests put in one that trusts their server.
+	httpClient *http.Client
+	// terminal says whether a stream is a terminal; tests stub it.
+	terminal func(any) bool
 
 	closers []io.Closer
 }
@@ -68,7 +74,13 @@ func usagef(format string, args ...any) error {
 // run is main without the process: it returns the exit code, so tests call
 // it in-process. Errors are printed once, as "kcc-connect: ...".
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	a := &app{
+	return newApp(stdin, stdout, stderr).execute(ctx, args)
+}
+
+// newApp is the app with the process's defaults; tests change its hooks
+// (httpClient, terminal, now) before execute.
+func newApp(stdin io.Reader, stdout, stderr io.Writer) *app {
+	return &app{
 		stdin:  stdin,
 		stdout: stdout,
 		stderr: stderr,
@@ -78,18 +90,23 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		newProvider: func(o eks.Options) connect.Provider {
 			return eks.New(o)
 		},
+		httpClient: &http.Client{Timeout: 30 * time.Second},
+		terminal:   isTerminal,
 	}
+}
+
+func (a *app) execute(ctx context.Context, args []string) int {
 	defer a.close()
 	root := newRootCmd(a)
 	root.SetArgs(args)
-	root.SetIn(stdin)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
+	root.SetIn(a.stdin)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintln(stderr, "kcc-connect:", oneLine(err))
+	fmt.Fprintln(a.stderr, "kcc-connect:", oneLine(err))
 	var ue usageError
 	if errors.As(err, &ue) || errors.Is(err, eks.ErrUnknownProfile) {
 		return 2

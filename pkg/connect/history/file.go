@@ -23,7 +23,7 @@ const maxFileSize = 4 << 20
 
 var (
 	idPattern    = regexp.MustCompile(`^[0-9a-f]{8,64}$`)
-	aliasPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`)
+	aliasPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@:/+=-]{0,252}$`)
 )
 
 // Parse reads a history file. It is strict (any entry it cannot vouch for
@@ -101,12 +101,13 @@ func (f *File) Marshal() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// ValidateAlias says whether name can be an alias: a short name of letters,
-// digits, dots, dashes and underscores that starts with a letter or digit,
-// so it can never be "-" (the previous entry) or look like a flag.
+// ValidateAlias says whether name can be an alias: a name that context
+// names commonly use (letters, digits and . _ @ : / + = -) starting with a
+// letter or digit, so it can never be "-" (the previous entry), look like a
+// flag, or need quoting in a shell.
 func ValidateAlias(name string) error {
 	if !aliasPattern.MatchString(name) {
-		return fmt.Errorf("alias %q must be 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit", name)
+		return fmt.Errorf("alias %q must be 1 to 253 letters, digits or . _ @ : / + = -, starting with a letter or digit", name)
 	}
 	return nil
 }

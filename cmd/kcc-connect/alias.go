@@ -1,0 +1,95 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect/history"
+)
+
+func newAliasCmd(x *extras) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "alias",
+		Short: "Name history entries, for `kcc-connect to ALIAS`",
+		Args:  noArgs,
+		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+	}
+	var format string
+	ls := &cobra.Command{
+		Use:   "ls",
+		Short: "List the aliases",
+		Args:  noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			store, err := x.historyStore()
+			if err != nil {
+				return err
+			}
+			f, err := store.Load()
+			if err != nil {
+				return err
+			}
+			return printEntries(x, format, f.Aliased(), f.Current)
+		},
+	}
+	addOutputFlag(ls.Flags(), &format)
+	add := &cobra.Command{
+		Use:   "add ALIAS ID",
+		Short: "Give a history entry an alias (unique)",
+		Args:  exactArgs(2),
+		RunE: func(_ *cobra.Command, args []string) error {
+			var e history.Entry
+			err := x.updateHistory(func(f *history.File) (err error) {
+				if e, err = f.SetAlias(args[0], args[1]); err != nil {
+					return usageError{err}
+				}
+				return nil
+			})
+			if err == nil {
+				fmt.Fprintf(x.a.stdout, "alias %s now names %s (%s)\n", e.Alias, e.ID, e.Context)
+			}
+			return err
+		},
+	}
+	rm := &cobra.Command{
+		Use:   "rm ALIAS",
+		Short: "Remove an alias (the entry stays)",
+		Args:  exactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			var e history.Entry
+			err := x.updateHistory(func(f *history.File) (err error) {
+				if e, err = f.RemoveAlias(args[0]); err != nil {
+					return usageError{err}
+				}
+				return nil
+			})
+			if err == nil {
+				fmt.Fprintf(x.a.stdout, "alias %s removed from %s (%s)\n", args[0], e.ID, e.Context)
+			}
+			return err
+		},
+	}
+	cmd.AddCommand(add, ls, rm)
+	return cmd
+}
+
+func (x *extras) updateHistory(change func(*history.File) error) error {
+	store, err := x.historyStore()
+	if err != nil {
+		return err
+	}
+	return store.Update(change)
+}
+
+// exactArgs is cobra.ExactArgs as a usage error.
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usagef("%s takes %d argument(s), got %d; see %s --help", cmd.CommandPath(), n, len(args), cmd.CommandPath())
+		}
+		return nil
+	}
+}

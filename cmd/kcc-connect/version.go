@@ -1,0 +1,42 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/IvMisticos/kube-credential-cache/internal/buildinfo"
+)
+
+func newVersionCmd(x *extras) *cobra.Command {
+	var check bool
+	cmd := &cobra.Command{
+		Use:   "version",
+		Short: "Print the version; --check asks for a newer release now",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			line := buildinfo.Line("kcc-connect", version, commit, date)
+			if !check {
+				fmt.Fprintln(x.a.stdout, line)
+				return nil
+			}
+			c, err := x.checker()
+			if err != nil {
+				return err
+			}
+			r, err := c.Check(cmd.Context())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(x.a.stdout, line)
+			if r.Newer {
+				fmt.Fprintln(x.a.stdout, r.Notice("kcc-connect"))
+			} else {
+				fmt.Fprintf(x.a.stdout, "kcc-connect: the latest release is %s\n", r.Latest)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&check, "check", false, "ask the release feed now, whatever the daily bound")
+	return cmd
+}
