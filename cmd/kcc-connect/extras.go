@@ -62,7 +62,7 @@ func addExtraCommands(root *cobra.Command, a *app) {
 		x.finishNotice()
 		return nil
 	}
-	root.AddCommand(newHistoryCmd(x), newAliasCmd(x), newConfigCmd(x), newVersionCmd(x))
+	root.AddCommand(newHistoryCmd(x), newToCmd(x), newAliasCmd(x), newConfigCmd(x), newVersionCmd(x))
 }
 
 // Apply gives every flag of cmd that was not on the command line its value
@@ -158,6 +158,6 @@ func (x *extras) Record(_ context.Context, e connect.Entry) error {
 		Context:    e.ContextName,
 		Kubeconfig: kubeconfig,
 		Alias:      e.Alias,
-	}, false)
+	}, e.Current)
 	return err
 }

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // extrasEnv isolates a test: no AWS profiles, config, history and version
@@ -81,5 +80,3 @@ func unchanged(t *testing.T, path string, before []byte) {
 		t.Fatalf("%s changed on an error:\n%s\nbecame\n%s", path, before, after)
 	}
 }
-
-func fixedNow(t time.Time) func(*app) { return func(a *app) { a.now = func() time.Time { return t } } }

@@ -24,6 +24,9 @@ type Entry struct {
 	Exec Exec
 	// Kubeconfig is the file written, "-" for stdout.
 	Kubeconfig string
+	// Current is set on the entry whose context Use made current-context
+	// in the file (the history tracks it for `kcc-connect to -`).
+	Current bool
 }
 
 // Recorder is told about every entry Use writes; the history implements it.

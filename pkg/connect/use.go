@@ -74,6 +74,7 @@ func Use(ctx context.Context, p Provider, clusters []Cluster, opts UseOptions) (
 	for i := range entries {
 		entries[i].Kubeconfig = where
 	}
+	entries[0].Current = opts.SetCurrent && where != Stdout
 	return entries, record(ctx, entries, opts.Recorder)
 }
 

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect/eks"
+)
+
+func newToCmd(x *extras) *cobra.Command {
+	var kubeconfig, plugin string
+	var noCache bool
+	cmd := &cobra.Command{
+		Use:   "to ID|ALIAS|-",
+		Short: "Write a history entry again and make it the current context",
+		Long: "to reads the cluster of a history entry again (DescribeCluster, so a moved\n" +
+			"endpoint or a rotated CA is picked up), writes its cluster, user and context\n" +
+			"into the entry's kubeconfig (or -k) exactly as use does, and makes that context\n" +
+			"current-context. - is the entry made current before the current one, so\n" +
+			"`kcc-connect to -` twice goes back and forth. The user's plugin is --exec and\n" +
+			"--no-cache, as for use (give them, or set them with kcc-connect config).",
+		Example: "  kcc-connect to prod\n  kcc-connect to 3f2a9c1e -k -\n  kcc-connect to -",
+		Args:    exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if plugin != eks.PluginKccEKS && plugin != eks.PluginAWS {
+				return usagef("--exec %q: want %s or %s", plugin, eks.PluginKccEKS, eks.PluginAWS)
+			}
+			// Only a -k on the command line overrides the entry's file: a
+			// kubeconfig default from the config or the environment was
+			// in force when use wrote the entry, and named its file then.
+			if !cmd.Flags().Changed("kubeconfig") {
+				kubeconfig = ""
+			}
+			return x.to(cmd.Context(), args[0], kubeconfig, plugin, noCache)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&kubeconfig, "kubeconfig", "k", "", "kubeconfig `file` to write, - to print a standalone one (default: the entry's)")
+	f.StringVar(&plugin, "exec", eks.PluginKccEKS, "token plugin: kcc-eks or aws (aws eks get-token)")
+	f.BoolVar(&noCache, "no-cache", false, "run the plugin directly, without kcc-cache")
+	return cmd
+}
+
+func (x *extras) to(ctx context.Context, ref, kubeconfig, plugin string, noCache bool) error {
+	store, err := x.historyStore()
+	if err != nil {
+		return err
+	}
+	f, err := store.Load()
+	if err != nil {
+		return err
+	}
+	e, err := f.Find(ref)
+	if err != nil {
+		return err
+	}
+	p := x.a.provider(nil)
+	if e.Provider != p.Name() {
+		return fmt.Errorf("history entry %s is a %q cluster; this kcc-connect writes %q ones", e.ID, e.Provider, p.Name())
+	}
+	cluster, err := p.Describe(ctx, connect.Cluster{
+		ID: e.ClusterID, Provider: e.Provider, Name: clusterName(e.ClusterID),
+		Region: e.Region, Profile: e.Profile, RoleARN: e.RoleARN,
+	})
+	if err != nil {
+		return fmt.Errorf("history entry %s: %w", e.ID, err)
+	}
+	if kubeconfig == "" {
+		kubeconfig = e.Kubeconfig
+	}
+	// The context keeps the name it has in the history (and in the file,
+	// which Use keeps anyway when the context is still there); the entry
+	// keeps its alias: Alias here only names the context.
+	entries, err := connect.Use(ctx, p, []connect.Cluster{cluster}, connect.UseOptions{
+		NameOptions: connect.NameOptions{Alias: e.Context},
+		Kubeconfig:  kubeconfig,
+		Out:         x.a.stdout,
+		SetCurrent:  true,
+		Plugin:      plugin,
+		NoCache:     noCache,
+		Recorder:    recorderFunc(func(ctx context.Context, ce connect.Entry) error { ce.Alias = ""; return x.Record(ctx, ce) }),
+	})
+	if err != nil && !errors.Is(err, connect.ErrRecord) {
+		return err
+	}
+	if err != nil {
+		fmt.Fprintf(x.a.stderr, "kcc-connect: warning: %s\n", oneLine(err))
+	}
+	if kubeconfig != connect.Stdout {
+		fmt.Fprintf(x.a.stdout, "current-context is %q (%s)\n", entries[0].ContextName, entries[0].Kubeconfig)
+	}
+	return nil
+}
+
+// clusterName is the name in an EKS cluster ARN
+// (arn:PARTITION:eks:REGION:ACCOUNT:cluster/NAME), which Describe asks for.
+func clusterName(id string) string {
+	if i := strings.LastIndex(id, ":cluster/"); i >= 0 {
+		return id[i+len(":cluster/"):]
+	}
+	return id
+}
+
+// recorderFunc is a function as a connect.Recorder.
+type recorderFunc func(context.Context, connect.Entry) error
+
+func (f recorderFunc) Record(ctx context.Context, e connect.Entry) error { return f(ctx, e) }
+
+// Compile-time check: the history recorder is a connect.Recorder.
+var _ connect.Recorder = (*extras)(nil)
