@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/ec2rolecreds"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
@@ -45,7 +46,12 @@ func loadConfig(ctx context.Context, o Options, stdin io.Reader, stderr io.Write
 	if o.Profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(o.Profile))
 	}
+	caClient, restore := hideCABundle()
+	if caClient != nil {
+		opts = append(opts, config.WithHTTPClient(caClient))
+	}
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	restore()
 	if err != nil {
 		return aws.Config{}, &ConfigError{Err: fmt.Errorf("could not load the AWS configuration: %w", err)}
 	}
@@ -70,6 +76,10 @@ func boundIMDS(cfg *aws.Config) {
 	}
 	client := imds.NewFromConfig(*cfg, func(o *imds.Options) {
 		o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) { so.MaxAttempts = attempts })
+		// The SDK's own client, to which imds adds its short dial and
+		// response timeouts (it cannot to another kind, such as the CA
+		// bundle's lazy one; IMDS is plain HTTP anyway).
+		o.HTTPClient = awshttp.NewBuildableClient()
 	})
 	cfg.Credentials = aws.NewCredentialsCache(ec2rolecreds.New(func(o *ec2rolecreds.Options) {
 		o.Client = client
