@@ -29,7 +29,7 @@ func mustEndpoint(t *testing.T, raw, region string) endpoint {
 func TestPresignVerifies(t *testing.T) {
 	for _, tc := range []struct {
 		name, endpoint, region, session, cluster string
-		hosts                                     []string
+		hosts                                    []string
 	}{
 		{name: "regional", endpoint: "https://sts.eu-west-1.amazonaws.com/", region: "eu-west-1", cluster: "demo"},
 		{name: "session token", endpoint: "https://sts.amazonaws.com/", region: "us-east-1", session: "tok/with+special=chars&more", cluster: "demo"},
