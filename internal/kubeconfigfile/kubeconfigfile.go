@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/IvMisticos/kube-credential-cache/internal/atomicfile"
 )
@@ -47,6 +48,32 @@ func Resolve(path string) (string, error) {
 // kubectl it creates the lock file with O_CREATE|O_EXCL and does not wait:
 // a lock held by someone else is an error that says so.
 func Lock(path, target string) (unlock func(), err error) {
+	return LockWithin(path, target, 0)
+}
+
+// LockWithin is Lock that tries again for up to wait while someone else
+// holds the lock: an editor holds it for milliseconds, so two tools run at
+// once both get their turn. A lock left by a crash still fails, after wait.
+func LockWithin(path, target string, wait time.Duration) (unlock func(), err error) {
+	deadline := time.Now().Add(wait)
+	for {
+		unlock, err := lockAll(path, target)
+		var held *heldError
+		if !errors.As(err, &held) || !time.Now().Before(deadline) {
+			return unlock, err
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// heldError is a lock file that exists.
+type heldError struct{ name string }
+
+func (e *heldError) Error() string {
+	return e.name + " exists: kubectl (or another kcc tool) is editing the kubeconfig; retry, or remove the lock file if no one is"
+}
+
+func lockAll(path, target string) (unlock func(), err error) {
 	names := []string{path + ".lock"}
 	if target != path {
 		names = append(names, target+".lock")
@@ -71,7 +98,7 @@ func Lock(path, target string) (unlock func(), err error) {
 func lock(name string) (func(), error) {
 	f, err := os.OpenFile(name, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if errors.Is(err, fs.ErrExist) {
-		return nil, fmt.Errorf("%s exists: kubectl (or another kcc tool) is editing the kubeconfig; retry, or remove the lock file if no one is", name)
+		return nil, &heldError{name}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("could not lock the kubeconfig: %w", err)

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/IvMisticos/kube-credential-cache/internal/kubeconfigfile"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/kubeconfig"
@@ -38,6 +39,10 @@ type UseOptions struct {
 	// Recorder, when set, is told about every entry written.
 	Recorder Recorder
 }
+
+// lockWait is how long Use waits for another editor's lock on the
+// kubeconfig (kubectl holds it for milliseconds).
+const lockWait = 10 * time.Second
 
 // ErrRecord marks a failure to record an entry in the history: the
 // kubeconfig was written all the same.
@@ -87,7 +92,7 @@ func merge(entries []Entry, opts UseOptions) error {
 	if err != nil {
 		return err
 	}
-	unlock, err := kubeconfigfile.Lock(path, target)
+	unlock, err := kubeconfigfile.LockWithin(path, target, lockWait)
 	if err != nil {
 		return err
 	}

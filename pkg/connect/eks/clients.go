@@ -37,10 +37,11 @@ var ErrUnknownProfile = errors.New("unknown profile")
 // loadConfig builds the SDK configuration of one profile. An empty profile
 // means the default chain (environment, AWS_PROFILE, the default profile).
 func (p *Provider) loadConfig(ctx context.Context, profile, region string) (aws.Config, error) {
-	opts := []func(*config.LoadOptions) error{
+	opts, final := endpointOptions()
+	opts = append(opts,
 		config.WithAppID(p.opts.AppID),
 		config.WithLogger(sdkLogger(p.opts.Logger)),
-	}
+	)
 	if profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(profile))
 	}
@@ -61,6 +62,7 @@ func (p *Provider) loadConfig(ctx context.Context, profile, region string) (aws.
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("could not load the AWS configuration: %w", err)
 	}
+	*final = cfg
 	return cfg, nil
 }
 
