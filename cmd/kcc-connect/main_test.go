@@ -21,12 +21,6 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// result of one kcc-connect process.
-type result struct {
-	code           int
-	stdout, stderr string
-}
-
 // kccConnect runs kcc-connect as its own process with env (and nothing
 // else of the test's environment but PATH).
 func kccConnect(t *testing.T, env []string, args ...string) result {

@@ -32,7 +32,7 @@ func testPicker(t *testing.T, w *world) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			kubeconfig := filepath.Join(dir, "config")
-			s := startTmux(t, tmux, dir, w.env(), "use", "--profile", "prod", "--region", "eu-west-1,ap-southeast-2", "-k", kubeconfig)
+			s := startTmux(t, tmux, dir, w.env(), "use", "--no-version-check", "--profile", "prod", "--region", "eu-west-1,ap-southeast-2", "-k", kubeconfig)
 			screen := s.waitFor(t, tt.after)
 			for _, name := range []string{"api", "demo", "web"} {
 				if !strings.Contains(screen, name) {

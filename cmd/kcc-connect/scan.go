@@ -27,7 +27,7 @@ const progressDelay = time.Second
 // warning line per failed profile or region. It fails only when nothing
 // answered.
 func (a *app) scan(ctx context.Context, sel connect.Selection) ([]connect.Cluster, error) {
-	line := connect.NewProgressLine(a.stderr, isTerminal(a.stderr), progressDelay)
+	line := connect.NewProgressLine(a.stderr, a.terminal(a.stderr), progressDelay)
 	stopTick := make(chan struct{})
 	ticked := make(chan struct{})
 	go func() {

@@ -73,7 +73,7 @@ func (a *app) use(cmd *cobra.Command, args []string, f useFlags) error {
 	}
 	pick := !f.all && len(args) == 0
 	in, isFile := a.stdin.(*os.File)
-	if pick && !(isFile && isTerminal(in) && isTerminal(a.stderr)) {
+	if pick && !(isFile && a.terminal(in) && a.terminal(a.stderr)) {
 		return usagef("name the clusters to use (ID or NAME), or --all; with no argument use shows a picker, which needs a terminal")
 	}
 	path := f.kubeconfig
