@@ -1,12 +1,10 @@
 package main
 
 import (
-	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"time"
-
-	"github.com/kelseyhightower/envconfig"
 
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend"
 	"github.com/IvMisticos/kube-credential-cache/pkg/cache"
@@ -14,18 +12,40 @@ import (
 
 const envPrefix = "KUBE_CREDENTIAL_CACHE"
 
-// config is every KUBE_CREDENTIAL_CACHE_* variable.
+// config is every KUBE_CREDENTIAL_CACHE_* variable; settings says how each
+// is read.
 type config struct {
-	Backend           string        `envconfig:"BACKEND" default:"auto"`
-	File              string        `envconfig:"FILE"`
-	RefreshMargin     time.Duration `envconfig:"REFRESH_MARGIN" default:"30s"`
-	DefaultTTL        time.Duration `envconfig:"DEFAULT_TTL" default:"1h"`
-	NoExpiryThreshold time.Duration `envconfig:"NO_EXPIRY_THRESHOLD" default:"24h"`
-	CacheKeyEnvList   []string      `envconfig:"CACHEKEY_ENV_LIST" default:"KUBE_CREDENTIAL_CACHE_USER,AWS_PROFILE,AWS_REGION,AWS_DEFAULT_REGION,AWS_VAULT,AWS_ROLE_ARN,AWS_ACCESS_KEY_ID,AWS_CONFIG_FILE,AWS_SHARED_CREDENTIALS_FILE,CLOUDSDK_CONFIG,GOOGLE_APPLICATION_CREDENTIALS,AZURE_CONFIG_DIR"`
-	Debug             truthy        `envconfig:"DEBUG"`
-	LockTimeout       time.Duration `envconfig:"LOCK_TIMEOUT" default:"2m"`
-	HealCooldown      time.Duration `envconfig:"HEAL_COOLDOWN" default:"5m"`
-	KeyringTimeout    time.Duration `envconfig:"KEYRING_TIMEOUT" default:"500ms"`
+	Backend           string
+	File              string
+	RefreshMargin     time.Duration
+	DefaultTTL        time.Duration
+	NoExpiryThreshold time.Duration
+	CacheKeyEnvList   []string
+	Debug             truthy
+	LockTimeout       time.Duration
+	HealCooldown      time.Duration
+	KeyringTimeout    time.Duration
+}
+
+// defaultKeyEnvList is KUBE_CREDENTIAL_CACHE_CACHEKEY_ENV_LIST's default.
+const defaultKeyEnvList = "KUBE_CREDENTIAL_CACHE_USER,AWS_PROFILE,AWS_REGION,AWS_DEFAULT_REGION,AWS_VAULT,AWS_ROLE_ARN,AWS_ACCESS_KEY_ID,AWS_CONFIG_FILE,AWS_SHARED_CREDENTIALS_FILE,CLOUDSDK_CONFIG,GOOGLE_APPLICATION_CREDENTIALS,AZURE_CONFIG_DIR"
+
+// settings lists the variables (after the prefix), their defaults and their
+// parsers, in the order envconfig read the struct this replaces; see env.go
+// for why it is read without envconfig.
+func (c *config) settings() []setting {
+	return []setting{
+		{"BACKEND", "auto", stringInto(&c.Backend)},
+		{"FILE", "", stringInto(&c.File)},
+		{"REFRESH_MARGIN", "30s", durationInto(&c.RefreshMargin)},
+		{"DEFAULT_TTL", "1h", durationInto(&c.DefaultTTL)},
+		{"NO_EXPIRY_THRESHOLD", "24h", durationInto(&c.NoExpiryThreshold)},
+		{"CACHEKEY_ENV_LIST", defaultKeyEnvList, listInto(&c.CacheKeyEnvList)},
+		{"DEBUG", "", c.Debug.Decode},
+		{"LOCK_TIMEOUT", "2m", durationInto(&c.LockTimeout)},
+		{"HEAL_COOLDOWN", "5m", durationInto(&c.HealCooldown)},
+		{"KEYRING_TIMEOUT", "500ms", durationInto(&c.KeyringTimeout)},
+	}
 }
 
 // truthy accepts the spellings users write for "on": 1, true, yes, on.
@@ -43,14 +63,12 @@ func (t *truthy) Decode(v string) error {
 	return nil
 }
 
-func loadConfig() (config, error) {
+func loadConfig() (config, error) { return loadConfigFrom(os.LookupEnv) }
+
+func loadConfigFrom(lookup func(string) (string, bool)) (config, error) {
 	var cfg config
-	if err := envconfig.Process(envPrefix, &cfg); err != nil {
-		var perr *envconfig.ParseError
-		if errors.As(err, &perr) {
-			return config{}, fmt.Errorf("invalid %s=%q: %v", perr.KeyName, perr.Value, perr.Err)
-		}
-		return config{}, fmt.Errorf("invalid configuration: %w", err)
+	if err := readEnv(envPrefix, cfg.settings(), lookup); err != nil {
+		return config{}, err
 	}
 	for _, d := range []struct {
 		name string

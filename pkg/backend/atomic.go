@@ -2,7 +2,6 @@ package backend
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 
@@ -42,38 +41,4 @@ func writeAtomic(path string, data []byte) error {
 		return fmt.Errorf("could not write cache: %w", err)
 	}
 	return nil
-}
-
-// readPrivate reads a secret file and tightens its mode when it is readable
-// by others (aws-iam-authenticator refuses such files; so should we leave them).
-// It reads in one call sized by the file's length: this is the hit's read.
-func readPrivate(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	size := 0
-	if st, err := f.Stat(); err == nil {
-		if st.Mode().Perm()&0o077 != 0 {
-			_ = f.Chmod(0o600) // best effort: a read must not fail over it
-		}
-		size = int(st.Size())
-	}
-	// One byte more than the size, so that a file that grew since the stat
-	// is still read whole (ReadAll grows the buffer) and EOF comes at once.
-	buf := make([]byte, 0, size+1)
-	for {
-		n, err := f.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-	}
 }

@@ -89,8 +89,3 @@ func Render(apiVersion string, status json.RawMessage) []byte {
 	out = append(out, status...)
 	return append(out, "}\n"...)
 }
-
-func appendJSONString(dst []byte, s string) []byte {
-	b, _ := json.Marshal(s) // a string always marshals
-	return append(dst, b...)
-}

@@ -33,9 +33,14 @@ func newGen() string {
 }
 
 func decodeEntry(rec record.Record) (entry, error) {
-	var e entry
-	if err := json.Unmarshal(rec.Value, &e); err != nil {
-		return entry{}, fmt.Errorf("cache entry %.12s is unreadable", rec.Key)
+	e, ok := decodeCanonicalEntry(rec.Value)
+	if !ok {
+		// Not as json.Marshal wrote it (an older version's, or edited by
+		// hand): the general decoder judges it.
+		e = entry{}
+		if err := json.Unmarshal(rec.Value, &e); err != nil {
+			return entry{}, fmt.Errorf("cache entry %.12s is unreadable", rec.Key)
+		}
 	}
 	if e.Gen == "" || len(e.Status) == 0 {
 		return entry{}, fmt.Errorf("cache entry %.12s is incomplete", rec.Key)

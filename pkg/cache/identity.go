@@ -3,8 +3,6 @@ package cache
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
-	"fmt"
 	"path/filepath"
 	"sort"
 
@@ -34,23 +32,43 @@ const keyFormat = "kcc-key-v1"
 
 // Key is the hex sha256 of a canonical encoding of the identity: a JSON list
 // of lists, so no choice of argument or value can collide with another (a
-// space-joined argv cannot tell ["a b"] from ["a","b"]).
+// space-joined argv cannot tell ["a b"] from ["a","b"]). The encoding is
+// json.Marshal's of
+//
+//	[keyFormat, argv, [[name, value] or [name] for unset, ...], apiVersion, server]
+//
+// written by hand (canonical, below) so that a hit does not start
+// encoding/json's reflection; TestKeyIsJSONMarshals and FuzzCanonical hold
+// it to json.Marshal byte for byte, since keys on disk depend on it.
 func (id Identity) Key() string {
-	env := make([][]string, 0, len(id.Env))
-	for _, e := range id.Env {
-		if e.Set {
-			env = append(env, []string{e.Name, e.Value})
-		} else {
-			env = append(env, []string{e.Name})
-		}
-	}
-	doc := []any{keyFormat, id.Argv, env, id.APIVersion, id.Server}
-	b, err := json.Marshal(doc)
-	if err != nil {
-		panic(fmt.Sprintf("cache key: %v", err)) // strings and lists always marshal
-	}
-	sum := sha256.Sum256(b)
+	sum := sha256.Sum256(id.canonical())
 	return hex.EncodeToString(sum[:])
+}
+
+func (id Identity) canonical() []byte {
+	b := make([]byte, 0, 256)
+	b = append(b, '[')
+	b = appendJSONString(b, keyFormat)
+	b = append(b, ',')
+	b = appendJSONStrings(b, id.Argv)
+	b = append(b, ",["...)
+	for i, e := range id.Env {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '[')
+		b = appendJSONString(b, e.Name)
+		if e.Set {
+			b = append(b, ',')
+			b = appendJSONString(b, e.Value)
+		}
+		b = append(b, ']')
+	}
+	b = append(b, "],"...)
+	b = appendJSONString(b, id.APIVersion)
+	b = append(b, ',')
+	b = appendJSONString(b, id.Server)
+	return append(b, ']')
 }
 
 // User is the kubeconfig user name, when kcc-injector or the user set it.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"strconv"
+	"syscall"
 )
 
 // ParentID identifies the calling process: its PID and its start time (in
@@ -12,16 +13,17 @@ import (
 func ParentID() string {
 	ppid := os.Getppid()
 	// One read into a fixed buffer (the line is ~300 bytes; 1 KiB holds any
-	// command name): os.ReadFile would add a stat and a second read to
-	// every cache hit.
-	f, err := os.Open("/proc/" + strconv.Itoa(ppid) + "/stat")
+	// command name), by the system calls themselves: os.ReadFile would add a
+	// stat and a second read to every cache hit, and os.Open the runtime
+	// poller's start and registration, which a /proc file does not use.
+	fd, err := syscall.Open("/proc/"+strconv.Itoa(ppid)+"/stat", syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 	if err != nil {
 		return strconv.Itoa(ppid)
 	}
 	var buf [1024]byte
-	n, err := f.Read(buf[:])
-	f.Close()
-	if err != nil {
+	n, err := syscall.Read(fd, buf[:])
+	syscall.Close(fd)
+	if err != nil || n <= 0 {
 		return strconv.Itoa(ppid)
 	}
 	b := buf[:n]

@@ -61,9 +61,8 @@ func (s servedLog) first(key, gen, parent string) bool {
 	dir := s.genDir(key, gen)
 	name := filepath.Join(dir, parent)
 	for attempt := 0; attempt < 2; attempt++ {
-		f, err := os.OpenFile(name, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		err := createMarker(name)
 		if err == nil {
-			f.Close()
 			return true
 		}
 		if errors.Is(err, fs.ErrExist) {
