@@ -87,7 +87,9 @@ func merge(entries []Entry, opts UseOptions) error {
 	path := opts.Kubeconfig
 	target, err := kubeconfigfile.Resolve(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		target, err = path, nil
+		// A first kubeconfig: its directory (~/.kube) may not exist yet,
+		// and the lock file goes there.
+		target, err = path, os.MkdirAll(filepath.Dir(path), 0o700)
 	}
 	if err != nil {
 		return err

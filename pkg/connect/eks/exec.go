@@ -4,10 +4,11 @@ import (
 	"fmt"
 
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
+	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
 )
 
 // execAPIVersion is the ExecCredential version both plugins answer in.
-const execAPIVersion = "client.authentication.k8s.io/v1beta1"
+const execAPIVersion = execcred.APIVersionV1beta1
 
 // Plugins a user can run for its token.
 const (
