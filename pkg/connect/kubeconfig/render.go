@@ -105,13 +105,19 @@ func (st style) scalar(s string) string {
 	if st.flow {
 		re = plainFlow
 	}
-	if re.MatchString(s) && !strings.HasSuffix(s, ":") && !yaml11Words[strings.ToLower(s)] {
+	if !re.MatchString(s) || strings.HasSuffix(s, ":") || yaml11Words[strings.ToLower(s)] {
+		return ys.Quote(s)
+	}
+	// A letter, "_" or "/" first cannot start a number, a null, a boolean
+	// (but the words above) or a document marker; "-" and "." can ("-1",
+	// ".5", ".inf", "---"), so those must read back as the same string.
+	if s[0] == '-' || s[0] == '.' {
 		var v any
-		if yaml.Unmarshal([]byte(s), &v) == nil && v == s {
-			return s
+		if yaml.Unmarshal([]byte(s), &v) != nil || v != s {
+			return ys.Quote(s)
 		}
 	}
-	return ys.Quote(s)
+	return s
 }
 
 func (st style) key(k string) string {
