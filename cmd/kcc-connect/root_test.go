@@ -72,3 +72,21 @@ func TestRunHelpAndVersion(t *testing.T) {
 		t.Errorf("no arguments: exit %d, %q", code, stdout)
 	}
 }
+
+// TestDiscoverNothingAnswered: when every profile fails, the warnings are
+// printed and the command fails, so a script does not take "no clusters"
+// for an answer.
+func TestDiscoverNothingAnswered(t *testing.T) {
+	dir := isolateAWS(t)
+	cfg := "[profile broken]\nregion = us-east-1\ncredential_process = /bin/false\n"
+	if err := os.WriteFile(filepath.Join(dir, "config"), []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCmd(t, "discover", "--profile", "broken", "--no-version-check", "-o", "json")
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	if code != 1 || stdout != "" || len(lines) != 2 ||
+		!strings.HasPrefix(lines[0], "kcc-connect: warning: profile broken: no usable credentials") ||
+		lines[1] != "kcc-connect: no profile or region answered (see the warnings above)" {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}

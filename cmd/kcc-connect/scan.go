@@ -27,11 +27,16 @@ const progressDelay = time.Second
 // warning line per failed profile or region. It fails only when nothing
 // answered.
 func (a *app) scan(ctx context.Context, sel connect.Selection) ([]connect.Cluster, error) {
-	line := connect.NewProgressLine(a.stderr, a.terminal(a.stderr), progressDelay)
+	terminal := a.terminal(a.stderr)
+	line := connect.NewProgressLine(a.stderr, terminal, progressDelay)
 	stopTick := make(chan struct{})
 	ticked := make(chan struct{})
 	go func() {
 		defer close(ticked)
+		if !terminal {
+			<-stopTick
+			return
+		}
 		t := time.NewTicker(200 * time.Millisecond)
 		defer t.Stop()
 		for {
