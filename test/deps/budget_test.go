@@ -1,0 +1,81 @@
+package deps
+
+// A budget is what a binary may link besides the standard library and this
+// module: import-path prefixes, for every OS and per OS. Anything else
+// fails the test; a banned prefix says why.
+type budget struct {
+	all   []string
+	perOS map[string][]string
+}
+
+// budgets: one per directory under cmd/ (docs/design.md §10).
+var budgets = map[string]budget{
+	// kcc-cache runs on every kubectl call: a hit is a whole process start,
+	// so it links small init-free packages and its OS's secret-store client.
+	"kcc-cache": {
+		all: []string{
+			"github.com/kelseyhightower/envconfig",
+			"github.com/gofrs/flock",
+			"golang.org/x/sys/",
+		},
+		perOS: map[string][]string{
+			// Its own Secret Service client over godbus, dialled on use
+			// (99designs/keyring dials D-Bus in init: §3).
+			"linux": {"github.com/godbus/dbus/v5"},
+			// 99designs/keyring's Keychain backend (cgo) and what the
+			// package links on every OS.
+			"darwin": {
+				"github.com/99designs/keyring", "github.com/99designs/go-keychain",
+				"github.com/dvsekhvalnov/jose2go", "github.com/mtibben/percent", "golang.org/x/term",
+			},
+			"windows": {
+				"github.com/99designs/keyring", "github.com/danieljoos/wincred",
+				"github.com/dvsekhvalnov/jose2go", "github.com/mtibben/percent", "golang.org/x/term",
+			},
+		},
+	},
+	// kcc-eks runs on a cache miss: the AWS SDK, never client-go or YAML.
+	"kcc-eks": {
+		all: []string{
+			"github.com/aws/aws-sdk-go-v2",
+			"github.com/aws/smithy-go",
+			"github.com/spf13/pflag",
+			"golang.org/x/term", // an MFA prompt
+			"golang.org/x/sys/",
+		},
+	},
+	// kcc-injector edits kubeconfigs node by node.
+	"kcc-injector": {
+		all: []string{
+			"gopkg.in/yaml.v3",
+			"github.com/spf13/pflag",
+			"github.com/gofrs/flock",
+		},
+	},
+	// kcc-connect discovers clusters and merges kubeconfigs: the SDK,
+	// cobra, YAML, a terminal picker; never client-go.
+	"kcc-connect": {
+		all: []string{
+			"github.com/aws/aws-sdk-go-v2",
+			"github.com/aws/smithy-go",
+			"github.com/spf13/cobra",
+			"github.com/spf13/pflag",
+			"gopkg.in/yaml.v3",
+			"golang.org/x/term",
+			"golang.org/x/sys/",
+			"github.com/gofrs/flock",
+		},
+		perOS: map[string][]string{
+			"windows": {"github.com/inconshreveable/mousetrap"}, // cobra's "run from Explorer" check
+		},
+	},
+}
+
+// banned names the packages no budget should ever admit, with the reason
+// the failure message gives.
+var banned = []struct{ prefix, why string }{
+	{"k8s.io/", "client-go and apimachinery: ~120 package inits, +10 ms per start (docs/design.md §2); tests decode with it, binaries do not"},
+	{"sigs.k8s.io/", "Kubernetes helper modules pull in apimachinery (docs/design.md §2)"},
+	{"go.yaml.in/", "a second YAML library; kcc-injector and kcc-connect use gopkg.in/yaml.v3"},
+	{"github.com/aws/aws-sdk-go/", "AWS SDK v1; kcc-eks and kcc-connect use aws-sdk-go-v2"},
+}
