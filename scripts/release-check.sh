@@ -1,53 +1,73 @@
 #!/usr/bin/env bash
 # Release dry run: validate .goreleaser.yaml, build a snapshot release into
-# dist/ (archives, checksums, Homebrew cask, Scoop manifest; nothing is
-# published), then check the result with the tests in release/.
-#
-# GoReleaser runs from the Go module proxy, pinned below; Go caches the built
-# executable, so only the first run on a machine compiles it (minutes).
+# dist/ (archives, checksums, deb and rpm packages, Homebrew cask, Scoop
+# manifest; nothing is published), then check the result with the tests in
+# release/ (which install the .deb with dpkg -i, run every binary's
+# --version, and remove the package again).
 #
 #   scripts/release-check.sh          the full snapshot: every platform
-#   KCC_RELEASE_TARGETS=ci scripts/release-check.sh
-#                                     only linux and windows on this machine's
-#                                     architecture: enough for the cask, the
-#                                     scoop manifest and the --version test
+#                                     (the release workflow)
+#   KCC_RELEASE_TARGETS=host scripts/release-check.sh
+#                                     only this machine's GOOS/GOARCH, no Scoop
+#                                     manifest (it needs the windows zip):
+#                                     what scripts/test.sh runs
+#
+# GoReleaser is built from the Go module proxy at the version pinned below,
+# once per machine, into $KCC_TOOLS_DIR (default: the user cache directory);
+# later runs start the binary directly. The first build takes minutes
+# (docs/testing.md has the figures).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-GORELEASER=github.com/goreleaser/goreleaser/v2@v2.15.1
+GORELEASER_VERSION=v2.15.1
 DIST=dist
-
-goreleaser() { go run "$GORELEASER" "$@"; }
+TARGETS=${KCC_RELEASE_TARGETS:-all}
 
 start=$SECONDS
 step() { printf '\n-- release-check: %s (%ss)\n' "$*" "$((SECONDS - start))"; }
 
+tools=${KCC_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kube-credential-cache-tools}
+goreleaser=$tools/goreleaser-$GORELEASER_VERSION/goreleaser
+if [ ! -x "$goreleaser" ]; then
+	step "build GoReleaser $GORELEASER_VERSION into $(dirname "$goreleaser") (once per machine)"
+	GOBIN=$(dirname "$goreleaser") go install "github.com/goreleaser/goreleaser/v2@$GORELEASER_VERSION"
+fi
+
 step "goreleaser check"
-goreleaser check
+"$goreleaser" check
 
 config=.goreleaser.yaml
-if [ "${KCC_RELEASE_TARGETS:-all}" = ci ]; then
-	# The same configuration with fewer targets: linux (the cask and the
-	# --version test) and windows (the zip and the scoop manifest), on this
-	# machine's architecture.
+skip=publish
+case $TARGETS in
+all) ;;
+host)
+	# The same configuration with one target: this machine's.
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
 	config=$tmp/goreleaser.yaml
-	arch=$(go env GOARCH)
-	sed -e "s/^    goos: \[linux, darwin, windows\]\$/    goos: [linux, windows]/" \
-		-e "s/^    goarch: \[amd64, arm64\]\$/    goarch: [$arch]/" .goreleaser.yaml >"$config"
+	goos=$(go env GOOS) goarch=$(go env GOARCH)
+	sed -e "s/^    goos: \[linux, darwin, windows\]\$/    goos: [$goos]/" \
+		-e "s/^    goarch: \[amd64, arm64\]\$/    goarch: [$goarch]/" .goreleaser.yaml >"$config"
 	builds=$(grep -c '^    main: ' .goreleaser.yaml)
-	changed=$(grep -cE '^    (goos: \[linux, windows\]|goarch: \['"$arch"'\])$' "$config" || true)
+	changed=$(grep -cE '^    (goos: \['"$goos"'\]|goarch: \['"$goarch"'\])$' "$config" || true)
 	if [ "$changed" != "$((2 * builds))" ]; then
 		echo "release-check: could not narrow the targets of .goreleaser.yaml (goos/goarch lines changed?)" >&2
 		exit 1
 	fi
-fi
+	skip=publish,scoop # the Scoop manifest needs the windows zip
+	[ "$goos" = linux ] || skip=$skip,nfpm
+	[ "$goos" != windows ] || skip=$skip,homebrew
+	;;
+*)
+	echo "release-check: KCC_RELEASE_TARGETS=$TARGETS: want all or host" >&2
+	exit 2
+	;;
+esac
 
-step "goreleaser release --snapshot --clean --skip=publish ($config)"
-goreleaser release --config "$config" --snapshot --clean --skip=publish
+step "goreleaser release --snapshot --clean --skip=$skip ($TARGETS targets)"
+"$goreleaser" release --config "$config" --snapshot --clean --skip="$skip"
 
 step "check the snapshot in $DIST/"
-KCC_RELEASE_DIST=$DIST go test -count=1 ./release/...
+KCC_RELEASE_DIST=$DIST KCC_RELEASE_TARGETS=$TARGETS go test -count=1 ./release/...
 
 step "ok"

@@ -25,6 +25,7 @@ command -v gnome-keyring-daemon >/dev/null || need+=(gnome-keyring)
 command -v secret-tool >/dev/null || need+=(libsecret-tools)
 command -v faketime >/dev/null || need+=(faketime) # kcc-eks parity tests freeze the aws CLI's clock
 command -v tmux >/dev/null || need+=(tmux) # kcc-connect terminal tests (version notice, picker)
+command -v rpm >/dev/null || need+=(rpm) # the release check lists the .rpm package's files
 if ((${#need[@]})); then
 	sudo=""
 	[ "$(id -u)" = 0 ] || sudo=sudo
@@ -63,7 +64,5 @@ for pkg in $(go list ./...); do
 	done
 done
 
-if [ -f scripts/release-check.sh ]; then
-	step "release dry run (goreleaser)"
-	bash scripts/release-check.sh
-fi
+step "release dry run (goreleaser check, a snapshot for this machine, dpkg -i of its .deb)"
+KCC_RELEASE_TARGETS=host bash scripts/release-check.sh
