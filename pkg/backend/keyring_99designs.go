@@ -13,7 +13,7 @@ import (
 
 // osKeyring adapts a 99designs/keyring backend (Keychain, WinCred) to vault.
 // On these systems that package has no init-time side effects (its D-Bus
-// code is Linux-only, see DESIGN.md §3), so using it is safe here.
+// code is Linux-only, see docs/design.md §3), so using it is safe here.
 type osKeyring struct {
 	kr      keyring.Keyring
 	label   string // the store's name for --info

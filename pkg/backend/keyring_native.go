@@ -8,7 +8,7 @@ import "time"
 // has no use for it.
 
 // callTimeout bounds each call to the store once its bus has answered. The
-// short probe bound is for a bus that never answers (DESIGN.md §3); a store
+// short probe bound is for a bus that never answers (docs/design.md §3); a store
 // that is alive but busy is another case: gnome-keyring serves one request at
 // a time and rewrites its file on every write (15-50 ms), so when dozens of
 // kubectl processes start at once the last one waits seconds. Giving up then

@@ -16,7 +16,7 @@ import (
 // KWallet, KeePassXC) over the D-Bus session bus. It is written here rather
 // than taken from 99designs/keyring because that package dials D-Bus in
 // init() in every process that links it and can hang forever on a silent bus
-// (DESIGN.md §3); this one connects only when Open asks for it, and bounds
+// (docs/design.md §3); this one connects only when Open asks for it, and bounds
 // every step, the connection included, by a deadline.
 
 const (

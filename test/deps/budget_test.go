@@ -20,7 +20,7 @@ var budgets = map[string]budget{
 		},
 		perOS: map[string][]string{
 			// Its own Secret Service client over godbus, dialled on use
-			// (99designs/keyring dials D-Bus in init: §3).
+			// (99designs/keyring dials D-Bus in init: docs/design.md §3).
 			"linux": {"github.com/godbus/dbus/v5"},
 			// 99designs/keyring's Keychain backend (cgo) and what the
 			// package links on every OS.
