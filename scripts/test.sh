@@ -13,10 +13,26 @@ export CI=${CI:-1}
 # A count, not a duration: a timed run that ends while a worker minimizes a
 # new input fails with "context deadline exceeded" on a loaded machine, a
 # failure of the harness, not of the code. Minimizing is capped for the same
-# reason; a real failure is still reported with its input.
+# reason (by default each new input that widens coverage is minimized for up
+# to 60 s: in a smoke run that is where the time would go); a real failure is
+# still reported with its input.
 FUZZTIME=${FUZZTIME:-20000x}
+FUZZMINIMIZETIME=${FUZZMINIMIZETIME:-10x}
 
-step() { printf '\n== %s\n' "$*"; }
+# Each step's time and the total, also when a step fails (docs/testing.md).
+suite_start=$SECONDS step_start=$SECONDS step_name=""
+step() {
+	[ -z "$step_name" ] || printf -- '-- %s: %ss\n' "$step_name" "$((SECONDS - step_start))"
+	step_name=$* step_start=$SECONDS
+	printf '\n== %s\n' "$*"
+}
+finish() {
+	local rc=$? failed=""
+	((rc == 0)) || failed=" (failed)"
+	[ -z "$step_name" ] || printf -- '-- %s: %ss%s\n' "$step_name" "$((SECONDS - step_start))" "$failed"
+	printf -- '-- total: %ss%s\n' "$((SECONDS - suite_start))" "$failed"
+}
+trap finish EXIT
 
 step "install test dependencies"
 need=()
@@ -41,6 +57,9 @@ step "gofmt"
 unformatted=$(gofmt -l $(git ls-files '*.go'))
 [ -z "$unformatted" ] || { echo "not gofmt'ed: $unformatted" >&2; exit 1; }
 
+# Vet type-checks every package with its tests, so a test that does not
+# compile for darwin or windows fails here, on Linux, first (docs/design.md
+# §11); the workflow's cross jobs also link them.
 step "go vet (linux, darwin, windows)"
 go vet ./...
 GOOS=darwin go vet ./...
@@ -54,15 +73,18 @@ KCC_REQUIRE_KEYRING=1 KCC_E2E_BACKENDS=file,keyring \
 	dbus-run-session -- bash scripts/with-keyring.sh go test -count=1 ./...
 
 step "fuzz smoke ($FUZZTIME per target)"
-for pkg in $(go list ./...); do
-	for target in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do
-		echo "$pkg $target"
-		if ! out=$(go test -run '^$' -fuzz "^${target}\$" -fuzztime "$FUZZTIME" -fuzzminimizetime 10x "$pkg" 2>&1); then
-			printf '%s\n' "$out" | tail -30 >&2
-			exit 1
-		fi
-	done
-done
+# The targets, found in the source: listing them with go test -list would
+# link every test binary once more.
+targets=$(git grep -o '^func Fuzz[A-Za-z0-9_]*' -- '*_test.go')
+while IFS=: read -r file target; do
+	pkg=./$(dirname "$file")
+	target=${target#func }
+	echo "$pkg $target"
+	if ! out=$(go test -run '^$' -fuzz "^${target}\$" -fuzztime "$FUZZTIME" -fuzzminimizetime "$FUZZMINIMIZETIME" "$pkg" 2>&1); then
+		printf '%s\n' "$out" | tail -30 >&2
+		exit 1
+	fi
+done <<<"$targets"
 
 step "release dry run (goreleaser check, a snapshot for this machine, dpkg -i of its .deb)"
 KCC_RELEASE_TARGETS=host bash scripts/release-check.sh
