@@ -50,14 +50,14 @@ hyperfine -N --warmup 3 --runs "$RUNS" --prepare "$work/kcc-cache --clear" \
 
 python3 - "$out/eks.json" "$out/eks-miss.json" <<'PY'
 import json, sys
-def means(path):
-    return {x["command"]: x["mean"] * 1000 for x in json.load(open(path))["results"]}
-r = means(sys.argv[1])
-floor, eks, aws = r["go-floor"], r["kcc-eks"], r["aws-eks-get-token"]
-print(f"\ngo-floor {floor:.1f} ms, kcc-eks {eks:.1f} ms, aws eks get-token {aws:.0f} ms")
-print(f"kcc-eks is {aws / eks:.0f}x faster than aws eks get-token (target >= 30x)")
-print(f"kcc-eks is {eks / floor:.2f}x the Go floor (target <= 4x)")
-m = means(sys.argv[2])
-print(f"kcc-cache miss: {m['kcc-cache-miss-kcc-eks']:.1f} ms with kcc-eks, {m['kcc-cache-miss-aws']:.0f} ms with aws eks get-token"
-      f" ({m['kcc-cache-miss-aws'] / m['kcc-cache-miss-kcc-eks']:.0f}x)")
+def stats(path):
+    return {x["command"]: (x["mean"] * 1000, x["median"] * 1000) for x in json.load(open(path))["results"]}
+r = stats(sys.argv[1])
+(floor, floor_md), (eks, eks_md), (aws, aws_md) = r["go-floor"], r["kcc-eks"], r["aws-eks-get-token"]
+print(f"\nmean (median): go-floor {floor:.1f} ({floor_md:.1f}) ms, kcc-eks {eks:.1f} ({eks_md:.1f}) ms, aws eks get-token {aws:.0f} ({aws_md:.0f}) ms")
+print(f"kcc-eks is {aws / eks:.0f}x ({aws_md / eks_md:.0f}x) faster than aws eks get-token (target >= 30x)")
+print(f"kcc-eks is {eks / floor:.2f}x ({eks_md / floor_md:.2f}x) the Go floor (target <= 4x)")
+m = stats(sys.argv[2])
+(me, me_md), (ma, ma_md) = m["kcc-cache-miss-kcc-eks"], m["kcc-cache-miss-aws"]
+print(f"kcc-cache miss: {me:.1f} ({me_md:.1f}) ms with kcc-eks, {ma:.0f} ({ma_md:.0f}) ms with aws eks get-token: {ma / me:.0f}x ({ma_md / me_md:.0f}x)")
 PY

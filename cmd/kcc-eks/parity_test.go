@@ -47,6 +47,8 @@ var parityCases = []parityCase{
 		config: "[default]\nregion = us-east-1\n\n[profile team]\nregion = eu-north-1\n"},
 	{name: "keys from the credentials file", args: []string{"--cluster-name", "demo", "--region", "us-east-2"}, env: []string{"AWS_ACCESS_KEY_ID=", "AWS_SECRET_ACCESS_KEY=", "AWS_PROFILE=ci"},
 		credentials: "[ci]\naws_access_key_id = AKIDFROMFILE\naws_secret_access_key = file/secret\n"},
+	{name: "--profile beats env keys", args: []string{"--cluster-name", "demo", "--profile", "ci", "--region", "ca-central-1"},
+		credentials: "[ci]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = profile/secret\n"},
 	{name: "session token, exec info v1beta1", args: []string{"--cluster-name", "demo", "--region", "us-west-2"}, env: []string{"AWS_SESSION_TOKEN=" + sessionToken,
 		`KUBERNETES_EXEC_INFO={"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1beta1","spec":{"interactive":true}}`}},
 	{name: "session token, no region", args: []string{"--cluster-name", "demo"}, env: []string{"AWS_SESSION_TOKEN=" + sessionToken}},
@@ -64,7 +66,9 @@ var parityCases = []parityCase{
 		env: []string{"AWS_ENDPOINT_URL=http://127.0.0.1:5000", "AWS_ENDPOINT_URL_STS=https://sts.example.internal:8443/proxy/"}},
 	{name: "endpoint_url of the profile", args: []string{"--cluster-name", "demo"}, config: "[default]\nregion = us-east-1\nendpoint_url = http://localhost:4566\n"},
 	{name: "China partition", args: []string{"--cluster-name", "demo", "--region", "cn-north-1"}},
-	{name: "FIPS", args: []string{"--cluster-name", "demo", "--region", "us-gov-west-1"}, env: []string{"AWS_USE_FIPS_ENDPOINT=true"}},
+	{name: "FIPS, GovCloud", args: []string{"--cluster-name", "demo", "--region", "us-gov-west-1"}, env: []string{"AWS_USE_FIPS_ENDPOINT=true"}},
+	{name: "FIPS", args: []string{"--cluster-name", "demo", "--region", "us-east-2"}, env: []string{"AWS_USE_FIPS_ENDPOINT=true"}},
+	{name: "dual-stack", args: []string{"--cluster-name", "demo", "--region", "eu-west-1"}, env: []string{"AWS_USE_DUALSTACK_ENDPOINT=true"}},
 	{name: "exec info v1", args: []string{"--cluster-name", "demo", "--region", "eu-west-1"},
 		env: []string{`KUBERNETES_EXEC_INFO={"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","spec":{"interactive":false}}`}},
 	{name: "exec info unknown version", args: []string{"--cluster-name", "demo", "--region", "eu-west-1"}, warns: true,
@@ -204,10 +208,8 @@ func runInProcess(t *testing.T, env []string, args ...string) (stdout, stderr []
 		k, v, _ := strings.Cut(e, "=")
 		t.Setenv(k, v)
 	}
-	defer func(orig func() time.Time) { now = orig }(now)
-	now = func() time.Time { return frozenTime }
 	var out, errOut bytes.Buffer
-	code = run(context.Background(), args, strings.NewReader(""), &out, &errOut)
+	code = runAt(context.Background(), func() time.Time { return frozenTime }, args, strings.NewReader(""), &out, &errOut)
 	return out.Bytes(), errOut.Bytes(), code
 }
 

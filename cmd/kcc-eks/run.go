@@ -15,12 +15,14 @@ const (
 	exitUsage   = 2
 )
 
-// now is the clock; the in-process tests fix it.
-var now = time.Now
-
 // run is the whole program; it returns the exit code so that tests call it
 // in-process.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return runAt(ctx, time.Now, args, stdin, stdout, stderr)
+}
+
+// runAt is run with the clock now, which the in-process tests fix.
+func runAt(ctx context.Context, now func() time.Time, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	o, err := ekstoken.ParseArgs(args)
 	if err != nil {
 		fmt.Fprintf(stderr, "kcc-eks: %v (see kcc-eks --help)\n", err)
