@@ -211,5 +211,7 @@ func isRelativePath(cmd string) bool {
 		return false
 	}
 	// A Windows drive path, C:\ or C:/, is absolute on the machine it is for.
-	return !(len(cmd) >= 3 && cmd[1] == ':' && (cmd[2] == '\\' || cmd[2] == '/'))
+	return !(len(cmd) >= 3 && isASCIILetter(cmd[0]) && cmd[1] == ':' && (cmd[2] == '\\' || cmd[2] == '/'))
 }
+
+func isASCIILetter(b byte) bool { return 'a' <= b|0x20 && b|0x20 <= 'z' }

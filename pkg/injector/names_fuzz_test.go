@@ -44,6 +44,9 @@ func FuzzNames(f *testing.F) {
 		if command == "" {
 			return // an exec without command is refused by design
 		}
+		// JSON encoding turns invalid UTF-8 into U+FFFD: judge the values
+		// Inject will read, not the raw bytes.
+		name, command = strings.ToValidUTF8(name, "\ufffd"), strings.ToValidUTF8(command, "\ufffd")
 		n, c := jsonYAML(name), jsonYAML(command)
 		x := "kind: Config\nusers:\n- name: " + n + "\n  user:\n    exec:\n      command: " + c + "\n      args: [x]\n"
 		if flow {
