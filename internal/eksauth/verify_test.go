@@ -224,3 +224,22 @@ func decode(t *testing.T, tok string) string {
 }
 
 func encode(url string) string { return Prefix + base64.RawURLEncoding.EncodeToString([]byte(url)) }
+
+// TestRefusalShowsNoSecret: a refused token's error, which tests log, never
+// quotes the URL: it carries the session token and the signature.
+func TestRefusalShowsNoSecret(t *testing.T) {
+	const session, signature = "SESSIONTOKENSECRET", "0123456789abcdef0123456789abcdef"
+	for _, url := range []string{
+		"https://sts.eu-west-1.amazonaws.com/%zz?Action=GetCallerIdentity&X-Amz-Security-Token=" + session + "&X-Amz-Signature=" + signature,
+		"https://sts.eu-west-1.amazonaws.com/?Action=GetCallerIdentity&X-Amz-Security-Token=" + session + "&X-Amz-Signature=" + signature + "&%zz",
+		"https://sts.eu-west-1.amazonaws.com/?Action=GetCallerIdentity&X-Amz-Security-Token=" + session + "&X-Amz-Signature=" + signature,
+	} {
+		_, err := verifier(signedTime).Verify(encode(url))
+		if err == nil {
+			t.Fatalf("%s: accepted", url)
+		}
+		if msg := err.Error(); strings.Contains(msg, session) || strings.Contains(msg, signature) {
+			t.Errorf("the error shows the session token or the signature: %s", msg)
+		}
+	}
+}
