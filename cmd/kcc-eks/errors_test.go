@@ -3,7 +3,10 @@ package main
 import (
 	"crypto/sha1"
 	"encoding/hex"
+	"fmt"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sync/atomic"
@@ -40,6 +43,10 @@ func TestErrors(t *testing.T) {
 		{name: "bad sts_regional_endpoints of the profile", args: []string{"--cluster-name", "demo"}, env: keys, config: "[default]\nsts_regional_endpoints = LEGACY\n", code: 2, text: "sts_regional_endpoints of profile default"},
 		{name: "endpoint URL without region", args: []string{"--cluster-name", "demo"}, env: append([]string{"AWS_ENDPOINT_URL_STS=https://sts.example.internal"}, keys...), code: 2, text: "no region"},
 		{name: "credential_process fails", args: []string{"--cluster-name", "demo"}, config: "[default]\ncredential_process = /bin/false\n", code: 1, text: "could not get AWS credentials (profile default)"},
+		// The SDK quotes output that is not valid credentials JSON whole.
+		{name: "credential_process prints bad JSON", args: []string{"--cluster-name", "demo"},
+			config: "[default]\ncredential_process = printf '{\"Version\": 1, \"AccessKeyId\": \"" + keyID + "\", \"SecretAccessKey\": \"" + secretKey + "\", \"SessionToken\": \"" + sessionToken + "\", \"Expiration\": 5}'\n",
+			code:   1, text: "credential_process printed no valid credentials"},
 		{name: "web identity token file missing", args: []string{"--cluster-name", "demo", "--region", "eu-west-1"},
 			env: []string{"AWS_ROLE_ARN=arn:aws:iam::123456789012:role/ci", "AWS_WEB_IDENTITY_TOKEN_FILE=/nonexistent/token", "AWS_ENDPOINT_URL=http://127.0.0.1:1"}, code: 1, text: "could not get AWS credentials"},
 	} {
@@ -139,5 +146,31 @@ sso_registration_scopes = sso:account:access
 			r := kccEKS(t, env, "", "--cluster-name", "demo")
 			wantOneLineError(t, r, 1, "run `aws sso login --profile "+tc.want+"`", "expired-sso-access-token")
 		})
+	}
+}
+
+// TestSTSRefusalIsOneReadableLine: STS refusing the role is one line that
+// says which operation failed and why, with the request id for AWS support,
+// not the SDK's "operation error ... https response error StatusCode ...".
+func TestSTSRefusalIsOneReadableLine(t *testing.T) {
+	t.Parallel()
+	sts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/xml")
+		w.Header().Set("x-amzn-RequestId", "c6104cbe-af31-11e0-8154-cbc7ccf896c7")
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprint(w, `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code>`+
+			"<Message>User: arn:aws:iam::123456789012:user/dev is not authorized\nto perform: sts:AssumeRole</Message></Error>"+
+			`<RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId></ErrorResponse>`)
+	}))
+	t.Cleanup(sts.Close)
+	env := append(home(t, "", ""), "AWS_ACCESS_KEY_ID="+keyID, "AWS_SECRET_ACCESS_KEY="+secretKey, "AWS_SESSION_TOKEN="+sessionToken,
+		"AWS_ENDPOINT_URL="+sts.URL, "AWS_EC2_METADATA_DISABLED=true")
+	r := kccEKS(t, env, "", "--cluster-name", "demo", "--region", "eu-west-1", "--role-arn", "arn:aws:iam::123456789012:role/x")
+	want := "kcc-eks: could not assume role arn:aws:iam::123456789012:role/x: STS AssumeRole: AccessDenied: " +
+		"User: arn:aws:iam::123456789012:user/dev is not authorized to perform: sts:AssumeRole " +
+		"(HTTP 403, request id c6104cbe-af31-11e0-8154-cbc7ccf896c7)\n"
+	wantOneLineError(t, r, 1, "AccessDenied", secretKey, sessionToken)
+	if r.stderr != want {
+		t.Errorf("stderr\n%q\nwant\n%q", r.stderr, want)
 	}
 }

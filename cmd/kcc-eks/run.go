@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/awserr"
 	"github.com/IvMisticos/kube-credential-cache/internal/buildinfo"
 	"github.com/IvMisticos/kube-credential-cache/pkg/ekstoken"
 )
@@ -38,7 +39,7 @@ func runAt(ctx context.Context, now func() time.Time, args []string, stdin io.Re
 	}
 	cred, err := ekstoken.Generate(ctx, o, ekstoken.Env{Now: now, Stdin: stdin, Stderr: stderr})
 	if err != nil {
-		fmt.Fprintln(stderr, "kcc-eks: "+ekstoken.OneLine(err.Error()))
+		fmt.Fprintln(stderr, "kcc-eks: "+awserr.Message(err))
 		if ekstoken.IsConfig(err) {
 			return exitUsage
 		}

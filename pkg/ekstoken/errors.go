@@ -69,10 +69,3 @@ func isSSOExpiry(err error) bool {
 	msg := err.Error()
 	return strings.Contains(msg, "cached SSO token") || strings.Contains(msg, "SSO token file")
 }
-
-// OneLine flattens a message to one line: the SDK's errors sometimes span
-// several, and stderr gets exactly one.
-func OneLine(s string) string {
-	s = strings.ReplaceAll(s, "\r\n", "; ")
-	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' }), "; ")
-}
