@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/awserr"
 	"github.com/IvMisticos/kube-credential-cache/internal/buildinfo"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/eks"
@@ -219,7 +220,9 @@ func isTerminal(f any) bool {
 	return ok && term.IsTerminal(int(file.Fd()))
 }
 
-// oneLine keeps an error on one line, as a wrapped SDK error may span more.
+// oneLine keeps an error on one line, as a wrapped SDK error may span
+// more, with the SDK's errors made readable and credential_process output
+// left out (internal/awserr).
 func oneLine(err error) string {
-	return strings.Join(strings.Fields(err.Error()), " ")
+	return awserr.Message(err)
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -88,5 +89,35 @@ func TestDiscoverNothingAnswered(t *testing.T) {
 		!strings.HasPrefix(lines[0], "kcc-connect: warning: profile broken: no usable credentials") ||
 		lines[1] != "kcc-connect: no profile or region answered (see the warnings above)" {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}
+
+// TestDiscoverHidesCredentialProcessOutput: the SDK quotes a
+// credential_process's output whole when it is not valid credentials JSON;
+// neither the warning nor the debug log may show it.
+func TestDiscoverHidesCredentialProcessOutput(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the credential_process is a POSIX shell one-liner")
+	}
+	dir := isolateAWS(t)
+	const secret, session = "leaky/secret+key", "leaky-session-token"
+	cfg := "[profile leaky]\nregion = us-east-1\ncredential_process = printf '{\"Version\": 1, \"AccessKeyId\": \"AKIDLEAKY\", \"SecretAccessKey\": \"" +
+		secret + "\", \"SessionToken\": \"" + session + "\", \"Expiration\": 5}'\n"
+	if err := os.WriteFile(filepath.Join(dir, "config"), []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	logFile := filepath.Join(dir, "kcc-connect.log")
+	code, stdout, stderr := runCmd(t, "discover", "--profile", "leaky", "--no-version-check", "-vv", "--log-file", logFile)
+	log, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code != 1 || stdout != "" || !strings.Contains(stderr, "kcc-connect: warning: profile leaky: no usable credentials: credential_process printed no valid credentials") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	for _, s := range []string{secret, session} {
+		if strings.Contains(stderr, s) || strings.Contains(string(log), s) {
+			t.Errorf("stderr or the log shows the process's output")
+		}
 	}
 }

@@ -26,8 +26,25 @@ func Message(err error) string {
 	for _, r := range rewrites(err) {
 		s = strings.Replace(s, r.old, r.new, 1)
 	}
-	return strings.Join(strings.Fields(s), " ")
+	// aws.CredentialsCache's wrapping says nothing the caller's does not.
+	s = strings.Replace(s, refreshFailed, "", 1)
+	return oneLine(s)
 }
+
+// Cause is Message for a caller that names the operation itself: for an
+// error of an AWS operation, only its cause and notes ("AccessDenied: ...
+// (HTTP 403, request id x)"), without the operation or what wraps it.
+func Cause(err error) string {
+	var op *smithy.OperationError
+	if errors.As(err, &op) {
+		return oneLine(cause(op))
+	}
+	return Message(err)
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+const refreshFailed = "failed to refresh cached credentials, "
 
 type rewrite struct{ old, new string }
 
@@ -68,29 +85,34 @@ func processMessage(pe *processcreds.ProviderError) string {
 	return "credential_process printed no valid credentials (output not shown: it may hold keys): " + cause
 }
 
-// operation is "SERVICE OPERATION: CAUSE (HTTP n, request id x, n
-// attempts)".
+// operation is "SERVICE OPERATION: CAUSE".
 func operation(op *smithy.OperationError) string {
+	return op.Service() + " " + op.Operation() + ": " + cause(op)
+}
+
+// cause is what went wrong in op and the notes that help to look into it:
+// "CODE: MESSAGE (HTTP n, request id x, n attempts)".
+func cause(op *smithy.OperationError) string {
 	var api smithy.APIError
 	var send *smithyhttp.RequestSendError
 	var resp *awshttp.ResponseError
 	var max *retry.MaxAttemptsError
 	hasResp := errors.As(op.Err, &resp) && resp.ResponseError != nil && resp.Response != nil
-	var cause string
+	var msg string
 	switch {
 	case errors.As(op.Err, &api):
-		cause = api.ErrorCode()
+		msg = api.ErrorCode()
 		if m := api.ErrorMessage(); m != "" {
-			cause += ": " + m
+			msg += ": " + m
 		}
 	case errors.As(op.Err, &send):
-		cause = "request send failed: " + fmt.Sprint(send.Err)
+		msg = "request send failed: " + fmt.Sprint(send.Err)
 	case hasResp:
-		cause = fmt.Sprint(resp.Err)
+		msg = fmt.Sprint(resp.Err)
 	case errors.As(op.Err, &max):
-		cause = fmt.Sprint(max.Err)
+		msg = fmt.Sprint(max.Err)
 	default:
-		cause = op.Err.Error()
+		msg = op.Err.Error()
 	}
 	var notes []string
 	if hasResp {
@@ -104,7 +126,6 @@ func operation(op *smithy.OperationError) string {
 	if errors.As(op.Err, &max) {
 		notes = append(notes, fmt.Sprintf("%d attempts", max.Attempt))
 	}
-	msg := op.Service() + " " + op.Operation() + ": " + cause
 	if len(notes) > 0 {
 		msg += " (" + strings.Join(notes, ", ") + ")"
 	}

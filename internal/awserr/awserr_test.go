@@ -84,3 +84,14 @@ func TestCredentialProcessOutputHidden(t *testing.T) {
 		t.Errorf("message %q does not end with what was wrong (%v)", msg, errors.Unwrap(pe.Err))
 	}
 }
+
+func TestCause(t *testing.T) {
+	denied := &smithy.OperationError{ServiceID: "EKS", OperationName: "ListClusters",
+		Err: responseError(403, "r-1", &smithy.GenericAPIError{Code: "AccessDeniedException", Message: "not\nallowed"})}
+	if got, want := Cause(fmt.Errorf("refresh, %w", denied)), "AccessDeniedException: not allowed (HTTP 403, request id r-1)"; got != want {
+		t.Errorf("Cause = %q, want %q", got, want)
+	}
+	if got, want := Cause(errors.New("plain\nerror")), "plain error"; got != want {
+		t.Errorf("Cause = %q, want %q", got, want)
+	}
+}

@@ -5,14 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
-	"github.com/aws/smithy-go"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/awserr"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
 )
 
@@ -305,14 +304,11 @@ func (s *scan) report() {
 	}
 }
 
-// short is an API error as "Code: message", without the request id and
-// the HTTP details, so a warning stays one readable line.
+// short is an SDK error as one readable line for a warning that already
+// names the operation: "Code: message (HTTP n, request id x)", and never
+// what a credential_process printed.
 func short(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode() + ": " + ae.ErrorMessage()
-	}
-	return strings.Join(strings.Fields(err.Error()), " ")
+	return awserr.Cause(err)
 }
 
 func dedupe(in []string) []string {
