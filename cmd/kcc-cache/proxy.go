@@ -19,12 +19,7 @@ func proxy(ctx context.Context, cfg config, argv []string, stdin io.Reader, stdo
 	if err != nil {
 		return fail(stderr, exitUsage, err)
 	}
-	choice, err := openStore(cfg, stderr)
-	if err != nil {
-		return fail(stderr, exitUsage, err)
-	}
 	p := &cache.Proxy{
-		Store:       choice.Store,
 		Policy:      cfg.policy(),
 		StateDir:    cfg.stateDir(),
 		LockTimeout: cfg.LockTimeout,
@@ -35,6 +30,13 @@ func proxy(ctx context.Context, cfg config, argv []string, stdin io.Reader, stdo
 		Parent:      cache.ParentID,
 		Debug:       bool(cfg.Debug),
 	}
+	// Lazy: a hit must not pay for checks only a miss needs (see
+	// backend.LazyKeyring); what such a check finds is warned about then.
+	choice, err := openStore(cfg, stderr, func(o *backend.Options) { o.Lazy, o.Warn = true, p.Warn })
+	if err != nil {
+		return fail(stderr, exitUsage, err)
+	}
+	p.Store = choice.Store
 	if p.Debug {
 		fmt.Fprintf(stderr, "kcc-cache: debug: backend %s (%s)\n", choice.Name, choice.Reason)
 	}
@@ -56,8 +58,11 @@ func proxy(ctx context.Context, cfg config, argv []string, stdin io.Reader, stdo
 
 // openStore opens the configured backend; its debug notes (never secrets)
 // go to stderr when debug output is on.
-func openStore(cfg config, stderr io.Writer) (backend.Choice, error) {
+func openStore(cfg config, stderr io.Writer, set ...func(*backend.Options)) (backend.Choice, error) {
 	opts := backend.Options{Kind: cfg.Backend, File: cfg.File, Timeout: cfg.KeyringTimeout}
+	for _, f := range set {
+		f(&opts)
+	}
 	if cfg.Debug {
 		opts.Debugf = func(format string, args ...any) {
 			fmt.Fprintf(stderr, "kcc-cache: debug: "+format+"\n", args...)

@@ -193,6 +193,21 @@ func (k *Keyring) List() ([]record.Record, error) {
 	return recs, nil
 }
 
+// prober is met by a vault that connects before it knows whether the store
+// can hold items (the Secret Service: the collection may be locked); the
+// others are checked when they open.
+type prober interface {
+	usable() error
+}
+
+// usable reports why the store cannot hold our items, or nil.
+func (k *Keyring) usable() error {
+	if p, ok := k.vault.(prober); ok {
+		return p.usable()
+	}
+	return nil
+}
+
 // Describe names the secret store in use, for --info.
 func (k *Keyring) Describe() string {
 	return k.vault.name()

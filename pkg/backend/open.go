@@ -15,6 +15,14 @@ type Options struct {
 	// Debugf, when set, receives debug notes (an entry too large for the
 	// secret store going to the file, say). Never called with a secret.
 	Debugf func(format string, args ...any)
+	// Lazy defers the check that the secret store can be used to the first
+	// call that is not a hit (see LazyKeyring): the proxy sets it, so that a
+	// cache hit costs only the round trips that read its item. Without it
+	// Open checks at once and Choice says what was found, as --info needs.
+	Lazy bool
+	// Warn, with Lazy, receives the warning a Choice would have carried
+	// when the check finds that an explicitly chosen keyring is unusable.
+	Warn func(string)
 }
 
 // DefaultTimeout bounds the probe of the secret store when Options.Timeout is
@@ -42,9 +50,10 @@ type Choice struct {
 }
 
 // Open returns the store for opts. It never blocks longer than opts.Timeout
-// on the secret store for auto (and at least a second for keyring), and only an unknown Kind is an error: a secret store
-// that cannot be used leads to the file (auto) or to caching nothing
-// (keyring), so kubectl always gets its credential.
+// on the secret store for auto (and at least a second for keyring), and
+// only an unknown Kind is an error: a secret store that cannot be used leads
+// to the file (auto) or to caching nothing (keyring), so kubectl always gets
+// its credential.
 func Open(opts Options) (Choice, error) {
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultTimeout
@@ -62,6 +71,18 @@ func Open(opts Options) (Choice, error) {
 			verdict.remember(err.Error())
 			return Choice{Store: opts.file(), Name: "file", Reason: "auto: " + err.Error()}, nil
 		}
+		if opts.Lazy {
+			lazy := &LazyKeyring{keyring: k, fallback: opts.file(), unusable: func(err error) {
+				verdict.remember(err.Error())
+				k.debugf("keyring: %v; using the file", err)
+			}}
+			return Choice{Store: lazy, Name: "keyring", Reason: "auto: " + k.Describe() + " reachable (checked on the first miss)"}, nil
+		}
+		if err := k.usable(); err != nil {
+			_ = k.Close()
+			verdict.remember(err.Error())
+			return Choice{Store: opts.file(), Name: "file", Reason: "auto: " + err.Error()}, nil
+		}
 		return Choice{Store: k, Name: "keyring", Reason: "auto: " + k.Describe() + " is available"}, nil
 	case "keyring":
 		// The user chose the keyring: giving up on it costs a plugin run (maybe
@@ -70,17 +91,34 @@ func Open(opts Options) (Choice, error) {
 		// rather than auto's quick one. A bus that never answers still ends.
 		opts.Timeout = max(opts.Timeout, time.Second)
 		k, err := openKeyring(opts, false)
+		if err == nil && opts.Lazy {
+			lazy := &LazyKeyring{keyring: k, fallback: Passthrough{}, unusable: func(err error) {
+				if opts.Warn != nil {
+					opts.Warn(keyringWarning(err))
+				}
+			}}
+			return Choice{Store: lazy, Name: "keyring", Reason: "KUBE_CREDENTIAL_CACHE_BACKEND=keyring: " + k.Describe() + " (checked on the first miss)"}, nil
+		}
+		if err == nil {
+			if err = k.usable(); err != nil {
+				_ = k.Close()
+			}
+		}
 		if err != nil {
 			return Choice{
 				Store:   Passthrough{},
 				Name:    "keyring",
 				Reason:  "unusable, nothing is cached: " + err.Error(),
-				Warning: fmt.Sprintf("keyring unusable (%v): credentials are not cached; set KUBE_CREDENTIAL_CACHE_BACKEND=auto or file to cache them in a file", err),
+				Warning: keyringWarning(err),
 			}, nil
 		}
 		return Choice{Store: k, Name: "keyring", Reason: "KUBE_CREDENTIAL_CACHE_BACKEND=keyring: " + k.Describe()}, nil
 	}
 	return Choice{}, fmt.Errorf("unknown backend %q (want auto, keyring or file)", opts.Kind)
+}
+
+func keyringWarning(err error) string {
+	return fmt.Sprintf("keyring unusable (%v): credentials are not cached; set KUBE_CREDENTIAL_CACHE_BACKEND=auto or file to cache them in a file", err)
 }
 
 // openKeyring connects to this OS's secret store; its error says why the

@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/godbus/dbus/v5"
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/dbus"
 )
 
 // A small client of the freedesktop Secret Service API (GNOME Keyring,
@@ -17,7 +17,20 @@ import (
 // than taken from 99designs/keyring because that package dials D-Bus in
 // init() in every process that links it and can hang forever on a silent bus
 // (docs/design.md §3); this one connects only when Open asks for it, and bounds
-// every step, the connection included, by a deadline.
+// every wait, the connection's included, by a deadline.
+//
+// A cache hit is what it is built for: two round trips to the service. The
+// first write carries the authentication, Hello, OpenSession and the search
+// for the key's item; the second asks for the item's secret. Whether the
+// store can take new items (is the collection unlocked?) is asked only when
+// the hit did not happen (usable), since a secret read proves it for a hit.
+//
+// No call goes to an alias path (/org/freedesktop/secrets/aliases/default):
+// gnome-keyring 46 sometimes resolves one to a collection named after stray
+// memory ("Object does not exist at path .../collection/plain"), about once
+// in a thousand calls under load, with godbus as with this client. Searches
+// go to the service itself, and the default collection is looked up with
+// ReadAlias, on a miss only.
 
 const (
 	ssBus        = "org.freedesktop.secrets"
@@ -25,11 +38,12 @@ const (
 	ssService    = "org.freedesktop.Secret.Service"
 	ssCollection = "org.freedesktop.Secret.Collection"
 	ssItem       = "org.freedesktop.Secret.Item"
-	// The user's default collection ("login" on GNOME). We never create a
-	// collection: that asks for a new keyring password on a desktop and fails
-	// headless.
-	ssDefault = dbus.ObjectPath("/org/freedesktop/secrets/aliases/default")
-	noPrompt  = dbus.ObjectPath("/")
+	ssProps      = "org.freedesktop.DBus.Properties"
+	// The user's default collection ("login" on GNOME), by its alias. We
+	// never create a collection: that asks for a new keyring password on a
+	// desktop and fails headless.
+	ssDefaultAlias = "default"
+	noPrompt       = dbus.ObjectPath("/")
 
 	// attrService is the attribute every item of ours carries, so that
 	// `secret-tool search service kube-credential-cache` finds them and
@@ -37,52 +51,43 @@ const (
 	attrService = "kube-credential-cache"
 )
 
-// ssSecret is the Secret struct of the API, signature (oayays).
-type ssSecret struct {
-	Session     dbus.ObjectPath
-	Parameters  []byte
-	Value       []byte
-	ContentType string
-}
-
 type secretService struct {
-	conn    *dbus.Conn
-	cancel  context.CancelFunc // ends the connection's context
-	session dbus.ObjectPath
-	timeout time.Duration // bound of each call after the connection is made
+	conn *dbus.Conn
+	// busBound bounds the wait for the bus's own answer (Hello), startBound
+	// the wait for the Secret Service's first (OpenSession): short for auto,
+	// which must never make kubectl wait on a store that hangs.
+	busBound, startBound time.Duration
+	timeout              time.Duration // each later call
+	openSession          uint32        // serial of the queued OpenSession
+	started              bool
+	startErr             error
+	session              dbus.ObjectPath
+	collection           dbus.ObjectPath // the default collection, once looked up
 }
 
-// openVault connects to the session bus within timeout, then checks (within
-// the longer callTimeout) that an unlocked default collection can hold our
-// items. Each error
-// says in a few words why the store cannot be used.
-func openVault(timeout time.Duration, quick bool) (vault, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	conn, connCancel, err := dialSessionBus(ctx)
+// openVault connects to the session bus and queues the start of a session;
+// nothing waits yet (see start). A bus that is not there fails at once.
+// busBound bounds the bus's answer; with quick (auto) it also bounds the
+// session's start, otherwise that gets the longer call bound.
+func openVault(busBound time.Duration, quick bool) (vault, error) {
+	addr, err := sessionBusAddress()
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("D-Bus session bus did not answer within %v", timeout)
-		}
 		return nil, err
 	}
-	// The bus answered: from here on a slow answer usually means a busy store,
-	// not a dead one, so item calls get the longer bound (see callTimeout).
-	// The start itself (session, lock state) keeps the short bound when the
-	// caller wants a quick verdict: auto must never make kubectl wait on a
-	// store that hangs (a frozen KeePassXC, a prompt that nobody answers).
-	s := &secretService{conn: conn, cancel: connCancel, timeout: callTimeout(timeout)}
-	startBound := s.timeout
-	if quick {
-		startBound = timeout
+	conn, err := dbus.Dial(addr)
+	if err != nil {
+		return nil, fmt.Errorf("could not connect to the D-Bus session bus: %w", err)
 	}
-	startCtx, cancelStart := context.WithTimeout(context.Background(), startBound)
-	defer cancelStart()
-	if err := s.start(startCtx); err != nil {
-		_ = s.close()
-		if startCtx.Err() != nil {
-			return nil, fmt.Errorf("the Secret Service did not answer within %v", startBound)
-		}
+	s := &secretService{conn: conn, busBound: busBound, timeout: callTimeout(busBound)}
+	s.startBound = s.timeout
+	if quick {
+		s.startBound = busBound
+	}
+	// A "plain" session: the secret travels over the local bus, as with
+	// secret-tool.
+	s.openSession, err = conn.Send(ssBus, ssPath, ssService+".OpenSession", "sv", "plain", dbus.MakeVariant(""))
+	if err != nil {
+		conn.Close()
 		return nil, err
 	}
 	return s, nil
@@ -117,106 +122,183 @@ func sessionBusAddress() (string, error) {
 	return "", errNoBus
 }
 
-// dialSessionBus connects, authenticates and says Hello within ctx.
-// godbus reads the authentication reply without a deadline, so a socket that
-// accepts and stays silent would block it forever. The connection therefore
-// gets its own context, cancelled when ctx ends first: godbus closes the
-// socket on cancel, which unblocks the read, and we stop waiting at once.
-func dialSessionBus(ctx context.Context) (*dbus.Conn, context.CancelFunc, error) {
-	addr, err := sessionBusAddress()
-	if err != nil {
-		return nil, nil, err
+// start waits for the answers to what openVault queued, and to whatever was
+// queued since (the first search, on a hit), and keeps the first failure:
+// the connection cannot be used after one.
+func (s *secretService) start() error {
+	if s.started {
+		return s.startErr
 	}
-	connCtx, cancel := context.WithCancel(context.Background())
-	type result struct {
-		conn *dbus.Conn
-		err  error
-	}
-	done := make(chan result, 1)
-	go func() {
-		conn, err := dbus.Connect(addr, dbus.WithContext(connCtx))
-		done <- result{conn, err}
-	}()
-	select {
-	case r := <-done:
-		if r.err != nil {
-			cancel()
-			return nil, nil, fmt.Errorf("could not connect to the D-Bus session bus: %w", r.err)
-		}
-		return r.conn, cancel, nil
-	case <-ctx.Done():
-		cancel()
-		return nil, nil, fmt.Errorf("D-Bus session bus did not answer in time: %w", ctx.Err())
-	}
+	s.started = true
+	s.startErr = s.waitStart()
+	return s.startErr
 }
 
-// start opens a "plain" session (the secret travels over the local bus, as
-// with secret-tool) and checks the default collection exists and is unlocked.
-// A locked collection is reported, not unlocked: unlocking prompts the user,
-// and a credential helper must never pop up a dialog behind kubectl.
-func (s *secretService) start(ctx context.Context) error {
-	var out dbus.Variant
-	err := s.conn.Object(ssBus, ssPath).CallWithContext(ctx, ssService+".OpenSession", 0, "plain", dbus.MakeVariant("")).Store(&out, &s.session)
+func (s *secretService) waitStart() error {
+	ctx, cancel := context.WithTimeout(context.Background(), s.busBound)
+	defer cancel()
+	if err := s.conn.Hello(ctx); err != nil {
+		if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) {
+			return fmt.Errorf("D-Bus session bus did not answer within %v", s.busBound)
+		}
+		return fmt.Errorf("could not connect to the D-Bus session bus: %w", err)
+	}
+	ctx, cancel = context.WithTimeout(context.Background(), s.startBound)
+	defer cancel()
+	out, err := s.conn.Reply(ctx, s.openSession)
 	if err != nil {
 		if isDBusError(err, "org.freedesktop.DBus.Error.ServiceUnknown") {
 			return errors.New("no Secret Service on the session bus (is gnome-keyring, KWallet or KeePassXC running?)")
 		}
+		if errors.Is(err, context.DeadlineExceeded) {
+			return fmt.Errorf("the Secret Service did not answer within %v", s.startBound)
+		}
 		return fmt.Errorf("could not open a Secret Service session: %w", err)
 	}
-	var v dbus.Variant
-	err = s.conn.Object(ssBus, ssDefault).CallWithContext(ctx, "org.freedesktop.DBus.Properties.Get", 0, ssCollection, "Locked").Store(&v)
+	if len(out) != 2 {
+		return errors.New("could not open a Secret Service session: unexpected reply")
+	}
+	path, ok := out[1].(dbus.ObjectPath)
+	if !ok {
+		return errors.New("could not open a Secret Service session: unexpected reply")
+	}
+	s.session = path
+	return nil
+}
+
+// usable reports why the store cannot hold our items, or nil: the session
+// started and the default collection exists and is unlocked. A locked
+// collection is reported, not unlocked: unlocking prompts the user, and a
+// credential helper must never pop up a dialog behind kubectl.
+func (s *secretService) usable() error {
+	if err := s.start(); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), s.startBound)
+	defer cancel()
+	coll, err := s.defaultCollection(ctx)
 	if err != nil {
+		return err
+	}
+	out, err := s.conn.Call(ctx, ssBus, coll, ssProps+".Get", "ss", ssCollection, "Locked")
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return fmt.Errorf("the Secret Service did not answer within %v", s.startBound)
+		}
 		return fmt.Errorf("no default Secret Service collection: %w", err)
 	}
-	if locked, _ := v.Value().(bool); locked {
+	if v, ok := variantValue(out).(bool); ok && v {
 		return errors.New("the default Secret Service collection is locked")
 	}
 	return nil
 }
 
+// defaultCollection looks the default collection's path up, once.
+func (s *secretService) defaultCollection(ctx context.Context) (dbus.ObjectPath, error) {
+	if s.collection != "" {
+		return s.collection, nil
+	}
+	out, err := s.conn.Call(ctx, ssBus, ssPath, ssService+".ReadAlias", "s", ssDefaultAlias)
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return "", fmt.Errorf("the Secret Service did not answer within %v", s.startBound)
+		}
+		return "", fmt.Errorf("no default Secret Service collection: %w", err)
+	}
+	coll, ok := firstValue(out).(dbus.ObjectPath)
+	if !ok || coll == noPrompt {
+		return "", errors.New("no default Secret Service collection")
+	}
+	s.collection = coll
+	return coll, nil
+}
+
 func isDBusError(err error, name string) bool {
-	var e dbus.Error
+	var e *dbus.Error
 	return errors.As(err, &e) && e.Name == name
 }
 
-func (s *secretService) call(path dbus.ObjectPath, method string, args ...any) *dbus.Call {
+// call makes one method call within the call bound, after the start.
+func (s *secretService) call(path dbus.ObjectPath, member, sig string, args ...any) ([]any, error) {
+	if err := s.start(); err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
 	defer cancel()
-	return s.conn.Object(ssBus, path).CallWithContext(ctx, method, 0, args...)
+	return s.conn.Call(ctx, ssBus, path, member, sig, args...)
 }
 
-// search returns our items, those of one key when key is not empty.
-func (s *secretService) search(key string) ([]dbus.ObjectPath, error) {
+// searchArgs is the attribute match for our items, those of one key when
+// key is not empty.
+func searchArgs(key string) map[string]string {
 	attrs := map[string]string{"service": attrService}
 	if key != "" {
 		attrs["key"] = key
 	}
-	var items []dbus.ObjectPath
-	if err := s.call(ssDefault, ssCollection+".SearchItems", attrs).Store(&items); err != nil {
-		return nil, fmt.Errorf("could not search the Secret Service: %w", err)
+	return attrs
+}
+
+// search returns our items, those of one key when key is not empty: the
+// unlocked ones, whose secrets can be read, and the locked ones.
+func (s *secretService) search(key string) (unlocked, locked []dbus.ObjectPath, err error) {
+	out, err := s.call(ssPath, ssService+".SearchItems", "a{ss}", searchArgs(key))
+	if err != nil {
+		return nil, nil, fmt.Errorf("could not search the Secret Service: %w", err)
 	}
-	return items, nil
+	return searchResult(out)
 }
 
 func (s *secretService) get(key string) ([]byte, error) {
-	items, err := s.search(key)
-	if err != nil {
-		return nil, err
+	// On the first call the search goes out with the session's start, in one
+	// write (see openVault): a hit then costs this round trip and GetSecret's.
+	var items, locked []dbus.ObjectPath
+	if !s.started {
+		serial, err := s.conn.Send(ssBus, ssPath, ssService+".SearchItems", "a{ss}", searchArgs(key))
+		if err != nil {
+			return nil, err
+		}
+		if err := s.start(); err != nil {
+			return nil, err
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
+		defer cancel()
+		out, err := s.conn.Reply(ctx, serial)
+		if err != nil {
+			return nil, fmt.Errorf("could not search the Secret Service: %w", err)
+		}
+		if items, locked, err = searchResult(out); err != nil {
+			return nil, err
+		}
+	} else {
+		var err error
+		if items, locked, err = s.search(key); err != nil {
+			return nil, err
+		}
 	}
 	if len(items) == 0 {
+		if len(locked) > 0 {
+			return nil, fmt.Errorf("keyring item %.12s is locked: %w", key, fs.ErrNotExist)
+		}
 		return nil, fmt.Errorf("no keyring item %.12s: %w", key, fs.ErrNotExist)
 	}
-	var sec ssSecret
-	if err := s.call(items[0], ssItem+".GetSecret", s.session).Store(&sec); err != nil {
+	out, err := s.call(items[0], ssItem+".GetSecret", "o", s.session)
+	if err != nil {
 		if vanished(err) {
 			return nil, fmt.Errorf("keyring item %.12s was just deleted: %w", key, fs.ErrNotExist)
 		}
 		return nil, fmt.Errorf("could not read keyring item %.12s: %w", key, err)
 	}
-	return sec.Value, nil
+	value, ok := secretValue(firstValue(out))
+	if !ok {
+		return nil, fmt.Errorf("could not read keyring item %.12s: unexpected reply", key)
+	}
+	return value, nil
 }
 
 func (s *secretService) set(key, label string, blob []byte) error {
+	if err := s.start(); err != nil {
+		return err
+	}
 	props := map[string]dbus.Variant{
 		ssItem + ".Label": dbus.MakeVariant(itemLabelPrefix + label),
 		ssItem + ".Attributes": dbus.MakeVariant(map[string]string{
@@ -224,14 +306,20 @@ func (s *secretService) set(key, label string, blob []byte) error {
 			"key":     key,
 		}),
 	}
-	sec := ssSecret{Session: s.session, Value: blob, ContentType: "text/plain"}
-	var item, prompt dbus.ObjectPath
-	// replace=true: an item with the same attributes is updated in place, so
-	// a refresh never leaves two items for one key.
-	if err := s.call(ssDefault, ssCollection+".CreateItem", props, sec, true).Store(&item, &prompt); err != nil {
+	secret := []any{s.session, []byte{}, blob, "text/plain"}
+	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
+	defer cancel()
+	coll, err := s.defaultCollection(ctx)
+	if err != nil {
 		return fmt.Errorf("could not store keyring item %.12s: %w", key, err)
 	}
-	if prompt != noPrompt {
+	// replace=true: an item with the same attributes is updated in place, so
+	// a refresh never leaves two items for one key.
+	out, err := s.call(coll, ssCollection+".CreateItem", "a{sv}(oayays)b", props, secret, true)
+	if err != nil {
+		return fmt.Errorf("could not store keyring item %.12s: %w", key, err)
+	}
+	if len(out) != 2 || out[1] != noPrompt {
 		return fmt.Errorf("could not store keyring item %.12s: the Secret Service wants to prompt the user", key)
 	}
 	return nil
@@ -239,61 +327,66 @@ func (s *secretService) set(key, label string, blob []byte) error {
 
 func (s *secretService) remove(keys ...string) error {
 	for _, key := range keys {
-		items, err := s.search(key)
+		unlocked, locked, err := s.search(key)
 		if err != nil {
 			return err
 		}
-		if err := s.deleteItems(items); err != nil {
+		if err := s.deleteItems(append(unlocked, locked...)); err != nil {
 			return fmt.Errorf("could not delete keyring item %.12s: %w", key, err)
 		}
 	}
 	return nil
 }
 
+// deleteItems deletes items with one write of all the calls.
 func (s *secretService) deleteItems(items []dbus.ObjectPath) error {
-	for _, item := range items {
-		var prompt dbus.ObjectPath
-		if err := s.call(item, ssItem+".Delete").Store(&prompt); err != nil {
+	if err := s.start(); err != nil {
+		return err
+	}
+	serials := make([]uint32, len(items))
+	for i, item := range items {
+		var err error
+		if serials[i], err = s.conn.Send(ssBus, item, ssItem+".Delete", ""); err != nil {
+			return err
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
+	defer cancel()
+	for _, serial := range serials {
+		out, err := s.conn.Reply(ctx, serial)
+		if err != nil {
 			if vanished(err) {
 				continue // someone else deleted it first: the goal is met
 			}
 			return err
 		}
-		if prompt != noPrompt {
+		if len(out) != 1 || out[0] != noPrompt {
 			return errors.New("the Secret Service wants to prompt the user")
 		}
 	}
 	return nil
 }
 
-// secrets reads the secrets of items in one call.
-func (s *secretService) secrets(items []dbus.ObjectPath) (map[dbus.ObjectPath]ssSecret, error) {
-	var secrets map[dbus.ObjectPath]ssSecret
-	if len(items) == 0 {
-		return secrets, nil
-	}
-	if err := s.call(ssPath, ssService+".GetSecrets", items, s.session).Store(&secrets); err != nil {
-		return nil, fmt.Errorf("could not read keyring items: %w", err)
-	}
-	return secrets, nil
-}
-
-// prune deletes our expired items in three calls plus one per deletion; the
-// generic list-then-remove would read every item's key attribute first,
-// which makes many concurrent writers quadratic.
+// prune deletes our expired items in a search, one GetSecrets and the
+// deletions; the generic list-then-remove would read every item's key
+// attribute first, which makes many concurrent writers quadratic.
 func (s *secretService) prune(expired func(blob []byte) bool) (int, error) {
-	items, err := s.search("")
+	items, _, err := s.search("")
 	if err != nil {
 		return 0, err
 	}
-	secrets, err := s.secrets(items)
-	if err != nil {
-		return 0, err
+	if len(items) == 0 {
+		return 0, nil
 	}
+	out, err := s.call(ssPath, ssService+".GetSecrets", "aoo", items, s.session)
+	if err != nil {
+		return 0, fmt.Errorf("could not read keyring items: %w", err)
+	}
+	secrets, _ := firstValue(out).(map[string]any)
 	var stale []dbus.ObjectPath
 	for item, sec := range secrets {
-		if expired(sec.Value) {
-			stale = append(stale, item)
+		if value, ok := secretValue(sec); ok && expired(value) {
+			stale = append(stale, dbus.ObjectPath(item))
 		}
 	}
 	if err := s.deleteItems(stale); err != nil {
@@ -305,33 +398,43 @@ func (s *secretService) prune(expired func(blob []byte) bool) (int, error) {
 // list reads each item on its own rather than with one GetSecrets: another
 // kcc-cache may delete an item between our search and our read (a prune, a
 // --clear), and one vanished item must not fail the whole --list or --clear.
+// The calls for all items go out in one write.
 func (s *secretService) list() (map[string][]byte, error) {
-	items, err := s.search("")
+	items, _, err := s.search("")
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string][]byte, len(items))
-	for _, item := range items {
-		var v dbus.Variant
-		if err := s.call(item, "org.freedesktop.DBus.Properties.Get", ssItem, "Attributes").Store(&v); err != nil {
-			if vanished(err) {
-				continue
-			}
-			return nil, fmt.Errorf("could not read keyring item attributes: %w", err)
+	type pending struct{ attrs, secret uint32 }
+	sent := make([]pending, len(items))
+	for i, item := range items {
+		if sent[i].attrs, err = s.conn.Send(ssBus, item, ssProps+".Get", "ss", ssItem, "Attributes"); err != nil {
+			return nil, err
 		}
-		attrs, _ := v.Value().(map[string]string)
-		key := attrs["key"]
-		if key == "" {
+		if sent[i].secret, err = s.conn.Send(ssBus, item, ssItem+".GetSecret", "o", s.session); err != nil {
+			return nil, err
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
+	defer cancel()
+	out := make(map[string][]byte, len(items))
+	for _, p := range sent {
+		attrsOut, aerr := s.conn.Reply(ctx, p.attrs)
+		secretOut, serr := s.conn.Reply(ctx, p.secret)
+		for _, err := range []error{aerr, serr} {
+			if err != nil && !vanished(err) {
+				return nil, fmt.Errorf("could not read keyring items: %w", err)
+			}
+		}
+		if aerr != nil || serr != nil {
 			continue
 		}
-		var sec ssSecret
-		if err := s.call(item, ssItem+".GetSecret", s.session).Store(&sec); err != nil {
-			if vanished(err) {
-				continue
-			}
-			return nil, fmt.Errorf("could not read keyring item %.12s: %w", key, err)
+		attrs, _ := variantValue(attrsOut).(map[string]any)
+		key, _ := attrs["key"].(string)
+		value, ok := secretValue(firstValue(secretOut))
+		if key == "" || !ok {
+			continue
 		}
-		out[key] = sec.Value
+		out[key] = value
 	}
 	return out, nil
 }
@@ -352,7 +455,58 @@ func (s *secretService) name() string { return "Secret Service" }
 
 // close drops the connection; the service closes our session with it, so no
 // call (and no wait on a possibly unresponsive service) is needed.
-func (s *secretService) close() error {
-	s.cancel()
-	return s.conn.Close()
+func (s *secretService) close() error { return s.conn.Close() }
+
+// The reply shapes of the API, checked rather than assumed.
+
+func firstValue(out []any) any {
+	if len(out) != 1 {
+		return nil
+	}
+	return out[0]
+}
+
+func variantValue(out []any) any {
+	v, _ := firstValue(out).(dbus.Variant)
+	return v.Value
+}
+
+// searchResult reads Service.SearchItems' reply, (ao ao).
+func searchResult(out []any) (unlocked, locked []dbus.ObjectPath, err error) {
+	if len(out) != 2 {
+		return nil, nil, errors.New("could not search the Secret Service: unexpected reply")
+	}
+	if unlocked, err = paths(out[0]); err != nil {
+		return nil, nil, err
+	}
+	if locked, err = paths(out[1]); err != nil {
+		return nil, nil, err
+	}
+	return unlocked, locked, nil
+}
+
+func paths(v any) ([]dbus.ObjectPath, error) {
+	list, ok := v.([]any)
+	if !ok {
+		return nil, errors.New("could not search the Secret Service: unexpected reply")
+	}
+	items := make([]dbus.ObjectPath, 0, len(list))
+	for _, v := range list {
+		p, ok := v.(dbus.ObjectPath)
+		if !ok {
+			return nil, errors.New("could not search the Secret Service: unexpected reply")
+		}
+		items = append(items, p)
+	}
+	return items, nil
+}
+
+// secretValue takes the value out of a Secret struct, (oayays).
+func secretValue(v any) ([]byte, bool) {
+	fields, ok := v.([]any)
+	if !ok || len(fields) != 4 {
+		return nil, false
+	}
+	value, ok := fields[2].([]byte)
+	return value, ok
 }
