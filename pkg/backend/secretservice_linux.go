@@ -43,6 +43,7 @@ const (
 	// never create a collection: that asks for a new keyring password on a
 	// desktop and fails headless.
 	ssDefaultAlias = "default"
+	ssAliasPath    = dbus.ObjectPath("/org/freedesktop/secrets/aliases/default")
 	noPrompt       = dbus.ObjectPath("/")
 
 	// attrService is the attribute every item of ours carries, so that
@@ -193,7 +194,10 @@ func (s *secretService) usable() error {
 	return nil
 }
 
-// defaultCollection looks the default collection's path up, once.
+// defaultCollection looks the default collection's path up, once. When
+// ReadAlias gives no answer ("/"), which gnome-keyring does now and then
+// while many clients write at once, the alias path itself stands in: it is
+// what clients used before ReadAlias, and it fails in its own, rarer way.
 func (s *secretService) defaultCollection(ctx context.Context) (dbus.ObjectPath, error) {
 	if s.collection != "" {
 		return s.collection, nil
@@ -207,7 +211,7 @@ func (s *secretService) defaultCollection(ctx context.Context) (dbus.ObjectPath,
 	}
 	coll, ok := firstValue(out).(dbus.ObjectPath)
 	if !ok || coll == noPrompt {
-		return "", errors.New("no default Secret Service collection")
+		coll = ssAliasPath
 	}
 	s.collection = coll
 	return coll, nil
