@@ -107,12 +107,12 @@ func newConfigCmd(x *extras) *cobra.Command {
 			}
 			s, err := settings.Parse(data)
 			if err != nil {
-				return usagef("%s: %v", args[0], err)
+				return usagef("%s: %v", settings.Redact(args[0]), err)
 			}
 			if err := x.mergeSettings(cmd, s); err != nil {
 				return err
 			}
-			fmt.Fprintf(x.a.stdout, "imported %d default(s) from %s\n", len(s.Keys()), args[0])
+			fmt.Fprintf(x.a.stdout, "imported %d default(s) from %s\n", len(s.Keys()), settings.Redact(args[0]))
 			return nil
 		},
 	}

@@ -240,3 +240,50 @@ func TestConfigImport(t *testing.T) {
 		})
 	}
 }
+
+// TestConfigImportHidesURLSecrets: an import URL may carry a token (user
+// info, or a presigned URL's X-Amz-Security-Token and signature); no
+// message shows it, whether the import works or fails.
+func TestConfigImportHidesURLSecrets(t *testing.T) {
+	newExtrasEnv(t)
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/team.yaml":
+			w.Write([]byte("history-limit: 20\n"))
+		case "/broken.yaml":
+			w.Write([]byte("region: [\n"))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	defer srv.Close()
+	trust := func(a *app) { a.httpClient = srv.Client() }
+	const user, password, session, signature = "USERTOKEN", "PASSWORDTOKEN", "SESSIONTOKEN", "SIGNATURETOKEN"
+	withUser := strings.Replace(srv.URL, "https://", "https://"+user+":"+password+"@", 1)
+	query := "?X-Amz-Security-Token=" + session + "&X-Amz-Signature=" + signature
+	for _, tt := range []struct {
+		name, src string
+		setup     func(*app)
+		code      int
+	}{
+		{"imported", withUser + "/team.yaml" + query, trust, 0},
+		{"not found", withUser + "/nope.yaml" + query, trust, 1},
+		{"not yaml", withUser + "/broken.yaml" + query, trust, 2},
+		{"untrusted server", withUser + "/team.yaml" + query, nil, 1},
+		{"plain http", "http://" + user + ":" + password + "@127.0.0.1:1/team.yaml" + query, trust, 1},
+		{"bad URL", "https://" + user + ":" + password + "@127.0.0.1:1:2/team.yaml" + query, trust, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := execApp(t, tt.setup, "config", "import", tt.src)
+			if r.code != tt.code || strings.Count(r.stdout+r.stderr, "\n") != 1 {
+				t.Errorf("exit %d (want %d), stdout %q, stderr %q", r.code, tt.code, r.stdout, r.stderr)
+			}
+			for _, s := range []string{user, password, session, signature} {
+				if strings.Contains(r.stdout+r.stderr, s) {
+					t.Errorf("the output shows a part of the URL that may be a secret: %q", r.stdout+r.stderr)
+				}
+			}
+		})
+	}
+}

@@ -2,9 +2,11 @@ package settings
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 )
@@ -20,7 +22,7 @@ func ReadSource(ctx context.Context, client *http.Client, src string) ([]byte, e
 	case strings.HasPrefix(lower, "https://"):
 		return fetch(ctx, client, src)
 	case strings.Contains(lower, "://"):
-		return nil, fmt.Errorf("%s: only https:// URLs or file paths can be imported", src)
+		return nil, fmt.Errorf("%s: only https:// URLs or file paths can be imported", Redact(src))
 	}
 	data, err := os.ReadFile(src)
 	if err != nil {
@@ -32,25 +34,55 @@ func ReadSource(ctx context.Context, client *http.Client, src string) ([]byte, e
 	return data, nil
 }
 
-func fetch(ctx context.Context, client *http.Client, url string) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+func fetch(ctx context.Context, client *http.Client, src string) ([]byte, error) {
+	shown := Redact(src)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, src, nil)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", url, err)
+		return nil, fmt.Errorf("%s: %w", shown, withoutURL(err))
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("could not fetch %w", err) // *url.Error names the URL
+		return nil, fmt.Errorf("could not fetch %s: %w", shown, withoutURL(err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("could not fetch %s: %s", url, resp.Status)
+		return nil, fmt.Errorf("could not fetch %s: %s", shown, resp.Status)
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxFileSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("could not read %s: %w", url, err)
+		return nil, fmt.Errorf("could not read %s: %w", shown, err)
 	}
 	if len(data) > maxFileSize {
-		return nil, fmt.Errorf("%s: larger than %d bytes", url, maxFileSize)
+		return nil, fmt.Errorf("%s: larger than %d bytes", shown, maxFileSize)
 	}
 	return data, nil
+}
+
+// Redact is src as messages show it: a URL without its user info and
+// query, either of which may be a token (https://TOKEN@host/..., a
+// presigned URL's X-Amz-Security-Token and signature); a path as it is.
+func Redact(src string) string {
+	scheme, _, isURL := strings.Cut(src, "://")
+	if !isURL {
+		return src
+	}
+	u, err := url.Parse(src)
+	if err != nil {
+		return scheme + "://(a URL that does not parse)"
+	}
+	u.User = nil
+	if u.RawQuery != "" || u.ForceQuery {
+		u.RawQuery, u.ForceQuery = "...", false
+	}
+	u.Fragment, u.RawFragment = "", ""
+	return u.String()
+}
+
+// withoutURL is err without the *url.Error that quotes the whole URL.
+func withoutURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
 }

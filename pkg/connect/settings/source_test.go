@@ -56,3 +56,18 @@ func TestReadSource(t *testing.T) {
 		})
 	}
 }
+
+func TestRedact(t *testing.T) {
+	for _, tt := range []struct{ src, want string }{
+		{"https://example.com/team.yaml", "https://example.com/team.yaml"},
+		{"https://TOKEN@example.com/team.yaml", "https://example.com/team.yaml"},
+		{"https://user:pw@example.com:8443/a/b.yaml?X-Amz-Signature=s&X-Amz-Security-Token=t#frag", "https://example.com:8443/a/b.yaml?..."},
+		{"https://u:p@example.com:1:2/x", "https://(a URL that does not parse)"},
+		{"team/defaults.yaml", "team/defaults.yaml"},
+		{`C:\team\defaults.yaml`, `C:\team\defaults.yaml`},
+	} {
+		if got := Redact(tt.src); got != tt.want {
+			t.Errorf("Redact(%q) = %q, want %q", tt.src, got, tt.want)
+		}
+	}
+}
