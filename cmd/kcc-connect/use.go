@@ -40,7 +40,8 @@ func newUseCmd(a *app) *cobra.Command {
 			"of the file has it; else qualified with what tells the clusters apart,\n" +
 			"NAME@REGION, NAME@ACCOUNT or NAME@ACCOUNT:REGION (and /PROFILE+ROLE when one\n" +
 			"cluster is reached twice). A context that already joins the same cluster and\n" +
-			"user keeps its name. Clusters are named by ARN, users ARN@PROFILE[+ROLE-ARN].",
+			"user keeps its name. Clusters are named by ARN, users ARN@PROFILE[+ROLE-ARN]\n" +
+			"(ARN@ with no --profile: the default credential chain).",
 		Example: "  kcc-connect use demo --profile dev --region eu-west-1 --set-current\n" +
 			"  kcc-connect use --all --all-profiles --context-template '{{.Name}}-{{.Region}}'\n" +
 			"  kcc-connect use arn:aws:eks:us-east-1:111122223333:cluster/demo -k - > demo.kubeconfig",

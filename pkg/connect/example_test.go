@@ -56,12 +56,12 @@ func ExampleUse() {
 	// contexts:
 	// - context:
 	//     cluster: lab/east/demo
-	//     user: lab/east/demo@default
+	//     user: lab/east/demo@
 	//   name: demo
 	// current-context: demo
 	// kind: Config
 	// users:
-	// - name: lab/east/demo@default
+	// - name: lab/east/demo@
 	//   user:
 	//     exec:
 	//       apiVersion: client.authentication.k8s.io/v1beta1
@@ -72,6 +72,6 @@ func ExampleUse() {
 	//       command: kcc-cache
 	//       env:
 	//       - name: KUBE_CREDENTIAL_CACHE_USER
-	//         value: lab/east/demo@default
+	//         value: lab/east/demo@
 	// # context: demo
 }

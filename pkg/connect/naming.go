@@ -12,17 +12,22 @@ import (
 )
 
 // UserName is the users[] name of a cluster: its ID, "@", the profile
-// ("default" for the default credential chain) and, with a role, "+" and
-// the role ARN. Two identities for one cluster never share a user, and the
+// (nothing for the default credential chain, which is whatever the
+// environment holds when kubectl runs, not the profile named "default")
+// and, with a role, "+" and the role ARN. "%", "@" and "+" in the ID and the
+// profile are escaped (%25, %40, %2B; an EKS ARN has none), so two
+// identities never share a user, nor a KUBE_CREDENTIAL_CACHE_USER; and the
 // name never equals the bare ARN that `aws eks update-kubeconfig` gives its
 // own user, so neither tool overwrites the other's.
 func UserName(c Cluster) string {
-	name := c.ID + "@" + profileName(c.Profile)
+	name := nameEscaper.Replace(c.ID) + "@" + nameEscaper.Replace(c.Profile)
 	if c.RoleARN != "" {
 		name += "+" + c.RoleARN
 	}
 	return name
 }
+
+var nameEscaper = strings.NewReplacer("%", "%25", "@", "%40", "+", "%2B")
 
 func profileName(p string) string {
 	if p == "" {

@@ -103,13 +103,48 @@ func TestContextNamesRefuses(t *testing.T) {
 	}
 }
 
+// TestUserNamesNeverCollide: two identities (cluster, profile, role) never
+// share a user name, which is also KUBE_CREDENTIAL_CACHE_USER: a user
+// written later would take over the contexts of the other. The default
+// credential chain (no profile: whatever the environment holds when kubectl
+// runs) is not the profile named "default".
+func TestUserNamesNeverCollide(t *testing.T) {
+	ids := []string{"arn:aws:eks:us-east-1:111111111111:cluster/demo", "a", "a@b", "a+b", "a%40b", "a@"}
+	profiles := []string{"", "default", "b", "b@c", "b+arn:x", "%2B", "@", "+"}
+	roles := []string{"", "arn:x", "c@d+arn:x", "b+arn:x"}
+	seen := map[string]Cluster{}
+	for _, id := range ids {
+		for _, p := range profiles {
+			for _, r := range roles {
+				c := Cluster{ID: id, Profile: p, RoleARN: r}
+				name := UserName(c)
+				if other, dup := seen[name]; dup {
+					t.Errorf("%+v and %+v are both user %q", other, c, name)
+				}
+				seen[name] = c
+				if name == id {
+					t.Errorf("%+v is user %q, the bare ID (aws eks update-kubeconfig's user)", c, name)
+				}
+			}
+		}
+	}
+}
+
 func TestUserName(t *testing.T) {
 	a := eksCluster("demo", "111111111111", "us-east-1", "")
+	if got, want := UserName(a), a.ID+"@"; got != want {
+		t.Errorf("UserName = %q, want %q", got, want)
+	}
+	a.Profile = "default"
 	if got, want := UserName(a), a.ID+"@default"; got != want {
 		t.Errorf("UserName = %q, want %q", got, want)
 	}
 	a.Profile, a.RoleARN = "dev", "arn:aws:iam::1:role/r"
 	if got, want := UserName(a), a.ID+"@dev+arn:aws:iam::1:role/r"; got != want {
+		t.Errorf("UserName = %q, want %q", got, want)
+	}
+	a.Profile = "dev+ops"
+	if got, want := UserName(a), a.ID+"@dev%2Bops+arn:aws:iam::1:role/r"; got != want {
 		t.Errorf("UserName = %q, want %q", got, want)
 	}
 }
