@@ -35,7 +35,8 @@ func endpointOptions() ([]func(*config.LoadOptions) error, *aws.Config) {
 }
 
 // assumeRoleEndpoint gives a role chain's STS client the configuration's
-// endpoint URL when it has none of its own.
+// endpoint URL when it has none of its own, and its application id (the
+// User-Agent's app/..., which the SDK leaves out of these clients too).
 type assumeRoleEndpoint struct {
 	client stscreds.AssumeRoleAPIClient
 	final  *aws.Config
@@ -48,6 +49,9 @@ func (c assumeRoleEndpoint) AssumeRole(ctx context.Context, in *sts.AssumeRoleIn
 func (c assumeRoleEndpoint) baseEndpoint(o *sts.Options) {
 	if o.BaseEndpoint == nil {
 		o.BaseEndpoint = c.final.BaseEndpoint
+	}
+	if o.AppID == "" {
+		o.AppID = c.final.AppID
 	}
 }
 
