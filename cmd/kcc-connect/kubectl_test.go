@@ -16,6 +16,7 @@ import (
 
 	"github.com/IvMisticos/kube-credential-cache/internal/eksauth"
 	"github.com/IvMisticos/kube-credential-cache/internal/motoserver"
+	"github.com/IvMisticos/kube-credential-cache/internal/testbin"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/kubeconfig"
 )
 
@@ -25,13 +26,10 @@ import (
 // signed by a session of the role the prod profile assumes, in the other
 // account, for the cluster's name.
 func testKubectl(t *testing.T, w *world) {
-	kubectl := requireTool(t, "kubectl")
+	kubectl := testbin.Require(t, "kubectl")
 	bin := t.TempDir()
 	for _, name := range []string{"kcc-cache", "kcc-eks"} {
-		out, err := exec.Command("go", "build", "-o", filepath.Join(bin, name), "github.com/IvMisticos/kube-credential-cache/cmd/"+name).CombinedOutput()
-		if err != nil {
-			t.Fatalf("go build %s: %v\n%s", name, err, out)
-		}
+		testbin.Build(t, bin, name)
 	}
 	c := w.find(t, "prod", "eu-west-1", "demo")
 	dir := t.TempDir()

@@ -1,12 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"os"
-	"os/exec"
-	"strings"
 	"testing"
+
+	"github.com/IvMisticos/kube-credential-cache/internal/testbin"
 )
 
 // runMainEnv makes the test binary run kcc-connect's main instead of the
@@ -15,9 +14,9 @@ import (
 const runMainEnv = "KCC_CONNECT_TEST_RUN_MAIN"
 
 func TestMain(m *testing.M) {
-	if os.Getenv(runMainEnv) == "1" {
-		os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
-	}
+	testbin.RunAs(runMainEnv, func() int {
+		return run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	})
 	os.Exit(m.Run())
 }
 
@@ -25,42 +24,6 @@ func TestMain(m *testing.M) {
 // else of the test's environment but PATH).
 func kccConnect(t *testing.T, env []string, args ...string) result {
 	t.Helper()
-	cmd := kccConnectCmd(t, env, args...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if err != nil {
-		ee, ok := err.(*exec.ExitError)
-		if !ok {
-			t.Fatalf("kcc-connect %s: %v", strings.Join(args, " "), err)
-		}
-		code = ee.ExitCode()
-	}
-	return result{code, out.String(), errb.String()}
-}
-
-func kccConnectCmd(t *testing.T, env []string, args ...string) *exec.Cmd {
-	t.Helper()
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(self, args...)
-	cmd.Env = append([]string{runMainEnv + "=1", "PATH=" + os.Getenv("PATH")}, env...)
-	return cmd
-}
-
-// requireTool finds a program the test needs: a missing one fails the test
-// under CI and skips it elsewhere.
-func requireTool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is required on PATH for this test: %v", name, err)
-		}
-		t.Skipf("%s not on PATH (set CI=1 to make this a failure): %v", name, err)
-	}
-	return p
+	r := testbin.Run(t, testbin.Self(t, runMainEnv, env, args...))
+	return result{r.Code, r.Stdout, r.Stderr}
 }

@@ -16,6 +16,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/testbin"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
 )
 
@@ -108,7 +109,7 @@ func testDiscoverAll(t *testing.T, w *world) {
 // cluster entries (server and CA), for a static-key profile and a role
 // profile of another account.
 func testSameAsAWS(t *testing.T, w *world) {
-	awsCLI := requireTool(t, "aws")
+	awsCLI := testbin.Require(t, "aws")
 	cases := []connect.Cluster{
 		w.find(t, "dev", "us-east-1", "demo"),
 		w.find(t, "dev", "us-east-1", "app-042"),

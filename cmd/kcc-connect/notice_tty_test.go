@@ -7,26 +7,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/IvMisticos/kube-credential-cache/internal/testbin"
 )
 
 // extrasBinary builds kcc-connect as version 1.2.3.
 func extrasBinary(t *testing.T) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "kcc-connect")
-	if out, err := exec.Command("go", "build", "-ldflags", "-X main.version=1.2.3", "-o", path, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return path
-}
-
-func needTool(t *testing.T, name string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is not on PATH", name)
-		}
-		t.Skipf("%s is not on PATH", name)
-	}
+	return testbin.Build(t, t.TempDir(), "kcc-connect", "-X main.version=1.2.3")
 }
 
 // tmuxRun runs shell in a new detached tmux session of its own server (a
@@ -57,7 +45,7 @@ func tmuxRun(t *testing.T, shell string) string {
 // The notice shows on a real terminal, once a day, and never when stderr
 // is not a terminal.
 func TestVersionNoticeOnARealTerminal(t *testing.T) {
-	needTool(t, "tmux")
+	testbin.Require(t, "tmux")
 	bin := extrasBinary(t)
 	srv, hits := releaseFeed(t, "v1.3.0")
 	notice := "kcc-connect: a new version v1.3.0 is available (you have 1.2.3)"

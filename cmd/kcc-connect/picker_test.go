@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/testbin"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
 )
 
@@ -16,7 +17,7 @@ import (
 // (a tmux pane), reads the screen and types: filtering, arrows, Enter, and
 // Esc.
 func testPicker(t *testing.T, w *world) {
-	tmux := requireTool(t, "tmux")
+	tmux := testbin.Require(t, "tmux")
 	tests := []struct {
 		name  string
 		keys  [][]string // tmux send-keys arguments, one call each

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 
 	"github.com/IvMisticos/kube-credential-cache/internal/motoserver"
+	"github.com/IvMisticos/kube-credential-cache/internal/testbin"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/history"
 )
 
@@ -32,13 +33,8 @@ func motoEnv(t *testing.T) aws.Config {
 // currentContext asks the real kubectl.
 func currentContext(t *testing.T, kubeconfig string) string {
 	t.Helper()
-	if _, err := exec.LookPath("kubectl"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("kubectl is not on PATH")
-		}
-		t.Skip("kubectl is not on PATH")
-	}
-	out, err := exec.Command("kubectl", "config", "current-context", "--kubeconfig", kubeconfig).CombinedOutput()
+	kubectl := testbin.Require(t, "kubectl")
+	out, err := exec.Command(kubectl, "config", "current-context", "--kubeconfig", kubeconfig).CombinedOutput()
 	if err != nil {
 		t.Fatalf("kubectl config current-context: %v: %s", err, out)
 	}

@@ -1,19 +1,17 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/IvMisticos/kube-credential-cache/internal/eksauth"
+	"github.com/IvMisticos/kube-credential-cache/internal/testbin"
 )
 
 // asBinary makes this test binary run as kcc-eks itself, so that tests run
@@ -22,9 +20,9 @@ import (
 const asBinary = "KCC_EKS_TEST_AS_BINARY"
 
 func TestMain(m *testing.M) {
-	if os.Getenv(asBinary) == "1" {
-		os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
-	}
+	testbin.RunAs(asBinary, func() int {
+		return run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	})
 	os.Exit(m.Run())
 }
 
@@ -43,30 +41,16 @@ func (r result) String() string {
 // environment but PATH), stdin and args.
 func kccEKS(t *testing.T, env []string, stdin string, args ...string) result {
 	t.Helper()
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, self, args...)
-	cmd.Env = append([]string{asBinary + "=1", "PATH=" + os.Getenv("PATH")}, env...)
+	cmd := testbin.SelfContext(ctx, t, asBinary, env, args...)
 	cmd.Stdin = strings.NewReader(stdin)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	start := time.Now()
-	err = cmd.Run()
-	r := result{stdout: stdout.String(), stderr: stderr.String(), elapsed: time.Since(start)}
-	var exitErr *exec.ExitError
-	switch {
-	case ctx.Err() != nil:
-		t.Fatalf("kcc-eks %s timed out\n%v", strings.Join(args, " "), r)
-	case errors.As(err, &exitErr):
-		r.code = exitErr.ExitCode()
-	case err != nil:
-		t.Fatal(err)
+	r := testbin.Run(t, cmd)
+	res := result{stdout: r.Stdout, stderr: r.Stderr, code: r.Code, elapsed: r.Elapsed}
+	if ctx.Err() != nil {
+		t.Fatalf("kcc-eks %s timed out\n%v", strings.Join(args, " "), res)
 	}
-	return r
+	return res
 }
 
 // home makes a HOME with ~/.aws/config and ~/.aws/credentials and returns

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/IvMisticos/kube-credential-cache/internal/testbin"
 )
 
 // frozen is the second every parity case is signed at, as faketime's
@@ -81,8 +83,8 @@ var parityCases = []parityCase{
 // what the real `aws eks get-token` prints under a frozen clock for the same
 // environment and ~/.aws files.
 func TestParityWithAWSCLI(t *testing.T) {
-	aws := requireTool(t, "aws")
-	faketime := requireTool(t, "faketime")
+	aws := testbin.Require(t, "aws")
+	faketime := testbin.Require(t, "faketime")
 	type cliResult struct {
 		stdout, stderr []byte
 		err            error
@@ -211,16 +213,4 @@ func runInProcess(t *testing.T, env []string, args ...string) (stdout, stderr []
 	var out, errOut bytes.Buffer
 	code = runAt(context.Background(), func() time.Time { return frozenTime }, args, strings.NewReader(""), &out, &errOut)
 	return out.Bytes(), errOut.Bytes(), code
-}
-
-func requireTool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is required on PATH for this test: %v", name, err)
-		}
-		t.Skipf("%s not on PATH (set CI=1 to make this a failure): %v", name, err)
-	}
-	return p
 }

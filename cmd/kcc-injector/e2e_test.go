@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/IvMisticos/kube-credential-cache/internal/testbin"
 )
 
 // The test binary doubles as the exec plugin the kubeconfig names: with
@@ -92,16 +94,9 @@ func apiServer(t *testing.T, token string) (*httptest.Server, *atomic.Int32) {
 // kcc-cache twice (the second run must be served from the cache, so the
 // plugin runs once), restores the file and compares it byte for byte.
 func TestEndToEndKubectl(t *testing.T) {
-	kubectl, err := exec.LookPath("kubectl")
-	if err != nil {
-		t.Skip("kubectl is not on PATH; this end-to-end test needs the real one")
-	}
+	kubectl := testbin.Require(t, "kubectl")
 	dir := t.TempDir()
-	kcc := filepath.Join(dir, "kcc-cache")
-	build := exec.Command("go", "build", "-o", kcc, "github.com/IvMisticos/kube-credential-cache/cmd/kcc-cache")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build kcc-cache: %v\n%s", err, out)
-	}
+	kcc := testbin.Build(t, dir, "kcc-cache")
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/IvMisticos/kube-credential-cache/pkg/injector"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/testbin"
 	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
 )
 
@@ -16,10 +17,7 @@ import (
 // golden file: the marker env entry and every inserted layout must be a
 // kubeconfig kubectl accepts, with each exec user running kcc-cache.
 func TestKubectlReadsInjectedGoldens(t *testing.T) {
-	kubectl, err := exec.LookPath("kubectl")
-	if err != nil {
-		t.Skip("kubectl is not on PATH; this test needs the real one")
-	}
+	kubectl := testbin.Require(t, "kubectl")
 	files, err := filepath.Glob(filepath.Join("..", "..", "testdata", "injector", "*.injected.*"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no injected golden files: %v", err)

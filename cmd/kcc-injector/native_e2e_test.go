@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/IvMisticos/kube-credential-cache/internal/eksauth"
+	"github.com/IvMisticos/kube-credential-cache/internal/testbin"
 )
 
 // Two identities in one AWS config: the user's profile and the default. A
@@ -35,15 +36,12 @@ const (
 // the cluster); the second kubectl call must reuse the cached token; aws
 // must not run; and -r must give back the original file byte for byte.
 func TestEndToEndNativeEKS(t *testing.T) {
-	kubectl := toolPath(t, "kubectl")
-	toolPath(t, "aws")
+	kubectl := testbin.Require(t, "kubectl")
+	testbin.Require(t, "aws")
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "bin")
 	for _, name := range []string{"kcc-cache", "kcc-eks"} {
-		build := exec.Command("go", "build", "-o", filepath.Join(bin, name), "github.com/IvMisticos/kube-credential-cache/cmd/"+name)
-		if out, err := build.CombinedOutput(); err != nil {
-			t.Fatalf("go build %s: %v\n%s", name, err, out)
-		}
+		testbin.Build(t, bin, name)
 	}
 	// A stand-in aws on kcc-cache's PATH tells if anything still runs it.
 	awsRan := filepath.Join(dir, "aws-ran")

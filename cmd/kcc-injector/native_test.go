@@ -11,6 +11,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/testbin"
 	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
 	"github.com/IvMisticos/kube-credential-cache/pkg/injector"
 )
@@ -125,7 +126,7 @@ func TestRunNativeEKSWarnsWhenNotOnPath(t *testing.T) {
 // --native-eks golden file: the EKS users must run kcc-cache with kcc-eks
 // and the args the file holds, with the marker and user entries in env.
 func TestKubectlReadsNativeGoldens(t *testing.T) {
-	kubectl := toolPath(t, "kubectl")
+	kubectl := testbin.Require(t, "kubectl")
 	files, err := filepath.Glob(filepath.Join("..", "..", "testdata", "injector", "*.native.*"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no native golden files: %v", err)
@@ -213,18 +214,4 @@ func fileArgs(t *testing.T, src []byte, user string) []string {
 	}
 	t.Fatalf("no user %q in the file", user)
 	return nil
-}
-
-// toolPath returns the path of a program the test needs: a missing one fails
-// the test under CI (CI set) and skips it elsewhere.
-func toolPath(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is required on PATH for this test: %v", name, err)
-		}
-		t.Skipf("%s not on PATH (set CI=1 to make this a failure): %v", name, err)
-	}
-	return p
 }

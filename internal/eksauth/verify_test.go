@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/IvMisticos/kube-credential-cache/internal/testbin"
 )
 
 const (
@@ -27,8 +29,8 @@ var signedTime = time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)
 // (signedAt), with env added to a clean environment.
 func cliToken(t *testing.T, env []string, args ...string) string {
 	t.Helper()
-	aws := requireTool(t, "aws")
-	faketime := requireTool(t, "faketime")
+	aws := testbin.Require(t, "aws")
+	faketime := testbin.Require(t, "faketime")
 	cmd := exec.Command(faketime, append([]string{"-f", signedAt, aws, "eks", "get-token"}, args...)...)
 	cmd.Env = append([]string{
 		"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "TZ=UTC",
@@ -53,18 +55,6 @@ func cliToken(t *testing.T, env []string, args ...string) string {
 		t.Fatalf("aws eks get-token printed no token (%v)", err)
 	}
 	return cred.Status.Token
-}
-
-func requireTool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is required on PATH for this test: %v", name, err)
-		}
-		t.Skipf("%s not on PATH (set CI=1 to make this a failure): %v", name, err)
-	}
-	return p
 }
 
 // tokens made once by the real CLI, in parallel (each run takes ~1 s).

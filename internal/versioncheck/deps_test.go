@@ -1,29 +1,25 @@
 package versioncheck
 
 import (
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/IvMisticos/kube-credential-cache/internal/testbin"
 )
 
 // The notice must never come from kcc-cache or kcc-eks, which run on every
 // kubectl call: only kcc-connect may link this package.
 func TestOnlyKccConnectLinksIt(t *testing.T) {
-	if _, err := exec.LookPath("go"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("go is not on PATH")
-		}
-		t.Skip("go is not on PATH")
-	}
+	goTool := testbin.Require(t, "go")
 	const self = "github.com/IvMisticos/kube-credential-cache/internal/versioncheck"
-	cmds, err := exec.Command("go", "list", "../../cmd/...").Output()
+	cmds, err := exec.Command(goTool, "list", "../../cmd/...").Output()
 	if err != nil {
 		t.Fatal(err)
 	}
 	var checked int
 	for _, cmd := range strings.Fields(string(cmds)) {
-		deps, err := exec.Command("go", "list", "-deps", cmd).Output()
+		deps, err := exec.Command(goTool, "list", "-deps", cmd).Output()
 		if err != nil {
 			t.Fatalf("go list -deps %s: %v", cmd, err)
 		}
