@@ -214,3 +214,50 @@ func runInProcess(t *testing.T, env []string, args ...string) (stdout, stderr []
 	code = runAt(context.Background(), func() time.Time { return frozenTime }, args, strings.NewReader(""), &out, &errOut)
 	return out.Bytes(), errOut.Bytes(), code
 }
+
+// TestProfileEnvPrecedence pins the one documented difference in which
+// credentials sign: with AWS_PROFILE and AWS_DEFAULT_PROFILE naming
+// different profiles, kcc-eks takes AWS_PROFILE, as the Go SDK,
+// aws-iam-authenticator and eks-auth do (and so a kubeconfig's exec env
+// AWS_PROFILE wins over a shell's AWS_DEFAULT_PROFILE), where the AWS CLI v1
+// (botocore) takes AWS_DEFAULT_PROFILE. Alone, AWS_DEFAULT_PROFILE is
+// honoured by both.
+func TestProfileEnvPrecedence(t *testing.T) {
+	const config = "[profile a]\naws_access_key_id = AKIDPROFILEA\naws_secret_access_key = a-secret\n\n" +
+		"[profile b]\naws_access_key_id = AKIDPROFILEB\naws_secret_access_key = b-secret\n"
+	signer := func(out []byte) string {
+		u := tokenURL(t, out)
+		_, rest, _ := strings.Cut(u, "X-Amz-Credential=")
+		id, _, _ := strings.Cut(rest, "%2F")
+		return id
+	}
+	aws := testbin.Require(t, "aws")
+	for _, tc := range []struct {
+		name          string
+		env           []string
+		kccEKS, awsV1 string
+	}{
+		{"both set", []string{"AWS_DEFAULT_PROFILE=a", "AWS_PROFILE=b"}, "AKIDPROFILEB", "AKIDPROFILEA"},
+		{"AWS_DEFAULT_PROFILE alone", []string{"AWS_DEFAULT_PROFILE=a"}, "AKIDPROFILEA", "AKIDPROFILEA"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := caseEnv(writeAWSFiles(t, config, ""), append([]string{"AWS_ACCESS_KEY_ID=", "AWS_SECRET_ACCESS_KEY=", "AWS_DEFAULT_REGION=eu-west-1"}, tc.env...))
+			stdout, stderr, code := runInProcess(t, env, "--cluster-name", "demo")
+			if code != 0 {
+				t.Fatalf("kcc-eks exited %d: %s", code, stderr)
+			}
+			if got := signer(stdout); got != tc.kccEKS {
+				t.Errorf("kcc-eks signed with %s, want %s", got, tc.kccEKS)
+			}
+			cmd := exec.Command(aws, "eks", "get-token", "--cluster-name", "demo")
+			cmd.Env = cliEnv(env)
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("aws eks get-token: %v", err)
+			}
+			if got := signer(out); got != tc.awsV1 {
+				t.Errorf("the AWS CLI signed with %s, want %s: the documented difference changed", got, tc.awsV1)
+			}
+		})
+	}
+}
