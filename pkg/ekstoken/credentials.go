@@ -15,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/smithy-go/logging"
+
+	"github.com/IvMisticos/kube-credential-cache/internal/stsclient"
 )
 
 // loadConfig loads the SDK's configuration the standard way (env, shared
@@ -23,8 +25,8 @@ import (
 // lookup bounded.
 func loadConfig(ctx context.Context, o Options, stdin io.Reader, stderr io.Writer) (aws.Config, error) {
 	// final is the loaded configuration, for the STS clients of the
-	// credential providers (see endpointfix.go); they are called only after
-	// LoadDefaultConfig returned.
+	// credential providers (see package stsclient); they are called only
+	// after LoadDefaultConfig returned.
 	final := &aws.Config{}
 	opts := []func(*config.LoadOptions) error{
 		// The SDK would log warnings (IMDSv1 fallback, …) on stderr; errors
@@ -32,11 +34,11 @@ func loadConfig(ctx context.Context, o Options, stdin io.Reader, stderr io.Write
 		config.WithLogger(logging.Nop{}),
 		config.WithAssumeRoleCredentialOptions(func(ao *stscreds.AssumeRoleOptions) {
 			ao.TokenProvider = mfaPrompt(stdin, stderr, aws.ToString(ao.SerialNumber))
-			ao.Client = assumeRoleEndpoint{client: ao.Client, final: final}
+			ao.Client = stsclient.AssumeRole(ao.Client, final)
 		}),
 		config.WithWebIdentityRoleCredentialOptions(func(wo *stscreds.WebIdentityRoleOptions) {
 			if wo.Client == nil {
-				wo.Client = webIdentityClient{final: final}
+				wo.Client = stsclient.WebIdentity(final)
 			}
 		}),
 	}
