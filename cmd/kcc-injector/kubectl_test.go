@@ -7,10 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/IvMisticos/kube-credential-cache/pkg/injector"
-
 	"github.com/IvMisticos/kube-credential-cache/internal/testbin"
 	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
+	"github.com/IvMisticos/kube-credential-cache/pkg/injector"
 )
 
 // TestKubectlReadsInjectedGoldens has the real kubectl read every injected
@@ -24,27 +23,7 @@ func TestKubectlReadsInjectedGoldens(t *testing.T) {
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			cmd := exec.Command(kubectl, "config", "view", "--kubeconfig", f, "-o", "json")
-			cmd.Env = append(cmd.Environ(), "HOME="+t.TempDir(), "KUBECONFIG=")
-			out, err := cmd.Output()
-			if err != nil {
-				t.Fatalf("kubectl config view: %v", err)
-			}
-			var cfg struct {
-				Users []struct {
-					Name string
-					User struct {
-						Exec *struct {
-							Command string
-							Env     []struct{ Name, Value string }
-						}
-					}
-				}
-			}
-			if err := json.Unmarshal(out, &cfg); err != nil {
-				t.Fatalf("kubectl printed %q: %v", out, err)
-			}
-			for _, u := range cfg.Users {
+			for _, u := range kubectlUsers(t, kubectl, f) {
 				if u.User.Exec == nil {
 					continue
 				}
@@ -61,4 +40,27 @@ func TestKubectlReadsInjectedGoldens(t *testing.T) {
 			}
 		})
 	}
+}
+
+// viewUser is a kubeconfig user as kubectl reads it.
+type viewUser struct {
+	Name string
+	User struct{ Exec *execView }
+}
+
+// kubectlUsers are the users of the kubeconfig file as the real kubectl
+// reads them (kubectl config view), with no other kubeconfig in the way.
+func kubectlUsers(t *testing.T, kubectl, file string) []viewUser {
+	t.Helper()
+	cmd := exec.Command(kubectl, "config", "view", "--kubeconfig", file, "-o", "json")
+	cmd.Env = append(cmd.Environ(), "HOME="+t.TempDir(), "KUBECONFIG=")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("kubectl config view: %v", err)
+	}
+	var cfg struct{ Users []viewUser }
+	if err := json.Unmarshal(out, &cfg); err != nil {
+		t.Fatalf("kubectl printed %q: %v", out, err)
+	}
+	return cfg.Users
 }

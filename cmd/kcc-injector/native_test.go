@@ -1,9 +1,7 @@
 package main
 
 import (
-	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -133,27 +131,12 @@ func TestKubectlReadsNativeGoldens(t *testing.T) {
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			cmd := exec.Command(kubectl, "config", "view", "--kubeconfig", f, "-o", "json")
-			cmd.Env = append(cmd.Environ(), "HOME="+t.TempDir(), "KUBECONFIG=")
-			out, err := cmd.Output()
-			if err != nil {
-				t.Fatalf("kubectl config view: %v", err)
-			}
-			var cfg struct {
-				Users []struct {
-					Name string
-					User struct{ Exec *execView }
-				}
-			}
-			if err := json.Unmarshal(out, &cfg); err != nil {
-				t.Fatalf("kubectl printed %q: %v", out, err)
-			}
 			src, err := os.ReadFile(f)
 			if err != nil {
 				t.Fatal(err)
 			}
 			native := 0
-			for _, u := range cfg.Users {
+			for _, u := range kubectlUsers(t, kubectl, f) {
 				e := u.User.Exec
 				if e == nil || len(e.Args) == 0 || e.Args[0] != injector.EKSCommand {
 					continue
