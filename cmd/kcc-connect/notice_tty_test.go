@@ -2,11 +2,9 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/IvMisticos/kube-credential-cache/internal/testbin"
 )
@@ -17,29 +15,11 @@ func extrasBinary(t *testing.T) string {
 	return testbin.Build(t, t.TempDir(), "kcc-connect", "-X main.version=1.2.3")
 }
 
-// tmuxRun runs shell in a new detached tmux session of its own server (a
-// real terminal) and returns the screen once the command printed DONE.
+// tmuxRun runs shell in a real terminal of its own and returns the screen
+// once it is done.
 func tmuxRun(t *testing.T, shell string) string {
 	t.Helper()
-	sock := filepath.Join(t.TempDir(), "tmux.sock")
-	tmux := func(args ...string) ([]byte, error) {
-		return exec.Command("tmux", append([]string{"-S", sock}, args...)...).CombinedOutput()
-	}
-	if out, err := tmux("new-session", "-d", "-x", "200", "-y", "40", "sh", "-c", shell+"; echo DONE; sleep 60"); err != nil {
-		t.Fatalf("tmux: %v: %s", err, out)
-	}
-	defer tmux("kill-server")
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		out, err := tmux("capture-pane", "-p", "-J")
-		if err == nil && strings.Contains(string(out), "DONE") {
-			return string(out)
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the command did not finish in tmux; screen:\n%s (%v)", out, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	return testbin.StartTerminal(t, nil, shell).WaitFor(t, "EXIT:")
 }
 
 // The notice shows on a real terminal, once a day, and never when stderr
