@@ -19,7 +19,9 @@ const (
 // Exec is the plugin of a cluster's user: kcc-eks by default, or
 // `aws eks get-token` (with --output json: a config's output=text broke
 // kubectl, aws-cli #7719). AWS_PROFILE is set to the profile that found the
-// cluster, so the token is made with the identity that could see it.
+// cluster, so the token is made with the identity that could see it; aws
+// also gets --profile, since the AWS CLI takes a shell's AWS_DEFAULT_PROFILE
+// before AWS_PROFILE (kcc-eks, like the Go SDK, does not).
 func (p *Provider) Exec(c connect.Cluster, plugin string) (connect.Exec, error) {
 	e := connect.Exec{APIVersion: execAPIVersion}
 	switch plugin {
@@ -36,6 +38,9 @@ func (p *Provider) Exec(c connect.Cluster, plugin string) (connect.Exec, error) 
 		e.Args = append(e.Args, "--role-arn", c.RoleARN)
 	}
 	if c.Profile != "" {
+		if e.Command == PluginAWS {
+			e.Args = append(e.Args, "--profile", c.Profile)
+		}
 		e.Env = append(e.Env, connect.EnvVar{Name: "AWS_PROFILE", Value: c.Profile})
 	}
 	return e, nil
