@@ -6,10 +6,12 @@
 // measured (docs/benchmark.md). godbus imports net and os/user, so a build
 // with cgo enabled (a plain `go install` on Linux) links libc dynamically
 // and every kcc-cache process, hits included, starts slower; and its
-// connection waits for each step (authentication, Hello) before the next,
-// where a cache hit wants as few round trips to the bus as possible. This
-// client pipelines: authentication, Hello and the first calls go out in one
-// write, and the replies are read as they come.
+// connection waits for each step of the authentication before the next,
+// where a cache hit wants as few round trips as possible. This client
+// sends the authentication and Hello in one write, and can send several
+// calls before reading their replies (Send, then Reply for each serial);
+// the Secret Service backend does not, for gnome-keyring's sake (see
+// secretservice_linux.go).
 //
 // What it does not do, because kcc-cache does not need it: serve objects,
 // receive signals, pass file descriptors, connect over TCP.
