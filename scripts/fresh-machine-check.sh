@@ -7,6 +7,11 @@
 #
 #   scripts/fresh-machine-check.sh          run it, then delete the temp dir
 #   KEEP=1 scripts/fresh-machine-check.sh   keep the temp dir for inspection
+#   CACHE_DIR=DIR scripts/fresh-machine-check.sh
+#                                           keep the caches (modules, builds,
+#                                           GOPATH, user cache) in DIR: the
+#                                           first run is cold, a second one
+#                                           with the same DIR is the warm run
 #
 # The two commands are the first two command lines of the first fenced code
 # block of README.md (comment lines and a leading "$ " prompt are ignored).
@@ -38,15 +43,19 @@ trap cleanup EXIT
 # state: empty caches, a private GOPATH/GOBIN first on PATH (so the freshly
 # installed binaries are the ones that run), a private user cache dir, and no
 # KUBE_CREDENTIAL_CACHE_* settings.
-export GOMODCACHE=$tmp/gomodcache GOCACHE=$tmp/gocache GOPATH=$tmp/gopath
-export GOBIN=$GOPATH/bin PATH=$tmp/gopath/bin:$PATH
-export XDG_CACHE_HOME=$tmp/xdg-cache XDG_CONFIG_HOME=$tmp/xdg-config
+cache=${CACHE_DIR:-$tmp}
+mkdir -p "$cache"
+cache=$(cd "$cache" && pwd)
+export GOMODCACHE=$cache/gomodcache GOCACHE=$cache/gocache GOPATH=$cache/gopath
+export GOBIN=$GOPATH/bin PATH=$cache/gopath/bin:$PATH
+export XDG_CACHE_HOME=$cache/xdg-cache XDG_CONFIG_HOME=$cache/xdg-config
 while IFS='=' read -r name _; do
 	unset "$name"
 done < <(env | grep '^KUBE_CREDENTIAL_CACHE_' || true)
 mkdir -p "$GOMODCACHE" "$GOCACHE" "$GOBIN" "$XDG_CACHE_HOME" "$XDG_CONFIG_HOME"
 
 total=$SECONDS
+echo "fresh-machine-check: load at start: $(uptime)"
 echo "fresh-machine-check: git clone $src -> $tmp/kube-credential-cache"
 git clone --quiet "$src" "$tmp/kube-credential-cache"
 cd "$tmp/kube-credential-cache"
@@ -67,4 +76,9 @@ done
 printf '\nfresh-machine-check: ok\n'
 printf '  command 1: %4ss  %s\n' "${times[0]}" "${cmds[0]}"
 printf '  command 2: %4ss  %s\n' "${times[1]}" "${cmds[1]}"
-printf '  total:     %4ss  (clone, empty module and build caches)\n' "$((SECONDS - total))"
+if [ -n "${CACHE_DIR:-}" ]; then
+	printf '  total:     %4ss  (clone; caches in %s)\n' "$((SECONDS - total))" "$CACHE_DIR"
+else
+	printf '  total:     %4ss  (clone, empty module and build caches)\n' "$((SECONDS - total))"
+fi
+printf '  load:      %s\n' "$(uptime)"
