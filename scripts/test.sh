@@ -22,18 +22,28 @@ FUZZMINIMIZETIME=${FUZZMINIMIZETIME:-10x}
 # Each step's time and CPU time (of the processes it ran: on a shared or
 # loaded machine that is the figure that compares), and the totals, also
 # when a step fails (docs/testing.md).
-cpu() { times | awk 'NR == 2 { split($1 " " $2, t, /[ms ]+/); printf "%d", t[1] * 60 + t[2] + t[3] * 60 + t[4] }'; }
-suite_start=$SECONDS suite_cpu=$(cpu) step_start=$SECONDS step_cpu=$suite_cpu step_name=""
+# `times` must run in this shell (a $(...) subshell has no children), so
+# cpu writes its report to a file and leaves the seconds in $cpu.
+cpu_file=$(mktemp)
+cpu() {
+	times >"$cpu_file"
+	cpu=$(awk 'NR == 2 { split($1 " " $2, t, /[ms ]+/); printf "%d", t[1] * 60 + t[2] + t[3] * 60 + t[4] }' "$cpu_file")
+}
+cpu
+suite_start=$SECONDS suite_cpu=$cpu step_start=$SECONDS step_cpu=$cpu step_name=""
 step() {
-	[ -z "$step_name" ] || printf -- '-- %s: %ss (CPU %ss)\n' "$step_name" "$((SECONDS - step_start))" "$(($(cpu) - step_cpu))"
-	step_name=$* step_start=$SECONDS step_cpu=$(cpu)
+	cpu
+	[ -z "$step_name" ] || printf -- '-- %s: %ss (CPU %ss)\n' "$step_name" "$((SECONDS - step_start))" "$((cpu - step_cpu))"
+	step_name=$* step_start=$SECONDS step_cpu=$cpu
 	printf '\n== %s\n' "$*"
 }
 finish() {
 	local rc=$? failed=""
 	((rc == 0)) || failed=" (failed)"
-	[ -z "$step_name" ] || printf -- '-- %s: %ss (CPU %ss)%s\n' "$step_name" "$((SECONDS - step_start))" "$(($(cpu) - step_cpu))" "$failed"
-	printf -- '-- total: %ss (CPU %ss)%s\n' "$((SECONDS - suite_start))" "$(($(cpu) - suite_cpu))" "$failed"
+	cpu
+	rm -f "$cpu_file"
+	[ -z "$step_name" ] || printf -- '-- %s: %ss (CPU %ss)%s\n' "$step_name" "$((SECONDS - step_start))" "$((cpu - step_cpu))" "$failed"
+	printf -- '-- total: %ss (CPU %ss)%s\n' "$((SECONDS - suite_start))" "$((cpu - suite_cpu))" "$failed"
 }
 trap finish EXIT
 
