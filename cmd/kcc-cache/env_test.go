@@ -21,7 +21,7 @@ type envconfigSpec struct {
 	RefreshMargin     time.Duration `envconfig:"REFRESH_MARGIN" default:"30s"`
 	DefaultTTL        time.Duration `envconfig:"DEFAULT_TTL" default:"1h"`
 	NoExpiryThreshold time.Duration `envconfig:"NO_EXPIRY_THRESHOLD" default:"24h"`
-	CacheKeyEnvList   []string      `envconfig:"CACHEKEY_ENV_LIST" default:"KUBE_CREDENTIAL_CACHE_USER,AWS_PROFILE,AWS_REGION,AWS_DEFAULT_REGION,AWS_VAULT,AWS_ROLE_ARN,AWS_ACCESS_KEY_ID,AWS_CONFIG_FILE,AWS_SHARED_CREDENTIALS_FILE,CLOUDSDK_CONFIG,GOOGLE_APPLICATION_CREDENTIALS,AZURE_CONFIG_DIR"`
+	CacheKeyEnvList   []string      `envconfig:"CACHEKEY_ENV_LIST" default:"KUBE_CREDENTIAL_CACHE_USER,AWS_PROFILE,AWS_DEFAULT_PROFILE,AWS_REGION,AWS_DEFAULT_REGION,AWS_VAULT,AWS_ROLE_ARN,AWS_ACCESS_KEY_ID,AWS_CONFIG_FILE,AWS_SHARED_CREDENTIALS_FILE,CLOUDSDK_CONFIG,GOOGLE_APPLICATION_CREDENTIALS,AZURE_CONFIG_DIR"`
 	Debug             truthy        `envconfig:"DEBUG"`
 	LockTimeout       time.Duration `envconfig:"LOCK_TIMEOUT" default:"2m"`
 	HealCooldown      time.Duration `envconfig:"HEAL_COOLDOWN" default:"5m"`
