@@ -6,6 +6,7 @@
 #
 #   bash bench/hit.sh [runs] [tables...]
 #
+# (kubectl takes ~100 ms a call: its table uses at most 300 runs.)
 # tables (default: all): floor scale store keyring kubectl aws
 #
 # hyperfine is the parent of every run, so from the second run on each hit
@@ -19,7 +20,9 @@ RUNS=${1:-300}
 shift || true
 TABLES=${*:-floor scale store keyring kubectl aws}
 want() { [[ " $TABLES " == *" $1 "* ]]; }
-command -v hyperfine >/dev/null || { sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo; $sudo apt-get install -y -qq hyperfine >/dev/null; }
+for tool in hyperfine jq; do
+	command -v $tool >/dev/null || { sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo; $sudo apt-get install -y -qq $tool >/dev/null; }
+done
 
 work=$(mktemp -d)
 cleanup() {
@@ -56,8 +59,25 @@ runs() { [ -f "$work/plugin-runs" ] && wc -l <"$work/plugin-runs" || echo 0; }
 note() { # table file, line
 	printf '\n%s\n' "$2" >>"$out/$1"
 }
+# bench NAME HYPERFINE-ARGS...: one hyperfine run, its table in
+# $out/NAME.md with the median beside the mean, and the ratios of medians
+# to the first command (medians: on a machine others use, a few runs that
+# waited for a CPU move a mean far more than a median).
+bench() {
+	local name=$1
+	shift
+	hyperfine "$@" --export-json "$out/$name.json"
+	jq -r '
+		(.results[0].median) as $base
+		| "| command | mean ± σ [ms] | median [ms] | min [ms] | median ÷ first |",
+		  "|:---|---:|---:|---:|---:|",
+		  (.results[] | "| `\(.command)` | \(.mean*1000*100|round/100) ± \(.stddev*1000*100|round/100) | \(.median*1000*100|round/100) | \(.min*1000*100|round/100) | \(.median/$base*1000|round/1000) |")
+	' "$out/$name.json" >"$out/$name.md"
+	printf '\n%s runs each; load average before the run: %s\n' "$(jq '.results[0].times|length' "$out/$name.json")" "$load" >>"$out/$name.md"
+}
 header() { # what
-	echo "## $1 ($RUNS runs; load before: $(cut -d' ' -f1-3 /proc/loadavg))"
+	load=$(cut -d' ' -f1-3 /proc/loadavg)
+	echo "## $1 ($RUNS runs; load before: $load)"
 }
 
 export KUBE_CREDENTIAL_CACHE_BACKEND=file
@@ -77,7 +97,7 @@ if want floor; then
 	export KUBE_CREDENTIAL_CACHE_FILE=$work/floor-cache/cache.json KUBE_CREDENTIAL_CACHE_USER=user-1
 	before=$(runs)
 	header "kcc-cache hit vs the floor (file backend)"
-	hyperfine -N --warmup 20 --runs "$RUNS" --export-markdown "$out/hit-floor.md" \
+	bench hit-floor -N --warmup 20 --runs "$RUNS" \
 		-n cat "cat $entry" \
 		-n go-floor "$work/floor $entry" \
 		-n kcc-cache-hit "$kcc $work/plugin" \
@@ -94,7 +114,7 @@ if want scale; then
 	export KUBE_CREDENTIAL_CACHE_FILE=$work/scale/cache.json KUBE_CREDENTIAL_CACHE_USER=user-1
 	before=$(runs)
 	header "kcc-cache hit with 1, 100 and 1 000 cached identities"
-	hyperfine -N --warmup 20 --runs "$RUNS" --export-markdown "$out/hit-scale.md" \
+	bench hit-scale -N --warmup 20 --runs "$RUNS" \
 		--prepare "ln -sfn $work/scale-1 $work/scale" \
 		--prepare "ln -sfn $work/scale-100 $work/scale" \
 		--prepare "ln -sfn $work/scale-1000 $work/scale" \
@@ -122,7 +142,7 @@ PREP
 	export KUBE_CREDENTIAL_CACHE_FILE=$work/store/cache.json KUBE_CREDENTIAL_CACHE_USER=new-user
 	before=$(runs)
 	header "kcc-cache store of a new identity into 1 and 1 000"
-	hyperfine -N --warmup 10 --runs "$RUNS" --export-markdown "$out/store-scale.md" \
+	bench store-scale -N --warmup 10 --runs "$RUNS" \
 		--prepare "sh $work/prep-store-1" \
 		--prepare "sh $work/prep-store-1000" \
 		-n store-into-1 "$kcc $work/plugin" \
@@ -188,7 +208,7 @@ PREP
 	"$kcc" "$work/plugin" >/dev/null # the entry in the file
 	before=$(runs)
 	header "kcc-cache hit: Secret Service (gnome-keyring, auto) vs file"
-	hyperfine -N --warmup 20 --runs "$RUNS" --export-markdown "$out/hit-keyring.md" \
+	bench hit-keyring -N --warmup 20 --runs "$RUNS" \
 		--prepare "sh $work/prep-file" \
 		--prepare "sh $work/prep-ss" \
 		-n kcc-cache-hit-file "$kcc $work/plugin" \
@@ -235,7 +255,7 @@ KC
 	kubectl --kubeconfig "$work/kcc.kubeconfig" get --raw /version >/dev/null
 	before=$(runs)
 	header "kubectl get --raw /version: kcc-cache hit vs static token"
-	hyperfine -N --warmup 10 --runs "$RUNS" --export-markdown "$out/kubectl.md" \
+	bench kubectl -N --warmup 10 --runs "$((RUNS < 300 ? RUNS : 300))" \
 		-n static-token "kubectl --kubeconfig $work/static.kubeconfig get --raw /version" \
 		-n kcc-cache-hit "kubectl --kubeconfig $work/kcc.kubeconfig get --raw /version"
 	note kubectl.md "plugin runs during the run: $(($(runs) - before)) (every kubectl is a new parent: all hits)"
@@ -246,7 +266,7 @@ if want aws && command -v aws >/dev/null; then
 	export AWS_ACCESS_KEY_ID=AKIAEXAMPLE AWS_SECRET_ACCESS_KEY=x AWS_REGION=us-east-1
 	"$kcc" aws eks get-token --cluster-name demo >/dev/null
 	header "aws eks get-token: uncached vs kcc-cache hit (20 runs)"
-	hyperfine -N --warmup 3 --runs 20 --export-markdown "$out/aws.md" \
+	bench aws -N --warmup 3 --runs 20 \
 		-n kcc-cache-hit-aws "$kcc aws eks get-token --cluster-name demo" \
 		-n aws-eks-get-token "aws eks get-token --cluster-name demo"
 fi
