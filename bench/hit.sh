@@ -60,18 +60,18 @@ note() { # table file, line
 	printf '\n%s\n' "$2" >>"$out/$1"
 }
 # bench NAME HYPERFINE-ARGS...: one hyperfine run, its table in
-# $out/NAME.md with the median beside the mean, and the ratios of medians
-# to the first command (medians: on a machine others use, a few runs that
-# waited for a CPU move a mean far more than a median).
+# $out/NAME.md with the median and the minimum beside the mean, and their
+# ratios to the first command's (on a machine others use, runs that waited
+# for a CPU move a mean far more than a median, and the minimum least).
 bench() {
 	local name=$1
 	shift
 	hyperfine "$@" --export-json "$out/$name.json"
 	jq -r '
-		(.results[0].median) as $base
-		| "| command | mean ± σ [ms] | median [ms] | min [ms] | median ÷ first |",
-		  "|:---|---:|---:|---:|---:|",
-		  (.results[] | "| `\(.command)` | \(.mean*1000*100|round/100) ± \(.stddev*1000*100|round/100) | \(.median*1000*100|round/100) | \(.min*1000*100|round/100) | \(.median/$base*1000|round/1000) |")
+		(.results[0].median) as $base | (.results[0].min) as $basemin
+		| "| command | mean ± σ [ms] | median [ms] | min [ms] | median ÷ first | min ÷ first |",
+		  "|:---|---:|---:|---:|---:|---:|",
+		  (.results[] | "| `\(.command)` | \(.mean*1000*100|round/100) ± \(.stddev*1000*100|round/100) | \(.median*1000*100|round/100) | \(.min*1000*100|round/100) | \(.median/$base*1000|round/1000) | \(.min/$basemin*1000|round/1000) |")
 	' "$out/$name.json" >"$out/$name.md"
 	printf '\n%s runs each; load average before the run: %s\n' "$(jq '.results[0].times|length' "$out/$name.json")" "$load" >>"$out/$name.md"
 }
@@ -98,8 +98,8 @@ if want floor; then
 	before=$(runs)
 	header "kcc-cache hit vs the floor (file backend)"
 	bench hit-floor -N --warmup 20 --runs "$RUNS" \
-		-n cat "cat $entry" \
 		-n go-floor "$work/floor $entry" \
+		-n cat "cat $entry" \
 		-n kcc-cache-hit "$kcc $work/plugin" \
 		-n kcc-cache-hit-go-install "$work/kcc-cache-go-install $work/plugin"
 	note hit-floor.md "plugin runs during the run: $(($(runs) - before)); $(file -b "$work/kcc-cache-go-install" | cut -d, -f1-4)"
