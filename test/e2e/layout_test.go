@@ -62,6 +62,11 @@ func wholeEntry(b []byte) bool {
 //	  kcc-cache kcc-e2e-legacy-plugin; done
 //
 // where the plugin printed the token "legacy-token-$KUBE_CREDENTIAL_CACHE_USER".
+//
+// The default cache-key list has grown since (AWS_DEFAULT_PROFILE), which
+// changes every key: after that upgrade the old entries are carried over but
+// not found, and each identity runs its plugin once. The test sets the list
+// of then, to test the carrying over itself.
 func TestUpgradeFromSingleFileCache(t *testing.T) {
 	t.Parallel()
 	forFileBackend(t, func(t *testing.T, h *harness) {
@@ -88,9 +93,10 @@ func TestUpgradeFromSingleFileCache(t *testing.T) {
 			t.Fatal(err)
 		}
 		path := "PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH")
+		keyList := "KUBE_CREDENTIAL_CACHE_CACHEKEY_ENV_LIST=" + legacyKeyList
 
 		for _, user := range []string{"legacy-a", "legacy-b", "legacy-a"} {
-			r := h.kcc("v1beta1", "", []string{path, "KUBE_CREDENTIAL_CACHE_USER=" + user}, "kcc-e2e-legacy-plugin")
+			r := h.kcc("v1beta1", "", []string{path, keyList, "KUBE_CREDENTIAL_CACHE_USER=" + user}, "kcc-e2e-legacy-plugin")
 			cred, err := decodeCredential([]byte(r.stdout), "v1beta1")
 			if r.code != 0 || err != nil || r.stderr != "" {
 				t.Fatalf("%s after the upgrade: %v\n%v", user, err, r)
@@ -111,6 +117,10 @@ func TestUpgradeFromSingleFileCache(t *testing.T) {
 		}
 	})
 }
+
+// legacyKeyList is the default cache-key list of commit ecfead8, with which
+// testdata/legacy-cache.json was written.
+const legacyKeyList = "KUBE_CREDENTIAL_CACHE_USER,AWS_PROFILE,AWS_REGION,AWS_DEFAULT_REGION,AWS_VAULT,AWS_ROLE_ARN,AWS_ACCESS_KEY_ID,AWS_CONFIG_FILE,AWS_SHARED_CREDENTIALS_FILE,CLOUDSDK_CONFIG,GOOGLE_APPLICATION_CREDENTIALS,AZURE_CONFIG_DIR"
 
 // TestOneEntryFilePerIdentity: each identity is a file of its own, 0600, in a
 // 0700 directory, and a hit reads it and nothing else of the cache.
