@@ -50,7 +50,14 @@ type unmappable struct {
 
 func (e *unmappable) Error() string { return e.why }
 
+// refuse keeps every string it quotes from the kubeconfig short and on one
+// line (printable), so the warning stays one line whatever the file holds.
 func refuse(arg int, format string, a ...interface{}) *unmappable {
+	for i, v := range a {
+		if s, ok := v.(string); ok {
+			a[i] = printable(s)
+		}
+	}
 	return &unmappable{arg: arg, why: fmt.Sprintf(format, a...)}
 }
 
@@ -168,7 +175,7 @@ func parseAWS(args []string) (eksToken, *unmappable) {
 		name, val, hasVal := strings.Cut(a[2:], "=")
 		opt, ok := awsOptions[name]
 		if !ok {
-			return t, refuse(i, "aws option --%s has no kcc-eks equivalent", printable(name))
+			return t, refuse(i, "aws option --%s has no kcc-eks equivalent", name)
 		}
 		if !opt.global && len(positional) < 2 {
 			return t, refuse(i, "aws option --%s before the operation", name)
@@ -353,16 +360,16 @@ func contains(list []string, s string) bool {
 // since what follows may be a value.
 func quoteArg(a string) string {
 	name, _, _ := strings.Cut(a, "=")
-	return printable(name)
+	return name
 }
 
 // printable keeps a warning short and on one line whatever the kubeconfig
 // holds.
 func printable(s string) string {
-	const max = 40
-	if r := []rune(s); len(r) > max {
-		s = string(r[:max]) + "..."
+	const max = 60 // bytes of the escaped form, which is ASCII
+	q := strconv.QuoteToASCII(s)
+	if q = q[1 : len(q)-1]; len(q) > max {
+		q = q[:max] + "..."
 	}
-	q := strconv.Quote(s)
-	return q[1 : len(q)-1]
+	return q
 }
