@@ -205,7 +205,7 @@ func unknownKey(k string) error {
 func minArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) < n {
-			return usagef("%s takes at least %d arguments, got %d; see %s --help", cmd.CommandPath(), n, len(args), cmd.CommandPath())
+			return usagef("%s takes at least %d arguments, got %d (see %s --help)", cmd.CommandPath(), n, len(args), cmd.CommandPath())
 		}
 		return nil
 	}

@@ -134,7 +134,7 @@ func newRootCmd(a *app) *cobra.Command {
 				if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
 					hint = fmt.Sprintf(" (did you mean %q?)", s[0])
 				}
-				return usagef("unknown command %q%s; see kcc-connect --help", args[0], hint)
+				return usagef("unknown command %q%s (see kcc-connect --help)", args[0], hint)
 			}
 			return cmd.Help()
 		},
@@ -149,7 +149,7 @@ func newRootCmd(a *app) *cobra.Command {
 	}
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return usagef("%v; see %s --help", err, cmd.CommandPath())
+		return usagef("%v (see %s --help)", err, cmd.CommandPath())
 	})
 	f := root.PersistentFlags()
 	f.CountVarP(&a.verbose, "verbose", "v", "log more on stderr (-v info, -vv debug)")
