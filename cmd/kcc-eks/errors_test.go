@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"sync/atomic"
 	"testing"
-	"time"
 )
 
 // TestErrors: every failure is one line on stderr prefixed kcc-eks:, nothing
@@ -90,10 +89,10 @@ func TestNoCredentialsFailsFast(t *testing.T) {
 	if n := conns.Load(); n != 2 {
 		t.Errorf("the metadata service got %d connections, want 2 (one try per call)", n)
 	}
-	// The bound; the calls themselves are bounded at ~0.5 s each.
-	if r.elapsed > 5*time.Second {
-		t.Errorf("no credentials took %v to report", r.elapsed)
-	}
+	// The server accepts and never answers, so only kcc-eks's own bounds end
+	// the call (a missing one is caught by the run's hang guard, not by a
+	// clock here); how long they take is logged, not asserted.
+	t.Logf("no credentials reported after %v", r.elapsed)
 }
 
 // TestExpiredSSOSession: the error names the profile to log in with, also
