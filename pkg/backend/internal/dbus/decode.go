@@ -160,7 +160,7 @@ func (d *decoder) value(t string, depth int) (any, error) {
 		return d.str()
 	case 'o':
 		s, err := d.str()
-		if err != nil || !validPath(s) {
+		if err != nil || !ValidPath(s) {
 			return nil, errMalformed
 		}
 		return ObjectPath(s), nil
@@ -277,9 +277,9 @@ func keyString(k any) string {
 	return fmt.Sprint(k)
 }
 
-// validPath checks the object path grammar: "/" or "/a/b", elements of
+// ValidPath checks the object path grammar: "/" or "/a/b", elements of
 // [A-Za-z0-9_], no empty element, no trailing slash.
-func validPath(p string) bool {
+func ValidPath(p string) bool {
 	if p == "/" {
 		return true
 	}

@@ -118,14 +118,21 @@ func (e *encoder) value(t string, v any, depth int) error {
 		e.align(8)
 		e.buf = binary.LittleEndian.AppendUint64(e.buf, u)
 	case 's', 'o':
+		var str string
 		switch x := v.(type) {
 		case string:
-			e.str(x)
+			str = x
 		case ObjectPath:
-			e.str(string(x))
+			str = string(x)
 		default:
 			return mismatch()
 		}
+		// The bus drops a client whose message carries a malformed path;
+		// refusing it here keeps the connection and names the cause.
+		if t[0] == 'o' && !ValidPath(str) {
+			return fmt.Errorf("dbus: invalid object path %q", str)
+		}
+		e.str(str)
 	case 'g':
 		switch x := v.(type) {
 		case string:

@@ -56,6 +56,9 @@ func (m *message) encode() ([]byte, error) {
 	add := func(code byte, sig Signature, v any) {
 		fields = append(fields, []any{code, Variant{sig, v}})
 	}
+	if m.typ == typeMethodCall && !ValidPath(string(m.path)) {
+		return nil, fmt.Errorf("dbus: invalid object path %q", m.path)
+	}
 	if m.path != "" {
 		add(fieldPath, "o", m.path)
 	}

@@ -126,3 +126,23 @@ func FuzzReadMessage(f *testing.F) {
 		}
 	})
 }
+
+// A malformed object path is refused before it is sent: the bus would drop
+// the connection, and with it the session, on receiving one.
+func TestEncodeRefusesInvalidPaths(t *testing.T) {
+	for _, p := range []string{"", "x", "/a/", "//", "/a//b", "/a-b", "/a\nb"} {
+		var e encoder
+		if err := e.values("o", []any{ObjectPath(p)}); err == nil {
+			t.Errorf("path %q encoded, want an error", p)
+		}
+		if _, err := (&message{typ: typeMethodCall, serial: 1, path: ObjectPath(p), member: "M"}).encode(); err == nil {
+			t.Errorf("message to %q encoded, want an error", p)
+		}
+	}
+	for _, p := range []string{"/", "/org/freedesktop/secrets", "/a_1/B2"} {
+		var e encoder
+		if err := e.values("o", []any{ObjectPath(p)}); err != nil {
+			t.Errorf("path %q: %v", p, err)
+		}
+	}
+}
