@@ -124,7 +124,7 @@ func keyringWarning(err error) string {
 // openKeyring connects to this OS's secret store; its error says why the
 // store cannot be used, in words fit for --info.
 func openKeyring(opts Options, quick bool) (*Keyring, error) {
-	v, err := openVault(opts.Timeout, quick)
+	v, err := openVault(opts.Timeout, quick, StateDir(opts.File))
 	if err != nil {
 		return nil, err
 	}

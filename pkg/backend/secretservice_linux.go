@@ -19,21 +19,29 @@ import (
 // (docs/design.md §3); this one connects only when Open asks for it, and bounds
 // every wait, the connection's included, by a deadline.
 //
-// A cache hit makes four round trips, each its own call: the authentication
-// and Hello (in one write), OpenSession, the search for the key's item, and
-// GetSecret. Whether the store can take new items (is the collection
-// unlocked?) is asked only when the hit did not happen (usable), since a
-// secret read proves it for a hit.
+// A cache hit makes three round trips, each its own call: the
+// authentication and Hello (in one write, to the bus), OpenSession, and
+// GetSecret on the key's item, whose path the last store or search of that
+// key left in a hint file (<state dir>/items/<key>). A hint only saves the
+// search: every secret we write starts with its key (secretTag), and a
+// secret read through a hint is served only when that key is the one asked
+// for, since the service may give a deleted item's path to a new item of
+// another key. Without a hint, or when it points elsewhere, the hit searches
+// by attributes (four round trips) and writes the hint. Whether the store
+// can take new items (is the collection unlocked?) is asked only when the
+// hit did not happen (usable), since a secret read proves it for a hit.
 //
-// Fewer round trips were possible and measured: the authentication, Hello,
-// OpenSession and the search in one write made a hit two round trips. But
-// gnome-keyring 46, sent OpenSession and SearchItems back to back by a new
-// client, crashed now and then (GLib-ERROR "g_variant_new: expected GVariant
-// of type 'v' but received value has type '(null)'"; 4 crashes in ~19 000
-// hits here, none in 18 500 with one call at a time: 12 000 by this client,
-// 6 500 by the godbus one it replaced), and a crashed keyring
-// daemon takes every desktop secret down with it. So each call waits for the
-// previous answer, as every other Secret Service client does.
+// Fewer round trips were tried and measured, and dropped: gnome-keyring 46
+// crashes when a new client's calls come close together. OpenSession
+// queued behind the Hello in the first write killed it 4 times in ~6 500
+// hits here, OpenSession and SearchItems back to back 4 times in ~19 000;
+// each time with "gkd_secret_service_get_pkcs11_session: assertion 'client'
+// failed", then GLib-ERROR "g_variant_new: expected GVariant of type 'v' but
+// received value has type '(null)'" (it registers a new client from an idle
+// callback and sometimes runs the client's first call before that). One
+// call at a time, as every other client makes them, it died twice in 20 000
+// calls, and a crashed keyring daemon takes every desktop secret down with
+// it (docs/benchmark.md).
 //
 // No call goes to an alias path (/org/freedesktop/secrets/aliases/default):
 // gnome-keyring 46 sometimes resolves one to a collection named after stray
@@ -73,13 +81,14 @@ type secretService struct {
 	startErr             error
 	session              dbus.ObjectPath
 	collection           dbus.ObjectPath // the default collection, once looked up
+	hints                itemHints
 }
 
 // openVault connects to the session bus; nothing waits yet (see start). A
 // bus that is not there fails at once.
 // busBound bounds the bus's answer; with quick (auto) it also bounds the
 // session's start, otherwise that gets the longer call bound.
-func openVault(busBound time.Duration, quick bool) (vault, error) {
+func openVault(busBound time.Duration, quick bool, stateDir string) (vault, error) {
 	addr, err := sessionBusAddress()
 	if err != nil {
 		return nil, err
@@ -88,7 +97,7 @@ func openVault(busBound time.Duration, quick bool) (vault, error) {
 	if err != nil {
 		return nil, fmt.Errorf("could not connect to the D-Bus session bus: %w", err)
 	}
-	s := &secretService{conn: conn, busBound: busBound, timeout: callTimeout(busBound)}
+	s := &secretService{conn: conn, busBound: busBound, timeout: callTimeout(busBound), hints: itemHints{dir: filepath.Join(stateDir, "items")}}
 	s.startBound = s.timeout
 	if quick {
 		s.startBound = busBound
@@ -149,7 +158,9 @@ func (s *secretService) waitStart() error {
 	ctx, cancel = context.WithTimeout(context.Background(), s.startBound)
 	defer cancel()
 	// A "plain" session: the secret travels over the local bus, as with
-	// secret-tool.
+	// secret-tool. Sent only once the bus has answered the Hello: queued
+	// behind it, in the same write, it crashed gnome-keyring 46 (see the top
+	// of the file).
 	out, err := s.conn.Call(ctx, ssBus, ssPath, ssService+".OpenSession", "sv", "plain", dbus.MakeVariant(""))
 	if err != nil {
 		if isDBusError(err, "org.freedesktop.DBus.Error.ServiceUnknown") {
@@ -257,6 +268,11 @@ func (s *secretService) search(key string) (unlocked, locked []dbus.ObjectPath, 
 }
 
 func (s *secretService) get(key string) ([]byte, error) {
+	if item, ok := s.hints.read(key); ok {
+		if blob, err := s.getHinted(key, item); blob != nil || err != nil {
+			return blob, err
+		}
+	}
 	items, locked, err := s.search(key)
 	if err != nil {
 		return nil, err
@@ -265,6 +281,7 @@ func (s *secretService) get(key string) ([]byte, error) {
 		if len(locked) > 0 {
 			return nil, fmt.Errorf("keyring item %.12s is locked: %w", key, fs.ErrNotExist)
 		}
+		s.hints.remove(key)
 		return nil, fmt.Errorf("no keyring item %.12s: %w", key, fs.ErrNotExist)
 	}
 	out, err := s.call(items[0], ssItem+".GetSecret", "o", s.session)
@@ -278,9 +295,44 @@ func (s *secretService) get(key string) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("could not read keyring item %.12s: unexpected reply", key)
 	}
-	return value, nil
+	tagged, blob := untagSecret(value)
+	switch {
+	case tagged == key:
+		s.hints.write(key, items[0])
+	case tagged != "":
+		// Found by its attributes, yet written for another key: not ours to
+		// serve. Missing, so that the caller's Put replaces it.
+		return nil, fmt.Errorf("keyring item %.12s holds another key's secret: %w", key, fs.ErrNotExist)
+	}
+	return blob, nil
 }
 
+// getHinted reads the secret of the item a hint names. It returns the blob
+// when that item holds key's secret, an error when the connection failed,
+// and neither when the hint is of no use (the item is gone, locked, another
+// key's or written before secrets were tagged): the caller then searches.
+func (s *secretService) getHinted(key string, item dbus.ObjectPath) ([]byte, error) {
+	// Started first: the call's arguments name the session.
+	if err := s.start(); err != nil {
+		return nil, err
+	}
+	out, err := s.call(item, ssItem+".GetSecret", "o", s.session)
+	if err != nil {
+		var reply *dbus.Error
+		if errors.As(err, &reply) {
+			return nil, nil // the service answered: no such item, locked, ...
+		}
+		return nil, fmt.Errorf("could not read keyring item %.12s: %w", key, err)
+	}
+	value, ok := secretValue(firstValue(out))
+	if !ok {
+		return nil, nil
+	}
+	if tagged, blob := untagSecret(value); tagged == key {
+		return blob, nil
+	}
+	return nil, nil
+}
 func (s *secretService) set(key, label string, blob []byte) error {
 	if err := s.start(); err != nil {
 		return err
@@ -292,7 +344,7 @@ func (s *secretService) set(key, label string, blob []byte) error {
 			"key":     key,
 		}),
 	}
-	secret := []any{s.session, []byte{}, blob, "text/plain"}
+	secret := []any{s.session, []byte{}, tagSecret(key, blob), "text/plain"}
 	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
 	defer cancel()
 	coll, err := s.defaultCollection(ctx)
@@ -308,6 +360,9 @@ func (s *secretService) set(key, label string, blob []byte) error {
 	if len(out) != 2 || out[1] != noPrompt {
 		return fmt.Errorf("could not store keyring item %.12s: the Secret Service wants to prompt the user", key)
 	}
+	if item, ok := out[0].(dbus.ObjectPath); ok {
+		s.hints.write(key, item)
+	}
 	return nil
 }
 
@@ -320,6 +375,7 @@ func (s *secretService) remove(keys ...string) error {
 		if err := s.deleteItems(append(unlocked, locked...)); err != nil {
 			return fmt.Errorf("could not delete keyring item %.12s: %w", key, err)
 		}
+		s.hints.remove(key)
 	}
 	return nil
 }
@@ -345,6 +401,7 @@ func (s *secretService) deleteItems(items []dbus.ObjectPath) error {
 // deletions; the generic list-then-remove would read every item's key
 // attribute first, which makes many concurrent writers quadratic.
 func (s *secretService) prune(expired func(blob []byte) bool) (int, error) {
+	s.hints.sweep(time.Now())
 	items, _, err := s.search("")
 	if err != nil {
 		return 0, err
@@ -358,13 +415,25 @@ func (s *secretService) prune(expired func(blob []byte) bool) (int, error) {
 	}
 	secrets, _ := firstValue(out).(map[string]any)
 	var stale []dbus.ObjectPath
+	var staleKeys []string
 	for item, sec := range secrets {
-		if value, ok := secretValue(sec); ok && expired(value) {
+		value, ok := secretValue(sec)
+		if !ok {
+			continue
+		}
+		key, blob := untagSecret(value)
+		if expired(blob) {
 			stale = append(stale, dbus.ObjectPath(item))
+			if key != "" {
+				staleKeys = append(staleKeys, key)
+			}
 		}
 	}
 	if err := s.deleteItems(stale); err != nil {
 		return 0, fmt.Errorf("could not delete expired keyring items: %w", err)
+	}
+	for _, key := range staleKeys {
+		s.hints.remove(key)
 	}
 	return len(stale), nil
 }
@@ -386,7 +455,9 @@ func (s *secretService) list() (map[string][]byte, error) {
 				attrs, _ := variantValue(attrsOut).(map[string]any)
 				key, _ := attrs["key"].(string)
 				if value, ok := secretValue(firstValue(secretOut)); key != "" && ok {
-					out[key] = value
+					if tagged, blob := untagSecret(value); tagged == "" || tagged == key {
+						out[key] = blob
+					}
 				}
 				continue
 			}
