@@ -148,7 +148,7 @@ func moduleRoot(t *testing.T) string {
 func TestCheckCatches(t *testing.T) {
 	deps := []string{
 		"fmt", "vendor/golang.org/x/net/dns/dnsmessage", module + "/pkg/cache",
-		"github.com/gofrs/flock", "golang.org/x/sys/unix", "github.com/godbus/dbus/v5",
+		"github.com/gofrs/flock", "golang.org/x/sys/unix",
 		"k8s.io/client-go/rest", "github.com/aws/aws-sdk-go-v2/config", "github.com/gofrs/flockx",
 		"github.com/99designs/keyring",
 	}
