@@ -7,48 +7,6 @@ import (
 	"testing"
 )
 
-func TestProfileValue(t *testing.T) {
-	const file = `# a comment
-[default]
-region = eu-west-1
-sts_regional_endpoints = legacy
-
-[profile dev]
-; another comment
-REGION: us-west-2
-s3 =
-    sts_regional_endpoints = nested, not top-level
-sts_regional_endpoints=regional
-
-[profile   spaced  ]
-sts_regional_endpoints = legacy
-
-[sso-session default]
-sts_regional_endpoints = not a profile
-
-[profileX]
-sts_regional_endpoints = not a profile either
-
-[profile default]
-region = ap-south-1
-`
-	for _, tc := range []struct{ profile, key, want string }{
-		{"default", "sts_regional_endpoints", "legacy"},
-		// [default] and [profile default] both name the default profile.
-		{"default", "region", "ap-south-1"},
-		{"dev", "region", "us-west-2"},
-		{"dev", "sts_regional_endpoints", "regional"},
-		{"spaced", "sts_regional_endpoints", "legacy"},
-		{"profileX", "sts_regional_endpoints", ""},
-		{"missing", "region", ""},
-	} {
-		got, err := profileValue(strings.NewReader(file), tc.profile, tc.key)
-		if err != nil || got != tc.want {
-			t.Errorf("profileValue(%s, %s) = %q, %v; want %q", tc.profile, tc.key, got, err, tc.want)
-		}
-	}
-}
-
 func TestLegacyGlobalSTS(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "config")
@@ -88,24 +46,4 @@ func TestLegacyGlobalSTS(t *testing.T) {
 			t.Errorf("%+v: got %v, %v", tc, got, err)
 		}
 	}
-}
-
-// FuzzProfileValue: the config file is the user's; any content gives a
-// value or an error, never a panic, and a value is one trimmed line.
-func FuzzProfileValue(f *testing.F) {
-	f.Add("[default]\nsts_regional_endpoints = legacy\n", "default")
-	f.Add("[profile a]\n  x = y\nsts_regional_endpoints:regional\n[", "a")
-	f.Add("[profile\tb]\r\nsts_regional_endpoints = legacy\r\n", "b")
-	f.Fuzz(func(t *testing.T, file, profile string) {
-		v, err := profileValue(strings.NewReader(file), profile, stsRegionalEndpointsKey)
-		if err != nil {
-			return
-		}
-		if strings.ContainsAny(v, "\n") || strings.TrimSpace(v) != v {
-			t.Fatalf("value %q", v)
-		}
-		if v != "" && !strings.Contains(file, v) {
-			t.Fatalf("value %q is not in the file", v)
-		}
-	})
 }

@@ -6,9 +6,10 @@ import (
 	"io/fs"
 	"os"
 	"sort"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/config"
+
+	"github.com/IvMisticos/kube-credential-cache/internal/awsini"
 )
 
 // SharedProfiles lists every profile of the shared config and credentials
@@ -38,7 +39,7 @@ func SharedProfiles() ([]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("could not read %s: %w", f.path, err)
 		}
-		for _, p := range profileNames(string(b), f.credentials) {
+		for _, p := range awsini.ProfileNames(string(b), f.credentials) {
 			seen[p] = true
 		}
 	}
@@ -48,47 +49,4 @@ func SharedProfiles() ([]string, error) {
 	}
 	sort.Strings(names)
 	return names, nil
-}
-
-// profileNames reads the section headers of an AWS shared file the way the
-// SDK's ini reader does: "[profile NAME]" and "[default]" in the config
-// file, "[NAME]" in the credentials file; comments start with # or ;.
-// Other sections (sso-session, services) are not profiles.
-func profileNames(text string, credentials bool) []string {
-	var names []string
-	for _, line := range strings.Split(text, "\n") {
-		trimmed := strings.TrimLeft(line, " \t")
-		if trimmed == "" || trimmed[0] == '#' || trimmed[0] == ';' {
-			continue
-		}
-		h, _, _ := strings.Cut(line, "#")
-		h, _, _ = strings.Cut(h, ";")
-		h = strings.TrimSpace(h)
-		if len(h) < 2 || h[0] != '[' || h[len(h)-1] != ']' {
-			continue
-		}
-		typ, name := splitHeader(strings.TrimSpace(h[1 : len(h)-1]))
-		switch {
-		case name == "":
-		case credentials && typ == "":
-			names = append(names, name)
-		case credentials && typ != "profile":
-			names = append(names, typ+" "+name)
-		case !credentials && typ == "profile":
-			names = append(names, name)
-		case !credentials && typ == "" && strings.EqualFold(name, "default"):
-			names = append(names, name)
-		}
-	}
-	return names
-}
-
-// splitHeader splits "type name" at the first run of blanks; a header of
-// one word has no type.
-func splitHeader(s string) (typ, name string) {
-	i := strings.IndexAny(s, " \t")
-	if i < 0 {
-		return "", s
-	}
-	return s[:i], strings.TrimLeft(s[i:], " \t")
 }

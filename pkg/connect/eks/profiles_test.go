@@ -7,28 +7,6 @@ import (
 	"testing"
 )
 
-func TestProfileNames(t *testing.T) {
-	tests := []struct {
-		name        string
-		text        string
-		credentials bool
-		want        []string
-	}{
-		{"config file", "[default]\nregion=x\n[profile dev]\n[profile  spaced ]\n[sso-session corp]\n[services s]\n[plain]\n", false, []string{"default", "dev", "spaced"}},
-		{"credentials file", "[dev]\naws_access_key_id=A\n[profile ignored]\n[ prod ] ; note\n", true, []string{"dev", "prod"}},
-		{"comments and CRLF", "# [commented]\r\n; [also]\r\n[profile a]\r\n[profile b] # trailing\r\n", false, []string{"a", "b"}},
-		{"not headers", "[\n[]\n[profile]\nkey = [x]\n", false, nil},
-		{"DEFAULT any case", "[Default]\n", false, []string{"Default"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := profileNames(tt.text, tt.credentials); !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("profileNames = %q, want %q", got, tt.want)
-			}
-		})
-	}
-}
-
 func TestSharedProfilesReadsBothFiles(t *testing.T) {
 	dir := t.TempDir()
 	cfg, cred := filepath.Join(dir, "config"), filepath.Join(dir, "credentials")
@@ -51,18 +29,4 @@ func TestSharedProfilesReadsBothFiles(t *testing.T) {
 	if got, err := SharedProfiles(); err != nil || !reflect.DeepEqual(got, []string{"b", "default"}) {
 		t.Errorf("with a missing credentials file: %q, %v", got, err)
 	}
-}
-
-// FuzzProfileNames: any file gives names without panicking, and every name
-// is one the file spells inside brackets.
-func FuzzProfileNames(f *testing.F) {
-	f.Add("[default]\n[profile a b]\n[x] ; c\n", false)
-	f.Add("[ a ]\r\n#[b]\n", true)
-	f.Fuzz(func(t *testing.T, text string, credentials bool) {
-		for _, n := range profileNames(text, credentials) {
-			if n == "" {
-				t.Fatalf("empty profile name from %q", text)
-			}
-		}
-	})
 }
