@@ -11,6 +11,9 @@
 #                                     only this machine's GOOS/GOARCH, no Scoop
 #                                     manifest (it needs the windows zip):
 #                                     what scripts/test.sh runs
+#   scripts/release-check.sh --tools  only build GoReleaser if it is not yet
+#                                     (scripts/test.sh does it in the
+#                                     background while the tests run)
 #
 # GoReleaser is built from the Go module proxy at the version pinned below,
 # once per machine, into $KCC_TOOLS_DIR (default: the user cache directory);
@@ -32,6 +35,7 @@ if [ ! -x "$goreleaser" ]; then
 	step "build GoReleaser $GORELEASER_VERSION into $(dirname "$goreleaser") (once per machine)"
 	GOBIN=$(dirname "$goreleaser") go install "github.com/goreleaser/goreleaser/v2@$GORELEASER_VERSION"
 fi
+[ "${1:-}" != --tools ] || exit 0
 
 step "goreleaser check"
 "$goreleaser" check

@@ -39,6 +39,11 @@ step() {
 }
 finish() {
 	local rc=$? failed=""
+	if [ -n "${tools_pid:-}" ]; then # still building GoReleaser when a step failed
+		pkill -P "$tools_pid" 2>/dev/null || true
+		kill "$tools_pid" 2>/dev/null || true
+	fi
+	rm -f "${tools_log:-}"
 	((rc == 0)) || failed=" (failed)"
 	cpu
 	rm -f "$cpu_file"
@@ -65,18 +70,41 @@ for tool in kubectl aws moto_server; do
 	command -v "$tool" >/dev/null || { echo "missing $tool on PATH (the end-to-end tests run the real one)" >&2; exit 1; }
 done
 go mod download
+# GoReleaser, for the release dry run at the end, is built once per machine:
+# on a fresh one that is minutes of downloads and compiles. It builds in the
+# background, at the lowest priority, so that it takes the CPU the steps
+# before the release step leave idle (the end-to-end tests wait on processes
+# and servers much of the time) instead of adding its own minutes.
+tools_log=$(mktemp)
+nice -n 19 bash scripts/release-check.sh --tools >"$tools_log" 2>&1 &
+tools_pid=$!
 
 step "gofmt"
 unformatted=$(gofmt -l $(git ls-files '*.go'))
 [ -z "$unformatted" ] || { echo "not gofmt'ed: $unformatted" >&2; exit 1; }
 
-# Vet type-checks every package with its tests, so a test that does not
-# compile for darwin or windows fails here, on Linux, first (docs/design.md
-# §11); the workflow's cross jobs also link them.
-step "go vet (linux, darwin, windows)"
+# Vet type-checks every package with its tests. For darwin and windows,
+# here, the packages whose tests link neither client-go nor the AWS SDK: that
+# is all of our OS-specific code (the backends, the cache's markers and
+# locks, atomic writes), so a test that does not compile there fails on
+# Linux first (docs/design.md §11); the rest would only compile those two
+# dependency graphs once more for each OS, the largest cost of a cold run
+# (docs/testing.md). The workflow's cross jobs vet every package for both,
+# and its macOS and Windows jobs run the tests.
+step "go vet (linux; darwin and windows: packages without client-go or the AWS SDK)"
 go vet ./...
-GOOS=darwin go vet ./...
-GOOS=windows go vet ./...
+# without_heavy_deps GOOS: the packages (with Go files for GOOS) whose test
+# binaries link neither k8s.io nor github.com/aws.
+without_heavy_deps() {
+	GOOS=$1 go list -test -f '{{if or .GoFiles .TestGoFiles .XTestGoFiles}}{{.ImportPath}}|{{join .Deps " "}}{{end}}' ./... |
+		awk -F'|' 'NF == 2 {
+			split($1, a, " "); p = a[1]; sub(/(\.test|_test)$/, "", p); all[p] = 1
+			if ($2 ~ /(^| )(k8s\.io|github\.com\/aws)\//) heavy[p] = 1
+		} END { for (p in all) if (!(p in heavy)) print p }' | sort
+}
+for goos in darwin windows; do
+	GOOS=$goos go vet $(without_heavy_deps $goos)
+done
 
 step "staticcheck"
 go run "$STATICCHECK" ./...
@@ -105,4 +133,10 @@ while IFS=: read -r file target; do
 done <<<"$targets"
 
 step "release dry run (goreleaser check, a snapshot for this machine, dpkg -i of its .deb)"
+if ! wait "$tools_pid"; then
+	cat "$tools_log" >&2
+	echo "building GoReleaser failed" >&2
+	exit 1
+fi
+cat "$tools_log"
 KCC_RELEASE_TARGETS=host bash scripts/release-check.sh
