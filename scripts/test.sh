@@ -17,6 +17,13 @@ export CI=${CI:-1}
 # to 60 s: in a smoke run that is where the time would go); a real failure is
 # still reported with its input.
 FUZZTIME=${FUZZTIME:-20000x}
+# Everything is compiled as the release builds are (.goreleaser.yaml: no cgo,
+# -trimpath), so that vet, the tests and the binaries they build fill the
+# build cache the release dry run then links from, instead of compiling the
+# whole dependency graph once more with other flags (docs/testing.md). No
+# package of ours needs cgo on Linux; TestGoInstallIsStatic turns it on for
+# its own build.
+export CGO_ENABLED=0 GOFLAGS="${GOFLAGS:+$GOFLAGS }-trimpath"
 FUZZMINIMIZETIME=${FUZZMINIMIZETIME:-10x}
 
 # Each step's time and CPU time (of the processes it ran: on a shared or
