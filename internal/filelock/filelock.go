@@ -4,6 +4,10 @@ package filelock
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -21,13 +25,33 @@ var ErrHeld = errors.New("held by another process")
 // the timeout. A held lock is waited for in the kernel, not by polling, for
 // at most timeout; a timeout of 0 means "do not wait", never "fail at once".
 func Lock(path string, timeout time.Duration) (unlock func(), err error) {
+	deadline := time.Now().Add(timeout)
+	for {
+		l, err := lockFile(path, max(time.Until(deadline), 0))
+		if err != nil {
+			return nil, err
+		}
+		// Prune may have removed the file between our open and our lock:
+		// that lock excludes nobody who opens the path now, so lock what is
+		// at the path then. Prune removes a file only while holding its
+		// lock, so this takes another turn only when a prune ran in between.
+		if current(l, path) {
+			return func() { _ = l.Unlock() }, nil
+		}
+		_ = l.Unlock()
+	}
+}
+
+// lockFile takes the lock on the file at path: at once when it is free,
+// otherwise waiting for at most timeout.
+func lockFile(path string, timeout time.Duration) (*flock.Flock, error) {
 	l := flock.New(path)
 	ok, err := l.TryLock()
 	if err != nil {
 		return nil, fmt.Errorf("could not lock %s: %w", path, err)
 	}
 	if ok {
-		return func() { _ = l.Unlock() }, nil
+		return l, nil
 	}
 	if timeout <= 0 {
 		return nil, fmt.Errorf("could not lock %s: %w", path, ErrHeld)
@@ -41,10 +65,52 @@ func Lock(path string, timeout time.Duration) (unlock func(), err error) {
 		if err != nil {
 			return nil, fmt.Errorf("could not lock %s: %w", path, err)
 		}
-		return func() { _ = l.Unlock() }, nil
+		return l, nil
 	case <-t.C:
 		// The goroutine may still get the lock later; the process exits soon
 		// and the kernel releases it then.
 		return nil, fmt.Errorf("could not lock %s: %w (waited %s)", path, ErrHeld, timeout)
 	}
+}
+
+// current reports whether the locked file is still the one at path.
+func current(l *flock.Flock, path string) bool {
+	locked, err := l.Stat()
+	if err != nil {
+		return false
+	}
+	now, err := os.Stat(path)
+	return err == nil && os.SameFile(locked, now)
+}
+
+// Prune removes the lock files (names ending in suffix) in dir that nobody
+// holds, so that one lock file per key ever used does not pile up. Each is
+// removed while Prune holds its lock, and Lock checks after locking that its
+// file is still the one at the path, so a process that opened a file just
+// before it went locks the new one instead: mutual exclusion holds. On
+// Windows nothing is removed: a file that other processes have open cannot
+// be replaced there until they close it.
+func Prune(dir, suffix string) (removed int) {
+	if runtime.GOOS == "windows" {
+		return 0
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return 0
+	}
+	for _, de := range ents {
+		if !strings.HasSuffix(de.Name(), suffix) || !de.Type().IsRegular() {
+			continue
+		}
+		path := filepath.Join(dir, de.Name())
+		l := flock.New(path)
+		if ok, err := l.TryLock(); err != nil || !ok {
+			continue
+		}
+		if current(l, path) && os.Remove(path) == nil {
+			removed++
+		}
+		_ = l.Unlock()
+	}
+	return removed
 }

@@ -2,7 +2,11 @@ package filelock
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -69,5 +73,75 @@ func TestLockWaitsForRelease(t *testing.T) {
 	}
 	if err := <-got; err != nil {
 		t.Fatalf("lock released during the wait was not taken: %v", err)
+	}
+}
+
+func TestPruneRemovesOnlyFreeLockFiles(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Prune keeps every file on Windows (see Prune)")
+	}
+	dir := t.TempDir()
+	for _, name := range []string{"held.lock", "free.lock", "other.txt"} {
+		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hold(t, filepath.Join(dir, "held.lock"))
+	if n := Prune(dir, ".lock"); n != 1 {
+		t.Errorf("Prune removed %d files, want 1", n)
+	}
+	for name, want := range map[string]bool{"held.lock": true, "free.lock": false, "other.txt": true} {
+		if _, err := os.Stat(filepath.Join(dir, name)); (err == nil) != want {
+			t.Errorf("%s exists: %v, want %v", name, err == nil, want)
+		}
+	}
+}
+
+// Lockers and a pruner at full speed: never two holders at once. Without
+// Lock's check that its file is still at the path, a locker that opened the
+// file just before the pruner removed it held a lock of its own.
+func TestLockExcludesWhilePruning(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Prune keeps every file on Windows (see Prune)")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "k.lock")
+	var inside, overlaps, rounds atomic.Int64
+	stop := make(chan struct{})
+	var pruner sync.WaitGroup
+	pruner.Go(func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				Prune(dir, ".lock")
+			}
+		}
+	})
+	var lockers sync.WaitGroup
+	for range 8 {
+		lockers.Go(func() {
+			for range 300 {
+				unlock, err := Lock(path, time.Minute)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if inside.Add(1) != 1 {
+					overlaps.Add(1)
+				}
+				runtime.Gosched()
+				inside.Add(-1)
+				rounds.Add(1)
+				unlock()
+			}
+		})
+	}
+	lockers.Wait()
+	close(stop)
+	pruner.Wait()
+	if n := overlaps.Load(); n != 0 {
+		t.Errorf("%d of %d lock holds overlapped another", n, rounds.Load())
 	}
 }

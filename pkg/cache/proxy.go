@@ -63,7 +63,7 @@ func (p *Proxy) Serve(ctx context.Context, id Identity) error {
 			p.debugf("hit: expires %s", e.Expires.Format(time.RFC3339))
 			err := p.print(id, e)
 			if p.sweepsOnHit() {
-				served.maybeSweep()
+				p.sweep(served)
 			}
 			return err
 		case !served.mayHeal(key, parent):
@@ -136,7 +136,7 @@ func (p *Proxy) refresh(ctx context.Context, id Identity, key, rejected string) 
 	}
 	served.first(key, e.Gen, parent)
 	served.forget(key, replaced)
-	served.maybeSweep()
+	p.sweep(served)
 	return p.print(id, e)
 }
 
@@ -168,8 +168,19 @@ func (p *Proxy) store(key string, id Identity, e entry) error {
 	return nil
 }
 
+func (p *Proxy) locksDir() string { return filepath.Join(p.StateDir, "locks") }
+
+// sweep removes old served and heal markers, at most once per sweepEvery,
+// and then the lock files nobody holds: otherwise one stays for every key
+// ever refreshed (a held one, ours on a miss included, is kept).
+func (p *Proxy) sweep(served servedLog) {
+	if served.maybeSweep() {
+		filelock.Prune(p.locksDir(), ".lock")
+	}
+}
+
 func (p *Proxy) lock(key string) (func(), error) {
-	dir := filepath.Join(p.StateDir, "locks")
+	dir := p.locksDir()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("could not create lock directory: %w", err)
 	}

@@ -108,28 +108,30 @@ func (s servedLog) forget(key, gen string) {
 	_ = os.RemoveAll(s.genDir(key, gen))
 }
 
-// maybeSweep sweeps when the last sweep is older than sweepEvery. A key whose
-// credential lives long is never refreshed, so forget never runs for it; the
-// sweep is what keeps its markers, one per kubectl process, from piling up.
-func (s servedLog) maybeSweep() {
+// maybeSweep sweeps when the last sweep is older than sweepEvery, and says
+// whether it did. A key whose credential lives long is never refreshed, so
+// forget never runs for it; the sweep is what keeps its markers, one per
+// kubectl process, from piling up.
+func (s servedLog) maybeSweep() bool {
 	if s.dir == "" {
-		return
+		return false
 	}
 	stamp := filepath.Join(s.dir, ".swept")
 	now := s.now()
 	if st, err := os.Stat(stamp); err == nil && now.Sub(st.ModTime()) < sweepEvery && st.ModTime().Before(now.Add(time.Minute)) {
-		return
+		return false
 	}
 	if err := os.MkdirAll(s.dir, 0o700); err != nil {
-		return
+		return false
 	}
 	// Claim the sweep first, so that of many processes few sweep at once
 	// (several sweeping is harmless).
 	if err := os.WriteFile(stamp, nil, 0o600); err != nil {
-		return
+		return false
 	}
 	_ = os.Chtimes(stamp, now, now)
 	s.sweep(now)
+	return true
 }
 
 // sweep removes served markers older than markerTTL (whole generation

@@ -5,11 +5,15 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gofrs/flock"
+
+	"github.com/IvMisticos/kube-credential-cache/internal/filelock"
 )
 
 // countMarkers counts the served and heal marker files under dir.
@@ -176,4 +180,55 @@ func holdKeyLock(t *testing.T, h *harness) *flock.Flock {
 	}
 	t.Cleanup(func() { _ = l.Unlock() })
 	return l
+}
+
+// The per-key lock files are swept with the markers: free ones go, a held
+// one stays (internal/filelock's Prune and Lock keep that safe).
+func TestLockFilesSweptWithTheMarkers(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("lock files are kept on Windows (filelock.Prune)")
+	}
+	h := newHarness(t)
+	locks := filepath.Join(h.dir, "locks")
+	if err := os.MkdirAll(locks, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 50 {
+		if err := os.WriteFile(filepath.Join(locks, fmt.Sprintf("%064d.lock", i)), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	held := filepath.Join(locks, fmt.Sprintf("%064d.lock", 7))
+	unlock, err := filelock.Lock(held, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+
+	lockNames := func() []string {
+		t.Helper()
+		ents, err := os.ReadDir(locks)
+		if err != nil {
+			t.Fatal(err)
+		}
+		names := make([]string, len(ents))
+		for i, de := range ents {
+			names[i] = de.Name()
+		}
+		return names
+	}
+	h.serve("a") // a miss: stores, then sweeps (the first sweep is due)
+	if names := lockNames(); len(names) != 2 || !slices.Contains(names, filepath.Base(held)) {
+		t.Fatalf("lock files after the miss's sweep: %v, want the held one and the miss's own", names)
+	}
+	// A hit an hour later sweeps again, and the miss's lock is free now.
+	h.sweepOnHit = func() bool { return true }
+	age(t, filepath.Join(h.dir, "served"), sweepEvery)
+	h.serve("b")
+	if h.runs() != 1 {
+		t.Fatalf("the plugin ran %d times, want 1", h.runs())
+	}
+	if names := lockNames(); len(names) != 1 || names[0] != filepath.Base(held) {
+		t.Fatalf("lock files after the hit's sweep: %v, want only the held one", names)
+	}
 }
