@@ -46,6 +46,18 @@ func (s *Source) HasProperties(n *yaml.Node) bool {
 	return err == nil && off < len(s.b) && (s.b[off] == '&' || s.b[off] == '!')
 }
 
+// Span is the node's text: from its first character (Offset) to just past
+// its last (End).
+func (s *Source) Span(n *yaml.Node) (start, end int, err error) {
+	if start, err = s.Offset(n); err != nil {
+		return 0, 0, err
+	}
+	if end, err = s.End(n); err != nil {
+		return 0, 0, err
+	}
+	return start, end, nil
+}
+
 // End is the offset just past the node's last character. Only the shapes the
 // editor needs are handled: single-line scalars, aliases and collections whose
 // last element is one of those.

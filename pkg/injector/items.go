@@ -67,11 +67,7 @@ func (l itemsLayout) texts(s *source, seq *yaml.Node) ([]string, error) {
 		if it.Kind != yaml.ScalarNode || s.HasProperties(it) {
 			return nil, ys.Unsupported(it, "an args item that is not a plain string")
 		}
-		start, err := s.Offset(it)
-		if err != nil {
-			return nil, err
-		}
-		end, err := s.End(it)
+		start, end, err := s.Span(it)
 		if err != nil {
 			return nil, err
 		}

@@ -192,11 +192,7 @@ func (d *document) switchToEKS(u *execUser, command string, wrapped bool, mapped
 	var was []string
 	var edits []edit
 	if !wrapped {
-		cstart, err := s.Offset(u.cmd)
-		if err != nil {
-			return nil, "", err
-		}
-		cend, err := s.End(u.cmd)
+		cstart, cend, err := s.Span(u.cmd)
 		if err != nil {
 			return nil, "", err
 		}

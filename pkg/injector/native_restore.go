@@ -24,11 +24,7 @@ func (d *document) restoreWas(u *execUser, was []string) ([]edit, error) {
 	if err != nil {
 		return nil, err
 	}
-	cstart, err := s.Offset(u.cmd)
-	if err != nil {
-		return nil, err
-	}
-	cend, err := s.End(u.cmd)
+	cstart, cend, err := s.Span(u.cmd)
 	if err != nil {
 		return nil, err
 	}

@@ -123,19 +123,11 @@ func (d *document) restoreCommand(u *execUser) ([]edit, error) {
 	if first.Kind != yaml.ScalarNode || ys.IsNull(first) {
 		return nil, fmt.Errorf("line %d: args[0] is not a command", first.Line)
 	}
-	fstart, err := s.Offset(first)
+	fstart, fend, err := s.Span(first)
 	if err != nil {
 		return nil, err
 	}
-	fend, err := s.End(first)
-	if err != nil {
-		return nil, err
-	}
-	cstart, err := s.Offset(u.cmd)
-	if err != nil {
-		return nil, err
-	}
-	cend, err := s.End(u.cmd)
+	cstart, cend, err := s.Span(u.cmd)
 	if err != nil {
 		return nil, err
 	}
