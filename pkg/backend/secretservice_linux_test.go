@@ -1,7 +1,6 @@
 package backend
 
 import (
-	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -17,6 +16,7 @@ import (
 
 	godbus "github.com/godbus/dbus/v5"
 
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/dbus/dbustest"
 	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
 
@@ -339,7 +339,7 @@ func openGuarded(t *testing.T, opts Options) (Choice, error) {
 // says a word, like a wedged bus daemon.
 func silentSocket(t *testing.T) string {
 	t.Helper()
-	path := filepath.Join(shortTempDir(t), "bus")
+	path := filepath.Join(dbustest.ShortTempDir(t), "bus")
 	l, err := net.Listen("unix", path)
 	if err != nil {
 		t.Fatal(err)
@@ -366,55 +366,12 @@ func silentSocket(t *testing.T) string {
 	return path
 }
 
-// shortTempDir is a temp dir with a short path: a unix socket path must fit
-// in 108 bytes, which t.TempDir's, named after the test, may not.
-func shortTempDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "kcc")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	return dir
-}
-
 // privateBus starts a dbus-daemon of our own with no service files, so that
 // nothing gets activated on it, and returns its address.
 func privateBus(t *testing.T) string {
 	t.Helper()
 	lookPath(t, "dbus-daemon")
-	dir := shortTempDir(t)
-	conf := filepath.Join(dir, "bus.conf")
-	err := os.WriteFile(conf, []byte(`<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:path=`+filepath.Join(dir, "bus")+`</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-`), 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("dbus-daemon", "--config-file="+conf, "--nofork", "--print-address=1")
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting dbus-daemon: %v", err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		t.Fatalf("reading the address of dbus-daemon: %v", err)
-	}
-	return strings.TrimSpace(line)
+	return dbustest.Bus(t, "")
 }
 
 // privateKeyring runs gnome-keyring-daemon on the bus at addr with a fresh
@@ -423,7 +380,7 @@ func privateBus(t *testing.T) string {
 func privateKeyring(t *testing.T, addr string) {
 	t.Helper()
 	lookPath(t, "gnome-keyring-daemon")
-	home := shortTempDir(t)
+	home := dbustest.ShortTempDir(t)
 	run := filepath.Join(home, "run")
 	if err := os.Mkdir(run, 0o700); err != nil {
 		t.Fatal(err)

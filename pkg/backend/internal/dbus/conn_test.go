@@ -3,7 +3,6 @@
 package dbus
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"net"
@@ -13,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/dbus/dbustest"
 )
 
 // privateBus starts a dbus-daemon of its own and returns its address; a
@@ -25,51 +26,7 @@ func privateBus(t *testing.T, listen string) string {
 		}
 		t.Skipf("dbus-daemon not on PATH: %v", err)
 	}
-	dir := shortTempDir(t)
-	if listen == "" {
-		listen = "unix:path=" + filepath.Join(dir, "bus")
-	}
-	conf := filepath.Join(dir, "bus.conf")
-	err := os.WriteFile(conf, []byte(`<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>`+listen+`</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-`), 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("dbus-daemon", "--config-file="+conf, "--nofork", "--print-address=1")
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.TrimSpace(line)
-}
-
-func shortTempDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "kccdbus")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	return dir
+	return dbustest.Bus(t, listen)
 }
 
 func ctx(t *testing.T) context.Context {
@@ -129,7 +86,7 @@ func contains(list []any, s string) bool {
 
 // A bus that accepts and never answers: the call ends with its context.
 func TestSilentBusEndsWithTheContext(t *testing.T) {
-	path := filepath.Join(shortTempDir(t), "bus")
+	path := filepath.Join(dbustest.ShortTempDir(t), "bus")
 	l, err := net.Listen("unix", path)
 	if err != nil {
 		t.Fatal(err)
