@@ -14,6 +14,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // Conn is a connection to a message bus. It is not safe for concurrent use:
@@ -26,7 +28,8 @@ type Conn struct {
 	hello   uint32 // serial of the Hello
 	authed  bool
 	replies map[uint32]*message
-	err     error // once the connection broke, every call fails with it
+	signals uint64 // signals read so far (see Signals)
+	err     error  // once the connection broke, every call fails with it
 }
 
 const (
@@ -234,12 +237,62 @@ func (c *Conn) wait(serial uint32) (*message, error) {
 		if err != nil {
 			return nil, fmt.Errorf("dbus: read: %w", readErr(err))
 		}
-		if (m.typ == typeMethodReturn || m.typ == typeError) && m.replySerial != 0 && m.replySerial <= c.serial {
-			c.replies[m.replySerial] = m
-		}
-		// Signals (NameAcquired after Hello) and calls to us are not ours
-		// to answer: a client that serves nothing ignores them.
+		c.keep(m)
 	}
+}
+
+// keep files a reply for its caller and counts a signal. Signals (NameAcquired
+// after Hello, those of an AddMatch) carry nothing a caller here reads, only
+// that something happened; calls to us are not ours to answer: a client that
+// serves nothing ignores them.
+func (c *Conn) keep(m *message) {
+	switch {
+	case (m.typ == typeMethodReturn || m.typ == typeError) && m.replySerial != 0 && m.replySerial <= c.serial:
+		c.replies[m.replySerial] = m
+	case m.typ == typeSignal:
+		c.signals++
+	}
+}
+
+// Signals is the number of signals read so far, by calls or ReadPending: a
+// caller that subscribed to some (AddMatch) learns that one came when it
+// changes.
+func (c *Conn) Signals() uint64 { return c.signals }
+
+// ReadPending reads the messages that have already arrived, without waiting
+// for more (only for the rest of one that has begun, within ctx), so that
+// Signals counts them. It fails when the bus closed the connection.
+func (c *Conn) ReadPending(ctx context.Context) error {
+	if c.err != nil {
+		return c.err
+	}
+	if err := c.setTimeout(ctx); err != nil {
+		c.err = err
+		return err
+	}
+	for c.authed {
+		if c.r.Buffered() == 0 {
+			fds := []unix.PollFd{{Fd: int32(c.fd), Events: unix.POLLIN}}
+			n, err := unix.Poll(fds, 0)
+			if err == unix.EINTR {
+				continue
+			}
+			if err != nil {
+				c.err = fmt.Errorf("dbus: poll: %w", err)
+				return c.err
+			}
+			if n == 0 {
+				return nil
+			}
+		}
+		m, err := readMessage(c.r)
+		if err != nil {
+			c.err = fmt.Errorf("dbus: read: %w", readErr(err))
+			return c.err
+		}
+		c.keep(m)
+	}
+	return nil
 }
 
 func readErr(err error) error {
@@ -248,6 +301,11 @@ func readErr(err error) error {
 	}
 	return err
 }
+
+// Fd is the connection's socket, for a caller that waits on it with poll
+// (the Secret Service agent, to notice the bus going away while idle); it
+// must not read or write it.
+func (c *Conn) Fd() int { return c.fd }
 
 // Close closes the connection; the bus drops whatever was tied to it (the
 // Secret Service closes our session).

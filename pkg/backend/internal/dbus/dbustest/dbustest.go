@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -20,6 +21,14 @@ import (
 // the test ends. The caller checks first that dbus-daemon is installed,
 // since skipping or failing without it is the caller's policy.
 func Bus(t testing.TB, listen string) string {
+	t.Helper()
+	addr, _ := StartBus(t, listen)
+	return addr
+}
+
+// StartBus is Bus, and also returns a function that kills the daemon before
+// the test ends, as the end of a login session does.
+func StartBus(t testing.TB, listen string) (addr string, kill func()) {
 	t.Helper()
 	dir := ShortTempDir(t)
 	if listen == "" {
@@ -50,12 +59,14 @@ func Bus(t testing.TB, listen string) string {
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting dbus-daemon: %v", err)
 	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	var once sync.Once
+	kill = func() { once.Do(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }) }
+	t.Cleanup(kill)
 	line, err := bufio.NewReader(out).ReadString('\n')
 	if err != nil {
 		t.Fatalf("reading the address of dbus-daemon: %v", err)
 	}
-	return strings.TrimSpace(line)
+	return strings.TrimSpace(line), kill
 }
 
 // ShortTempDir is a temp dir with a short path: a unix socket path must fit
