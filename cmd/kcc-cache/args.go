@@ -18,6 +18,7 @@ const (
 	actionInfo
 	actionList
 	actionClear
+	actionAgent
 )
 
 type command struct {
@@ -26,6 +27,10 @@ type command struct {
 	format string   // "table" or "json", for actionList
 	key    string   // key or key prefix, for actionClear; "" clears all
 }
+
+// agentFlag runs the Secret Service agent (backend.ServeAgent). kcc-cache
+// starts it itself; it is not in the usage, since nobody needs to type it.
+const agentFlag = "--secret-service-agent"
 
 var errNoCommand = errors.New("no plugin command given")
 
@@ -41,6 +46,8 @@ func parseArgs(args []string) (command, error) {
 		return command{action: actionHelp}, nil
 	case "-version", "--version":
 		return command{action: actionVersion}, nil
+	case agentFlag:
+		return noMoreArgs(command{action: actionAgent}, args[1:])
 	case "--info":
 		return noMoreArgs(command{action: actionInfo}, args[1:])
 	case "--list":

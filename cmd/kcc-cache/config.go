@@ -25,6 +25,8 @@ type config struct {
 	LockTimeout       time.Duration
 	HealCooldown      time.Duration
 	KeyringTimeout    time.Duration
+	Agent             truthy
+	AgentIdle         time.Duration
 }
 
 // defaultKeyEnvList is KUBE_CREDENTIAL_CACHE_CACHEKEY_ENV_LIST's default.
@@ -45,6 +47,8 @@ func (c *config) settings() []setting {
 		{"LOCK_TIMEOUT", "2m", durationInto(&c.LockTimeout)},
 		{"HEAL_COOLDOWN", "5m", durationInto(&c.HealCooldown)},
 		{"KEYRING_TIMEOUT", "500ms", durationInto(&c.KeyringTimeout)},
+		{"AGENT", "true", c.Agent.Decode},
+		{"AGENT_IDLE", "15m", durationInto(&c.AgentIdle)},
 	}
 }
 
@@ -77,6 +81,7 @@ func loadConfigFrom(lookup func(string) (string, bool)) (config, error) {
 		{"REFRESH_MARGIN", cfg.RefreshMargin}, {"DEFAULT_TTL", cfg.DefaultTTL},
 		{"NO_EXPIRY_THRESHOLD", cfg.NoExpiryThreshold}, {"LOCK_TIMEOUT", cfg.LockTimeout},
 		{"HEAL_COOLDOWN", cfg.HealCooldown}, {"KEYRING_TIMEOUT", cfg.KeyringTimeout},
+		{"AGENT_IDLE", cfg.AgentIdle},
 	} {
 		if d.v < 0 {
 			return config{}, fmt.Errorf("invalid %s_%s=%s: must not be negative", envPrefix, d.name, d.v)

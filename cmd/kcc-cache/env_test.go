@@ -26,6 +26,8 @@ type envconfigSpec struct {
 	LockTimeout       time.Duration `envconfig:"LOCK_TIMEOUT" default:"2m"`
 	HealCooldown      time.Duration `envconfig:"HEAL_COOLDOWN" default:"5m"`
 	KeyringTimeout    time.Duration `envconfig:"KEYRING_TIMEOUT" default:"500ms"`
+	Agent             truthy        `envconfig:"AGENT" default:"true"`
+	AgentIdle         time.Duration `envconfig:"AGENT_IDLE" default:"15m"`
 }
 
 // viaEnvconfig is how loadConfig read the variables with envconfig.
@@ -86,6 +88,7 @@ func TestEnvMatchesEnvconfig(t *testing.T) {
 		{"CACHEKEY_ENV_LIST": "A=B"},                  // parses; loadConfig rejects it later
 		{"DEBUG": "maybe"},                            // truthy's own error
 		{"DEBUG": " ON "},                             // truthy trims and folds case
+		{"AGENT": "off", "AGENT_IDLE": "30s"},         // the agent's switch and idle time
 		{"DEBUG": "0", "REFRESH_MARGIN": "1x"},        // the first bad one wins
 		{"REFRESH_MARGIN": "1x", "LOCK_TIMEOUT": "y"}, // in struct order
 	}

@@ -50,6 +50,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return list(cfg, cmd.format, stdout, stderr)
 	case actionClear:
 		return clearEntries(cfg, cmd.key, stdout, stderr)
+	case actionAgent:
+		return serveAgent(cfg, stderr)
 	}
 	return proxy(ctx, cfg, cmd.argv, stdin, stdout, stderr)
 }

@@ -23,6 +23,9 @@ func info(cfg config, stdout, stderr io.Writer) int {
 	if choice.Warning != "" {
 		fmt.Fprintf(w, "warning:\t%s\n", choice.Warning)
 	}
+	if status := backend.AgentStatus(); choice.Name == "keyring" && cfg.Agent && status != "" {
+		fmt.Fprintf(w, "Secret Service agent:\t%s\n", status)
+	}
 	fmt.Fprintf(w, "entries dir (file backend):\t%s\n", backend.EntriesDir(cfg.File))
 	fmt.Fprintf(w, "lock and marker dir:\t%s\n", cfg.stateDir())
 	fmt.Fprintf(w, "%s_FILE:\t%s\n", envPrefix, cfg.File)
@@ -33,6 +36,8 @@ func info(cfg config, stdout, stderr io.Writer) int {
 	fmt.Fprintf(w, "%s_LOCK_TIMEOUT:\t%s\n", envPrefix, cfg.LockTimeout)
 	fmt.Fprintf(w, "%s_HEAL_COOLDOWN:\t%s\n", envPrefix, cfg.HealCooldown)
 	fmt.Fprintf(w, "%s_KEYRING_TIMEOUT:\t%s\n", envPrefix, cfg.KeyringTimeout)
+	fmt.Fprintf(w, "%s_AGENT:\t%t\n", envPrefix, bool(cfg.Agent))
+	fmt.Fprintf(w, "%s_AGENT_IDLE:\t%s\n", envPrefix, cfg.AgentIdle)
 	fmt.Fprintf(w, "%s_DEBUG:\t%t\n", envPrefix, bool(cfg.Debug))
 	if err := w.Flush(); err != nil {
 		return fail(stderr, exitFailure, err)

@@ -32,7 +32,10 @@ func proxy(ctx context.Context, cfg config, argv []string, stdin io.Reader, stdo
 	}
 	// Lazy: a hit must not pay for checks only a miss needs (see
 	// backend.LazyKeyring); what such a check finds is warned about then.
-	choice, err := openStore(cfg, stderr, func(o *backend.Options) { o.Lazy, o.Warn = true, p.Warn })
+	choice, err := openStore(cfg, stderr, func(o *backend.Options) {
+		o.Lazy, o.Warn = true, p.Warn
+		o.Agent = agentCommand(cfg)
+	})
 	if err != nil {
 		return fail(stderr, exitUsage, err)
 	}
@@ -69,4 +72,28 @@ func openStore(cfg config, stderr io.Writer, set ...func(*backend.Options)) (bac
 		}
 	}
 	return backend.Open(opts)
+}
+
+// agentCommand is how this binary runs the Secret Service agent, or nil
+// when the agent is off (or this binary cannot be found again).
+func agentCommand(cfg config) []string {
+	if !cfg.Agent || cfg.Backend == "file" {
+		return nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return nil
+	}
+	return []string{exe, agentFlag}
+}
+
+// serveAgent runs the agent until it is idle for cfg.AgentIdle or its bus
+// goes. Nobody reads its stderr (it is started detached); the message is
+// for a user who runs it by hand.
+func serveAgent(cfg config, stderr io.Writer) int {
+	err := backend.ServeAgent(backend.AgentOptions{Timeout: cfg.KeyringTimeout, Idle: cfg.AgentIdle})
+	if err != nil && !errors.Is(err, backend.ErrAgentRunning) {
+		return fail(stderr, exitFailure, err)
+	}
+	return 0
 }

@@ -9,7 +9,7 @@ import (
 // openVault opens the user's default macOS Keychain. The Keychain backend
 // needs cgo: a CGO_ENABLED=0 build compiles but reports it unavailable, and
 // auto then uses the file.
-func openVault(timeout time.Duration, _ bool, _ string) (vault, error) {
+func openVault(timeout time.Duration, _ bool, _ string, _ []string) (vault, error) {
 	return open99(keyring.Config{
 		AllowedBackends: []keyring.BackendType{keyring.KeychainBackend},
 		// Trusting the creating binary spares a "allow access?" dialog on

@@ -32,6 +32,12 @@ type vault interface {
 	close() error
 }
 
+// routedVault is a vault that can read through another process (the Secret
+// Service agent) and says which way the last read went, for debug output.
+type routedVault interface {
+	route() string
+}
+
 // Keyring is a Store that keeps each record as one item of the
 // operating system's secret store. Records too large for that store go to an
 // overflow File instead, so an oversize credential costs plaintext for that
@@ -62,6 +68,9 @@ func (k *Keyring) Get(key string) (record.Record, error) {
 	if err == nil {
 		rec, derr := decodeBlob(key, blob)
 		if derr == nil {
+			if r, ok := k.vault.(routedVault); ok {
+				k.debugf("keyring: item %.12s read %s", key, r.route())
+			}
 			return rec, nil
 		}
 		// An item we cannot read is treated as missing: the caller fetches a

@@ -11,6 +11,6 @@ import (
 func vaultAddress() string { return "" }
 
 // openVault reports that this platform has no supported secret store.
-func openVault(time.Duration, bool, string) (vault, error) {
+func openVault(time.Duration, bool, string, []string) (vault, error) {
 	return nil, errors.New("no supported secret store on this platform")
 }

@@ -23,6 +23,10 @@ type Options struct {
 	// Warn, with Lazy, receives the warning a Choice would have carried
 	// when the check finds that an explicitly chosen keyring is unusable.
 	Warn func(string)
+	// Agent is the command that runs the Secret Service agent (ServeAgent),
+	// for the proxy: a hit is then read through a running agent, and a
+	// read or store without one starts it. Empty: no agent. Linux only.
+	Agent []string
 }
 
 // DefaultTimeout bounds the probe of the secret store when Options.Timeout is
@@ -124,7 +128,7 @@ func keyringWarning(err error) string {
 // openKeyring connects to this OS's secret store; its error says why the
 // store cannot be used, in words fit for --info.
 func openKeyring(opts Options, quick bool) (*Keyring, error) {
-	v, err := openVault(opts.Timeout, quick, StateDir(opts.File))
+	v, err := openVault(opts.Timeout, quick, StateDir(opts.File), opts.Agent)
 	if err != nil {
 		return nil, err
 	}

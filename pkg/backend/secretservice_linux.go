@@ -71,7 +71,8 @@ const (
 )
 
 type secretService struct {
-	conn *dbus.Conn
+	addr string     // the session bus's address
+	conn *dbus.Conn // dialled by start when the agent did not serve
 	// busBound bounds the wait for the bus's own answer (Hello), startBound
 	// the wait for the Secret Service's first (OpenSession): short for auto,
 	// which must never make kubectl wait on a store that hangs.
@@ -82,25 +83,47 @@ type secretService struct {
 	session              dbus.ObjectPath
 	collection           dbus.ObjectPath // the default collection, once looked up
 	hints                itemHints
+
+	// The agent (ssagent_linux.go): agent is the connection to a running
+	// one, for the first get; agentCommand starts one when there was none.
+	agent        *agentClient
+	agentSock    string
+	agentCommand []string
+	viaAgent     bool // the last read was the agent's
 }
 
-// openVault connects to the session bus; nothing waits yet (see start). A
-// bus that is not there fails at once.
+func (s *secretService) route() string {
+	if s.viaAgent {
+		return "through the agent at " + s.agentSock
+	}
+	return "from the Secret Service"
+}
+
+// openVault connects to the agent of this session bus when agentCommand is
+// set and one runs, and otherwise to the bus itself; nothing waits yet (see
+// start). A bus that is not there fails at once; a running agent proves the
+// bus is there (it ends with it).
 // busBound bounds the bus's answer; with quick (auto) it also bounds the
 // session's start, otherwise that gets the longer call bound.
-func openVault(busBound time.Duration, quick bool, stateDir string) (vault, error) {
+func openVault(busBound time.Duration, quick bool, stateDir string, agentCommand []string) (vault, error) {
 	addr, err := sessionBusAddress()
 	if err != nil {
 		return nil, err
 	}
-	conn, err := dbus.Dial(addr)
-	if err != nil {
-		return nil, fmt.Errorf("could not connect to the D-Bus session bus: %w", err)
-	}
-	s := &secretService{conn: conn, busBound: busBound, timeout: callTimeout(busBound), hints: itemHints{dir: filepath.Join(stateDir, "items")}}
+	s := &secretService{addr: addr, busBound: busBound, timeout: callTimeout(busBound), hints: itemHints{dir: filepath.Join(stateDir, "items")}}
 	s.startBound = s.timeout
 	if quick {
 		s.startBound = busBound
+	}
+	if len(agentCommand) > 0 {
+		s.agentCommand = agentCommand
+		s.agentSock = agentSocket(addr)
+		if s.agent = dialAgent(s.agentSock, busBound); s.agent != nil {
+			return s, nil
+		}
+	}
+	if s.conn, err = dbus.Dial(addr); err != nil {
+		return nil, fmt.Errorf("could not connect to the D-Bus session bus: %w", err)
 	}
 	return s, nil
 }
@@ -142,6 +165,14 @@ func (s *secretService) start() error {
 		return s.startErr
 	}
 	s.started = true
+	if s.conn == nil {
+		conn, err := dbus.Dial(s.addr)
+		if err != nil {
+			s.startErr = fmt.Errorf("could not connect to the D-Bus session bus: %w", err)
+			return s.startErr
+		}
+		s.conn = conn
+	}
 	s.startErr = s.waitStart()
 	return s.startErr
 }
@@ -268,7 +299,23 @@ func (s *secretService) search(key string) (unlocked, locked []dbus.ObjectPath, 
 }
 
 func (s *secretService) get(key string) ([]byte, error) {
-	if item, ok := s.hints.read(key); ok {
+	blob, err := s.getDirect(key)
+	if err == nil && s.agent == nil {
+		// Read without an agent: start one for the hits to come.
+		spawnAgent(s.agentCommand, s.agentSock, s.addr)
+	}
+	return blob, err
+}
+
+func (s *secretService) getDirect(key string) ([]byte, error) {
+	item, hinted := s.hints.read(key)
+	if agent := s.agent; agent != nil && hinted {
+		if blob := agent.get(key, item); blob != nil {
+			s.viaAgent = true
+			return blob, nil
+		}
+	}
+	if hinted {
 		if blob, err := s.getHinted(key, item); blob != nil || err != nil {
 			return blob, err
 		}
@@ -362,6 +409,9 @@ func (s *secretService) set(key, label string, blob []byte) error {
 	}
 	if item, ok := out[0].(dbus.ObjectPath); ok {
 		s.hints.write(key, item)
+	}
+	if s.agent == nil {
+		spawnAgent(s.agentCommand, s.agentSock, s.addr)
 	}
 	return nil
 }
@@ -485,7 +535,15 @@ func (s *secretService) name() string { return "Secret Service" }
 
 // close drops the connection; the service closes our session with it, so no
 // call (and no wait on a possibly unresponsive service) is needed.
-func (s *secretService) close() error { return s.conn.Close() }
+func (s *secretService) close() error {
+	if s.agent != nil {
+		s.agent.close()
+	}
+	if s.conn == nil {
+		return nil
+	}
+	return s.conn.Close()
+}
 
 // The reply shapes of the API, checked rather than assumed.
 

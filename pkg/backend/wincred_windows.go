@@ -12,7 +12,7 @@ const winCredMaxBlob = 2560
 
 // openVault opens the Windows Credential Manager; targets read
 // "kcc:kube-credential-cache:<key>".
-func openVault(timeout time.Duration, _ bool, _ string) (vault, error) {
+func openVault(timeout time.Duration, _ bool, _ string, _ []string) (vault, error) {
 	return open99(keyring.Config{
 		AllowedBackends: []keyring.BackendType{keyring.WinCredBackend},
 		WinCredPrefix:   "kcc",

@@ -1,0 +1,415 @@
+package backend
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/dbus/dbustest"
+	"github.com/IvMisticos/kube-credential-cache/pkg/record"
+)
+
+// The Secret Service agent (ssagent_linux.go) against the real Secret
+// Service: it serves hits without the client touching the bus, never serves
+// what a finished change took away or another key's secret, runs once per
+// bus, and ends when idle or when the bus goes.
+
+// noAgentCommand is an agent command for clients that must find a running
+// agent: starting one would fail, and these tests start theirs themselves.
+var noAgentCommand = []string{"/nonexistent/kcc-cache-agent"}
+
+// agentRun is an agent this test runs in its own process.
+type agentRun struct {
+	sock string
+	done chan struct{} // closed when ServeAgent returned
+	err  error         // what it returned, once done
+}
+
+// wait waits for the agent to end and returns what it returned.
+func (a *agentRun) wait(t *testing.T) error {
+	t.Helper()
+	select {
+	case <-a.done:
+		return a.err
+	case <-time.After(hangGuard):
+		t.Fatal("the agent did not end")
+		return nil
+	}
+}
+
+// runAgent runs the agent in this process, for the bus the test uses and a
+// runtime directory of the test's own, until the test ends, and returns once
+// it takes connections.
+func runAgent(t *testing.T, idle time.Duration) *agentRun {
+	t.Helper()
+	t.Setenv("XDG_RUNTIME_DIR", dbustest.ShortTempDir(t))
+	addr, err := sessionBusAddress()
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := &agentRun{sock: agentSocket(addr), done: make(chan struct{})}
+	stopR, stopW, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		defer close(run.done)
+		run.err = ServeAgent(AgentOptions{Timeout: 2 * time.Second, Idle: idle, stop: stopR})
+	}()
+	t.Cleanup(func() {
+		stopW.Close()
+		run.wait(t)
+		stopR.Close()
+	})
+	deadline := time.Now().Add(hangGuard)
+	for {
+		if a := dialAgent(run.sock, time.Second); a != nil {
+			a.close()
+			return run
+		}
+		select {
+		case <-run.done:
+			t.Fatalf("the agent ended before it served: %v", run.err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the agent did not come up")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// agentKeyring opens the keyring as the proxy does, with the agent: a new
+// client, as each kcc-cache process is.
+func agentKeyring(t *testing.T, opts Options, command []string) (*Keyring, *secretService) {
+	t.Helper()
+	opts.Agent, opts.Lazy = command, true
+	c, err := Open(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lazy, ok := c.Store.(*LazyKeyring)
+	if !ok {
+		t.Fatalf("Open gave %T (%s), want the keyring", c.Store, c.Reason)
+	}
+	t.Cleanup(func() { _ = lazy.Close() })
+	return lazy.keyring, lazy.keyring.vault.(*secretService)
+}
+
+// getThroughAgent reads key with a new client and checks that the agent
+// served it, without the client ever connecting to the bus.
+func getThroughAgent(t *testing.T, opts Options, key string) (record.Record, error) {
+	t.Helper()
+	k, ss := agentKeyring(t, opts, noAgentCommand)
+	if ss.agent == nil {
+		t.Fatal("the client did not reach the running agent")
+	}
+	rec, err := k.Get(key)
+	if err == nil && (!ss.viaAgent || ss.conn != nil) {
+		t.Fatalf("served %s, with a bus connection %v; want the agent's answer and no connection", ss.route(), ss.conn != nil)
+	}
+	return rec, err
+}
+
+func TestAgentServesHitsWithoutTheBus(t *testing.T) {
+	k, _, opts := hintedKeyring(t)
+	key := newKey(t)
+	t.Cleanup(func() { _ = k.Delete(key) })
+	want := newRecord(key, "u @ s", 1600)
+	if err := k.Put(want); err != nil {
+		t.Fatal(err)
+	}
+	runAgent(t, time.Minute)
+	for i := range 3 { // read, then from the agent's memory
+		got, err := getThroughAgent(t, opts, key)
+		if err != nil {
+			t.Fatalf("hit %d: %v", i, err)
+		}
+		sameRecord(t, got, want)
+	}
+}
+
+// Every change made before a hit starts is seen by that hit: a replaced
+// credential, a deleted item, a new one. Repeated, since the property is
+// about the order in which the signal and the next request reach the agent.
+func TestAgentSeesEveryFinishedChange(t *testing.T) {
+	k, _, opts := hintedKeyring(t)
+	key := newKey(t)
+	t.Cleanup(func() { _ = k.Delete(key) })
+	runAgent(t, time.Minute)
+	for i := range 20 {
+		want := newRecord(key, "round "+strconv.Itoa(i), 100+i)
+		if err := k.Put(want); err != nil {
+			t.Fatal(err)
+		}
+		for range 2 { // the second from memory
+			got, err := getThroughAgent(t, opts, key)
+			if err != nil {
+				t.Fatalf("round %d: %v", i, err)
+			}
+			sameRecord(t, got, want)
+		}
+		if i%4 == 3 {
+			if err := k.Delete(key); err != nil {
+				t.Fatal(err)
+			}
+			k2, _ := agentKeyring(t, opts, noAgentCommand)
+			if got, err := k2.Get(key); !errors.Is(err, fs.ErrNotExist) {
+				t.Fatalf("round %d, after Delete: %.12s, %v; want it missing", i, got.Key, err)
+			}
+		}
+	}
+}
+
+// A locked collection stops the agent's hits at once, as it stops a direct
+// read: the agent may have the secret in memory, the lock still wins.
+func TestAgentAndALockedCollection(t *testing.T) {
+	addr := privateBus(t)
+	privateKeyring(t, addr)
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", addr)
+	k, _, opts := hintedKeyring(t)
+	key := newKey(t)
+	want := newRecord(key, "u @ s", 10)
+	if err := k.Put(want); err != nil {
+		t.Fatal(err)
+	}
+	runAgent(t, time.Minute)
+	got, err := getThroughAgent(t, opts, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameRecord(t, got, want)
+	lockDefaultCollection(t, addr)
+	k2, ss := agentKeyring(t, opts, noAgentCommand)
+	if got, err := k2.Get(key); err == nil || ss.viaAgent {
+		t.Fatalf("after the lock: %.12s (%s), %v; want no credential", got.Key, ss.route(), err)
+	}
+}
+
+// rawAgentRequest sends one request line as given and returns the reply.
+func rawAgentRequest(t *testing.T, sock, line string) string {
+	t.Helper()
+	a := dialAgent(sock, 5*time.Second)
+	if a == nil {
+		t.Fatal("no agent")
+	}
+	defer a.close()
+	if err := writeAll(a.fd, []byte(line)); err != nil {
+		t.Fatal(err)
+	}
+	reply, err := readAll(a.fd, maxAgentReply)
+	if errors.Is(err, unix.ECONNRESET) {
+		return "" // closed on a request it did not read to its end
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(reply)
+}
+
+// The agent sends a secret only for the key it was written for, whatever
+// item the request names, and a malformed request gets nothing.
+func TestAgentServesOnlyTheKeyAsked(t *testing.T) {
+	k, ss, _ := hintedKeyring(t)
+	a, b := newKey(t), newKey(t)
+	for _, key := range []string{a, b} {
+		t.Cleanup(func() { _ = k.Delete(key) })
+		if err := k.Put(newRecord(key, "u @ s", 10)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	itemA, itemB := itemOf(t, ss, a), itemOf(t, ss, b)
+	sock := runAgent(t, time.Minute).sock
+	for _, tc := range []struct{ name, line, want string }{
+		{"its own item", agentProtocol + " get " + a + " " + string(itemA) + "\n", "ok\n" + secretTag + a + "\n"},
+		{"another key's item", agentProtocol + " get " + a + " " + string(itemB) + "\n", "miss\n"},
+		{"no such item", agentProtocol + " get " + a + " " + string(itemA) + "99\n", "miss\n"},
+		{"another protocol", "kcc-agent-0 get " + a + " " + string(itemA) + "\n", ""},
+		{"not an item path", agentProtocol + " get " + a + " /org/freedesktop/DBus\n", ""},
+		{"a bad key", agentProtocol + " get ../" + a + " " + string(itemA) + "\n", ""},
+		{"too long", agentProtocol + " get " + strings.Repeat("a", 600) + "\n", ""},
+		{"extra fields", agentProtocol + " get " + a + " " + string(itemA) + " x\n", ""},
+	} {
+		got := rawAgentRequest(t, sock, tc.line)
+		if tc.want == "ok\n"+secretTag+a+"\n" {
+			if !strings.HasPrefix(got, tc.want) {
+				t.Errorf("%s: reply starts %.40q, want %q", tc.name, got, tc.want)
+			}
+			continue
+		}
+		if got != tc.want {
+			t.Errorf("%s: reply %.40q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestAgentRunsOncePerBus(t *testing.T) {
+	runAgent(t, time.Minute)
+	if err := ServeAgent(AgentOptions{Timeout: time.Second, Idle: time.Minute}); !errors.Is(err, ErrAgentRunning) {
+		t.Fatalf("a second agent: %v, want ErrAgentRunning", err)
+	}
+}
+
+func TestAgentEndsWhenIdle(t *testing.T) {
+	run := runAgent(t, 300*time.Millisecond)
+	if err := run.wait(t); err != nil {
+		t.Fatalf("idle agent ended with %v, want nil", err)
+	}
+	sock := run.sock
+	if _, err := os.Lstat(sock); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("socket left after the agent ended: %v", err)
+	}
+	if a := dialAgent(sock, time.Second); a != nil {
+		a.close()
+		t.Error("something still answers at the socket")
+	}
+}
+
+// The end of the session (its bus) ends the agent, even while idle.
+func TestAgentEndsWithTheBus(t *testing.T) {
+	lookPath(t, "dbus-daemon")
+	addr, killBus := dbustest.StartBus(t, "")
+	privateKeyring(t, addr)
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", addr)
+	run := runAgent(t, time.Hour)
+	killBus()
+	if err := run.wait(t); err == nil || !strings.Contains(err.Error(), "bus went away") {
+		t.Fatalf("agent ended with %v, want the bus's end", err)
+	}
+}
+
+// A client whose agent answers nothing useful reads the item itself: an
+// agent is a shortcut, never a new way to fail.
+func TestAgentMissFallsBackToTheBus(t *testing.T) {
+	k, ss, opts := hintedKeyring(t)
+	key := newKey(t)
+	t.Cleanup(func() { _ = k.Delete(key) })
+	// An untagged item, as an older kcc-cache wrote it: the agent refuses
+	// it, the client's own search serves it.
+	storeRaw(t, ss, key, encodeBlob(newRecord(key, "old", 10)))
+	writeHint(t, opts, key, string(itemOf(t, ss, key)))
+	runAgent(t, time.Minute)
+	k2, ss2 := agentKeyring(t, opts, noAgentCommand)
+	if _, err := k2.Get(key); err != nil || ss2.viaAgent {
+		t.Fatalf("untagged item: %v via %s; want it read from the Secret Service", err, ss2.route())
+	}
+}
+
+// A kcc-cache that reads or stores without an agent starts one: detached
+// (a session of its own, /dev/null for stdio, no other descriptor of the
+// client), and the next client is served by it.
+func TestAgentStartedDetached(t *testing.T) {
+	k, _, opts := hintedKeyring(t)
+	key := newKey(t)
+	t.Cleanup(func() { _ = k.Delete(key) })
+	t.Setenv("XDG_RUNTIME_DIR", dbustest.ShortTempDir(t))
+	t.Setenv("KUBE_CREDENTIAL_CACHE_AGENT_IDLE", "1m")
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	k1, _ := agentKeyring(t, opts, []string{exe, agentHelperArg})
+	if err := k1.Put(newRecord(key, "u @ s", 10)); err != nil {
+		t.Fatal(err)
+	}
+	addr, _ := sessionBusAddress()
+	sock := agentSocket(addr)
+	deadline := time.Now().Add(hangGuard)
+	var a *agentClient
+	for a = dialAgent(sock, time.Second); a == nil; a = dialAgent(sock, time.Second) {
+		if time.Now().After(deadline) {
+			t.Fatal("no agent started")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cred, err := unix.GetsockoptUcred(a.fd, unix.SOL_SOCKET, unix.SO_PEERCRED)
+	a.close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid := int(cred.Pid)
+	t.Cleanup(func() { _ = unix.Kill(pid, unix.SIGKILL) })
+	if sid, err := unix.Getsid(pid); err != nil || sid != pid {
+		t.Errorf("agent's session %d (%v), want its own (%d)", sid, err, pid)
+	}
+	fds, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// kubectl reads the plugin's stdout, a pipe, to its end: an agent that
+	// held it, or any pipe of its parent, would make kubectl wait for it.
+	for _, fd := range fds {
+		target, _ := os.Readlink(filepath.Join("/proc", strconv.Itoa(pid), "fd", fd.Name()))
+		n, _ := strconv.Atoi(fd.Name())
+		if n <= 2 && target != os.DevNull || strings.HasPrefix(target, "pipe:") {
+			t.Errorf("agent's fd %d is %s; want /dev/null for stdio and no pipe", n, target)
+		}
+	}
+	if _, err := getThroughAgent(t, opts, key); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// agentHelperArg makes the test binary run the agent (TestMain), as
+// kcc-cache does with its own flag.
+const agentHelperArg = "--test-secret-service-agent"
+
+func init() { argHelpers[agentHelperArg] = runAgentHelper }
+
+func runAgentHelper() int {
+	idle, err := time.ParseDuration(os.Getenv("KUBE_CREDENTIAL_CACHE_AGENT_IDLE"))
+	if err != nil {
+		idle = time.Minute
+	}
+	if err := ServeAgent(AgentOptions{Timeout: 2 * time.Second, Idle: idle}); err != nil && !errors.Is(err, ErrAgentRunning) {
+		return 1
+	}
+	return 0
+}
+
+func TestPeerIsUs(t *testing.T) {
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fds[0])
+	defer unix.Close(fds[1])
+	if !peerIsUs(fds[0]) {
+		t.Error("a socket pair of this process: not us")
+	}
+	pipe, err := os.CreateTemp(t.TempDir(), "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pipe.Close()
+	if peerIsUs(int(pipe.Fd())) {
+		t.Error("a file has no peer, yet it is us")
+	}
+}
+
+func TestAgentSocketPath(t *testing.T) {
+	t.Setenv("XDG_RUNTIME_DIR", "")
+	if s := agentSocket("unix:path=/x"); s != "" {
+		t.Errorf("without XDG_RUNTIME_DIR: %q, want none", s)
+	}
+	t.Setenv("XDG_RUNTIME_DIR", "relative/dir")
+	if s := agentSocket("unix:path=/x"); s != "" {
+		t.Errorf("with a relative XDG_RUNTIME_DIR: %q, want none", s)
+	}
+	t.Setenv("XDG_RUNTIME_DIR", "/"+strings.Repeat("d", 100))
+	if s := agentSocket("unix:path=/x"); s != "" {
+		t.Errorf("too long for a socket: %q, want none", s)
+	}
+	t.Setenv("XDG_RUNTIME_DIR", "/run/user/1000")
+	a, b := agentSocket("unix:path=/a"), agentSocket("unix:path=/b")
+	if a == b || !strings.HasPrefix(a, "/run/user/1000/kube-credential-cache/agent-") {
+		t.Errorf("sockets %q and %q: want one per bus, in the runtime dir", a, b)
+	}
+}
