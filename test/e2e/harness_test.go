@@ -121,8 +121,10 @@ func (h *harness) env(extra ...string) []string {
 		"KUBE_CREDENTIAL_CACHE_KEYRING_TIMEOUT=2s",
 	}
 	// What the programs need to run at all (PATH, the pyenv shim of aws) and
-	// to reach the keyring (the session bus).
-	for _, k := range []string{"PATH", "PYENV_ROOT", "PYENV_VERSION", "DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR", "TMPDIR", "LANG"} {
+	// to reach the keyring (the session bus, and the run's own runtime
+	// directory for the agent).
+	env = append(env, "XDG_RUNTIME_DIR="+runtimeDir)
+	for _, k := range []string{"PATH", "PYENV_ROOT", "PYENV_VERSION", "DBUS_SESSION_BUS_ADDRESS", "TMPDIR", "LANG"} {
 		if v, ok := os.LookupEnv(k); ok {
 			env = append(env, k+"="+v)
 		}

@@ -8,7 +8,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -19,6 +21,10 @@ var (
 	buildErr error
 	// selfBin is this test binary, run as the test plugin.
 	selfBin string
+	// runtimeDir is the XDG_RUNTIME_DIR of every process the tests start:
+	// where kcc-cache's Secret Service agent has its socket, one for the
+	// whole run (as one user's session has), never the user's own.
+	runtimeDir string
 )
 
 func TestMain(m *testing.M) {
@@ -35,12 +41,46 @@ func runTests(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
+	if runtimeDir, err = os.MkdirTemp("", "kcc-rt-"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(runtimeDir)
 	if selfBin, err = os.Executable(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
 	kccBin, buildErr = buildKCC(filepath.Join(dir, "kcc-cache"))
+	defer stopAgents()
 	return m.Run()
+}
+
+// agentFlag is how kcc-cache starts its Secret Service agent.
+const agentFlag = "--secret-service-agent"
+
+// agents returns the pids of the Secret Service agents our kcc-cache started.
+func agents() []int {
+	var pids []int
+	procs, _ := os.ReadDir("/proc")
+	for _, p := range procs {
+		pid, err := strconv.Atoi(p.Name())
+		if err != nil {
+			continue
+		}
+		cmdline, err := os.ReadFile(filepath.Join("/proc", p.Name(), "cmdline"))
+		if err == nil && kccBin != "" && string(cmdline) == kccBin+"\x00"+agentFlag+"\x00" {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+// stopAgents ends the agents the run started: they would end with the bus
+// of the run, or when idle, but a run leaves nothing behind.
+func stopAgents() {
+	for _, pid := range agents() {
+		_ = syscall.Kill(pid, syscall.SIGTERM)
+	}
 }
 
 // buildKCC builds ./cmd/kcc-cache of this module into out.
