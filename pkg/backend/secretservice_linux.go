@@ -84,11 +84,14 @@ type secretService struct {
 	collection           dbus.ObjectPath // the default collection, once looked up
 	hints                itemHints
 
-	// The agent (ssagent_linux.go): agent is the connection to a running
-	// one, for the first get; agentCommand starts one when there was none.
-	agent        *agentClient
+	// The agent (ssagent_linux.go): agentSock is its socket, agentTry says
+	// that the socket was there when the vault opened (so the bus was not
+	// dialled), agentSeen that an agent answered; agentCommand starts one
+	// when none did.
 	agentSock    string
 	agentCommand []string
+	agentTry     bool
+	agentSeen    bool
 	viaAgent     bool // the last read was the agent's
 }
 
@@ -99,10 +102,10 @@ func (s *secretService) route() string {
 	return "from the Secret Service"
 }
 
-// openVault connects to the agent of this session bus when agentCommand is
-// set and one runs, and otherwise to the bus itself; nothing waits yet (see
-// start). A bus that is not there fails at once; a running agent proves the
-// bus is there (it ends with it).
+// openVault connects to the session bus, unless agentCommand is set and the
+// agent's socket is there: then the first get asks the agent, and the bus is
+// dialled only if the agent does not serve (see start). Nothing waits yet. A
+// bus that is not there fails at once; the agent ends with its bus.
 // busBound bounds the bus's answer; with quick (auto) it also bounds the
 // session's start, otherwise that gets the longer call bound.
 func openVault(busBound time.Duration, quick bool, stateDir string, agentCommand []string) (vault, error) {
@@ -118,7 +121,8 @@ func openVault(busBound time.Duration, quick bool, stateDir string, agentCommand
 	if len(agentCommand) > 0 {
 		s.agentCommand = agentCommand
 		s.agentSock = agentSocket(addr)
-		if s.agent = dialAgent(s.agentSock, busBound); s.agent != nil {
+		if fi, err := os.Stat(s.agentSock); s.agentSock != "" && err == nil && fi.Mode()&fs.ModeSocket != 0 {
+			s.agentTry = true
 			return s, nil
 		}
 	}
@@ -300,7 +304,7 @@ func (s *secretService) search(key string) (unlocked, locked []dbus.ObjectPath, 
 
 func (s *secretService) get(key string) ([]byte, error) {
 	blob, err := s.getDirect(key)
-	if err == nil && s.agent == nil {
+	if err == nil && !s.agentSeen {
 		// Read without an agent: start one for the hits to come.
 		spawnAgent(s.agentCommand, s.agentSock, s.addr)
 	}
@@ -309,10 +313,16 @@ func (s *secretService) get(key string) ([]byte, error) {
 
 func (s *secretService) getDirect(key string) ([]byte, error) {
 	item, hinted := s.hints.read(key)
-	if agent := s.agent; agent != nil && hinted {
-		if blob := agent.get(key, item); blob != nil {
-			s.viaAgent = true
-			return blob, nil
+	if s.agentTry && hinted {
+		// Connected only now, and the request written at once: the agent
+		// wakes once for both.
+		s.agentTry = false
+		if agent := dialAgent(s.agentSock, s.busBound); agent != nil {
+			s.agentSeen = true
+			if blob := agent.get(key, item); blob != nil {
+				s.viaAgent = true
+				return blob, nil
+			}
 		}
 	}
 	if hinted {
@@ -410,7 +420,7 @@ func (s *secretService) set(key, label string, blob []byte) error {
 	if item, ok := out[0].(dbus.ObjectPath); ok {
 		s.hints.write(key, item)
 	}
-	if s.agent == nil {
+	if !s.agentSeen {
 		spawnAgent(s.agentCommand, s.agentSock, s.addr)
 	}
 	return nil
@@ -536,9 +546,6 @@ func (s *secretService) name() string { return "Secret Service" }
 // close drops the connection; the service closes our session with it, so no
 // call (and no wait on a possibly unresponsive service) is needed.
 func (s *secretService) close() error {
-	if s.agent != nil {
-		s.agent.close()
-	}
 	if s.conn == nil {
 		return nil
 	}

@@ -72,8 +72,7 @@ func agentSocket(addr string) string {
 	return sock
 }
 
-// agentClient is one request to the agent: connected when the vault opens,
-// so that a hit needs no connection to the bus at all.
+// agentClient is one request to the agent.
 type agentClient struct {
 	fd int
 }
@@ -120,11 +119,7 @@ func (a *agentClient) get(key string, item dbus.ObjectPath) []byte {
 	if writeAll(a.fd, []byte(req)) != nil {
 		return nil
 	}
-	reply, err := readAll(a.fd, maxAgentReply)
-	if err != nil {
-		return nil
-	}
-	secret, ok := bytes.CutPrefix(reply, []byte("ok\n"))
+	secret, ok := readAgentReply(a.fd)
 	if !ok {
 		return nil
 	}
@@ -134,6 +129,45 @@ func (a *agentClient) get(key string, item dbus.ObjectPath) []byte {
 		return blob
 	}
 	return nil
+}
+
+// readAgentReply reads "ok <length>\n<secret>", without waiting for the
+// agent to close, or "miss\n" (not ok).
+func readAgentReply(fd int) ([]byte, bool) {
+	buf := make([]byte, 0, 4096)
+	want := -1 // the whole reply's length, once the header is in
+	for want < 0 || len(buf) < want {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := unix.Read(fd, buf[len(buf):cap(buf)])
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil || n == 0 {
+			return nil, false
+		}
+		buf = buf[:len(buf)+n]
+		if want < 0 {
+			header, _, found := bytes.Cut(buf, []byte("\n"))
+			if !found {
+				if len(buf) > 64 {
+					return nil, false
+				}
+				continue
+			}
+			size, ok := strings.CutPrefix(string(header), "ok ")
+			length, err := strconv.Atoi(size)
+			if !ok || err != nil || length < 0 || length > maxAgentReply {
+				return nil, false
+			}
+			want = len(header) + 1 + length
+		}
+	}
+	if len(buf) != want {
+		return nil, false
+	}
+	return buf[bytes.IndexByte(buf, '\n')+1:], true
 }
 
 func (a *agentClient) close() {
@@ -398,6 +432,22 @@ func serveAgent(ss *secretService, lfd int, opts AgentOptions) error {
 	defer mem.forget()
 	var clients agentClients
 	defer clients.closeAll()
+	// handle reads what has arrived of c's request: keeps c for the rest,
+	// or answers and closes it.
+	handle := func(c *agentConn) error {
+		key, item, state := c.read()
+		switch state {
+		case requestPending:
+			clients = append(clients, c)
+			return nil
+		case requestDone:
+			err := serveOne(ss, mem, c.fd, key, item, opts.Timeout)
+			unix.Close(c.fd)
+			return err
+		}
+		unix.Close(c.fd)
+		return nil
+	}
 	busFd := ss.conn.Fd()
 	idleSince := time.Now()
 	for {
@@ -439,24 +489,19 @@ func serveAgent(ss *secretService, lfd int, opts AgentOptions) error {
 			if fds[i].Revents == 0 {
 				continue
 			}
-			c := clients.take(int(fds[i].Fd))
-			key, item, state := c.read()
-			switch state {
-			case requestPending:
-				clients = append(clients, c)
-			case requestDone:
-				err := serveOne(ss, mem, c.fd, key, item, opts.Timeout)
-				unix.Close(c.fd)
-				if err != nil {
-					return err
-				}
-			default:
-				unix.Close(c.fd)
+			if err := handle(clients.take(int(fds[i].Fd))); err != nil {
+				return err
 			}
 		}
 		if fds[0].Revents&unix.POLLIN != 0 {
-			clients.accept(lfd, now.Add(opts.Timeout))
 			idleSince = now
+			// A client writes its request as it connects: read it at once
+			// rather than after another poll.
+			for _, c := range clients.accept(lfd, now.Add(opts.Timeout)) {
+				if err := handle(c); err != nil {
+					return err
+				}
+			}
 		}
 	}
 }
@@ -477,22 +522,25 @@ type agentConn struct {
 // above a burst of kubectl, and under any descriptor limit.
 const maxAgentClients = 256
 
-// accept takes the connections waiting at lfd, those of our own uid only.
-func (cs *agentClients) accept(lfd int, deadline time.Time) {
-	for len(*cs) < maxAgentClients {
+// accept takes the connections waiting at lfd, those of our own uid only,
+// and returns them; the caller adds those still to be read.
+func (cs *agentClients) accept(lfd int, deadline time.Time) []*agentConn {
+	var fresh []*agentConn
+	for len(*cs)+len(fresh) < maxAgentClients {
 		fd, _, err := unix.Accept4(lfd, unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK)
 		if err == unix.EINTR {
 			continue
 		}
 		if err != nil {
-			return // EAGAIN: no more; anything else: the client gave up
+			return fresh // EAGAIN: no more; anything else: the client gave up
 		}
 		if !peerIsUs(fd) {
 			unix.Close(fd)
 			continue
 		}
-		*cs = append(*cs, &agentConn{fd: fd, buf: make([]byte, 0, 512), deadline: deadline})
+		fresh = append(fresh, &agentConn{fd: fd, buf: make([]byte, 0, 512), deadline: deadline})
 	}
+	return fresh
 }
 
 // take removes the connection on fd from the list and returns it.
@@ -603,9 +651,12 @@ func serveOne(ss *secretService, mem *agentSecrets, fd int, key string, item dbu
 		_ = writeAll(fd, []byte("miss\n"))
 		return err
 	}
-	if writeAll(fd, []byte("ok\n")) == nil {
-		_ = writeAll(fd, secret)
-	}
+	// One write, so that the client wakes once.
+	reply := make([]byte, 0, 16+len(secret))
+	reply = append(reply, "ok "+strconv.Itoa(len(secret))+"\n"...)
+	reply = append(reply, secret...)
+	_ = writeAll(fd, reply)
+	clear(reply)
 	return nil
 }
 
@@ -679,28 +730,4 @@ func writeAll(fd int, b []byte) error {
 		b = b[n:]
 	}
 	return nil
-}
-
-// readAll reads fd to its end, at most limit bytes.
-func readAll(fd int, limit int) ([]byte, error) {
-	buf := make([]byte, 0, 4096)
-	for {
-		if len(buf) == cap(buf) {
-			if len(buf) >= limit {
-				return nil, errors.New("agent reply too long")
-			}
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := unix.Read(fd, buf[len(buf):cap(buf)])
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		if n == 0 {
-			return buf, nil
-		}
-		buf = buf[:len(buf)+n]
-	}
 }

@@ -108,10 +108,10 @@ func agentKeyring(t *testing.T, opts Options, command []string) (*Keyring, *secr
 func getThroughAgent(t *testing.T, opts Options, key string) (record.Record, error) {
 	t.Helper()
 	k, ss := agentKeyring(t, opts, noAgentCommand)
-	if ss.agent == nil {
+	rec, err := k.Get(key)
+	if !ss.agentSeen {
 		t.Fatal("the client did not reach the running agent")
 	}
-	rec, err := k.Get(key)
 	if err == nil && (!ss.viaAgent || ss.conn != nil) {
 		t.Fatalf("served %s, with a bus connection %v; want the agent's answer and no connection", ss.route(), ss.conn != nil)
 	}
@@ -228,7 +228,7 @@ func TestAgentServesOnlyTheKeyAsked(t *testing.T) {
 	itemA, itemB := itemOf(t, ss, a), itemOf(t, ss, b)
 	sock := runAgent(t, time.Minute).sock
 	for _, tc := range []struct{ name, line, want string }{
-		{"its own item", agentProtocol + " get " + a + " " + string(itemA) + "\n", "ok\n" + secretTag + a + "\n"},
+		{"its own item", agentProtocol + " get " + a + " " + string(itemA) + "\n", "ok "},
 		{"another key's item", agentProtocol + " get " + a + " " + string(itemB) + "\n", "miss\n"},
 		{"no such item", agentProtocol + " get " + a + " " + string(itemA) + "99\n", "miss\n"},
 		{"another protocol", "kcc-agent-0 get " + a + " " + string(itemA) + "\n", ""},
@@ -238,9 +238,10 @@ func TestAgentServesOnlyTheKeyAsked(t *testing.T) {
 		{"extra fields", agentProtocol + " get " + a + " " + string(itemA) + " x\n", ""},
 	} {
 		got := rawAgentRequest(t, sock, tc.line)
-		if tc.want == "ok\n"+secretTag+a+"\n" {
-			if !strings.HasPrefix(got, tc.want) {
-				t.Errorf("%s: reply starts %.40q, want %q", tc.name, got, tc.want)
+		if tc.want == "ok " {
+			header, secret, _ := strings.Cut(got, "\n")
+			if header != "ok "+strconv.Itoa(len(secret)) || !strings.HasPrefix(secret, secretTag+a+"\n") {
+				t.Errorf("%s: reply %.60q, want ok, its length and the secret tagged with the key", tc.name, got)
 			}
 			continue
 		}
@@ -411,5 +412,64 @@ func TestAgentSocketPath(t *testing.T) {
 	a, b := agentSocket("unix:path=/a"), agentSocket("unix:path=/b")
 	if a == b || !strings.HasPrefix(a, "/run/user/1000/kube-credential-cache/agent-") {
 		t.Errorf("sockets %q and %q: want one per bus, in the runtime dir", a, b)
+	}
+}
+
+// readAll reads fd to its end, at most limit bytes.
+func readAll(fd int, limit int) ([]byte, error) {
+	buf := make([]byte, 0, 4096)
+	for {
+		if len(buf) == cap(buf) {
+			if len(buf) >= limit {
+				return nil, errors.New("agent reply too long")
+			}
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := unix.Read(fd, buf[len(buf):cap(buf)])
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			return buf, nil
+		}
+		buf = buf[:len(buf)+n]
+	}
+}
+
+// The client reads exactly the announced secret, and nothing it cannot
+// parse: a short, overlong or malformed reply is no reply.
+func TestReadAgentReply(t *testing.T) {
+	for _, tc := range []struct {
+		reply string
+		want  string
+		ok    bool
+	}{
+		{"ok 3\nabc", "abc", true},
+		{"ok 0\n", "", true},
+		{"ok 3\nab", "", false},               // cut short
+		{"ok 3\nabcd", "", false},             // more than announced
+		{"miss\n", "", false},                 // the agent's no
+		{"ok -1\n", "", false},                // a negative length
+		{"ok 9999999999\n", "", false},        // beyond any credential
+		{"ok x\nabc", "", false},              // not a number
+		{"ok 3", "", false},                   // no end of header
+		{strings.Repeat("o", 100), "", false}, // a header that never ends
+	} {
+		fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := writeAll(fds[1], []byte(tc.reply)); err != nil {
+			t.Fatal(err)
+		}
+		unix.Close(fds[1])
+		got, ok := readAgentReply(fds[0])
+		unix.Close(fds[0])
+		if ok != tc.ok || string(got) != tc.want {
+			t.Errorf("reply %.30q: %q, %v; want %q, %v", tc.reply, got, ok, tc.want, tc.ok)
+		}
 	}
 }
