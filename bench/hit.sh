@@ -165,7 +165,7 @@ fi
 # backend, auto, picks it when the bus is there: each command's prepare puts
 # the bus socket where auto looks ($XDG_RUNTIME_DIR/bus) or takes it away,
 # and points the cache at that command's own directory.
-if want keyring && command -v dbus-daemon >/dev/null && command -v gnome-keyring-daemon >/dev/null; then
+if want keyring && command -v dbus-daemon >/dev/null && command -v gnome-keyring-daemon >/dev/null && command -v secret-tool >/dev/null; then
 	mkdir -p "$work/rt" "$work/kr-home/data" "$work/kr-rt"
 	cat >"$work/bus.conf" <<CONF
 <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
@@ -207,6 +207,13 @@ CONF
 ln -sfn $work/bus.sock $work/rt/bus
 ln -sfn $work/kr-ss $work/kr
 PREP
+	# A change in the keyring (an item of another program stored again)
+	# makes the agent forget what it read: the next hit reads the item.
+	cat >"$work/prep-ss-change" <<PREP
+ln -sfn $work/bus.sock $work/rt/bus
+ln -sfn $work/kr-ss $work/kr
+printf x | DBUS_SESSION_BUS_ADDRESS=unix:path=$work/bus.sock secret-tool store --label=bench-change bench change
+PREP
 	cat >"$work/prep-file" <<PREP
 rm -f $work/rt/bus
 ln -sfn $work/kr-file $work/kr
@@ -230,13 +237,19 @@ PREP
 	# The floors: bench/floor reads and prints the entry; bench/busfloor
 	# also connects to the bus and says Hello, which any Secret Service
 	# client must do first.
+	# The hits go through the Secret Service agent, which the first store
+	# above started; "after-a-change" makes it read the item each time, and
+	# KCC_BASELINE=6b0c24d (the version before the agent) adds the direct
+	# path, each kcc-cache its own new bus client.
 	bench hit-keyring -N --warmup 20 --runs "$RUNS" \
 		--prepare "sh $work/prep-file" \
 		--prepare "sh $work/prep-ss" \
+		--prepare "sh $work/prep-ss-change" \
 		--prepare "sh $work/prep-file" \
 		--prepare "sh $work/prep-ss" \
 		-n kcc-cache-hit-file "$kcc $work/plugin" \
 		-n kcc-cache-hit-secret-service "$kcc $work/plugin" \
+		-n kcc-cache-hit-secret-service-after-a-change "$kcc $work/plugin" \
 		-n go-floor "$work/floor $entry" \
 		-n bus-floor "$work/busfloor $entry" \
 		"${baseline[@]}"
