@@ -70,6 +70,23 @@ func (t *truthy) Decode(v string) error {
 func loadConfig() (config, error) { return loadConfigFrom(os.LookupEnv) }
 
 func loadConfigFrom(lookup func(string) (string, bool)) (config, error) {
+	cfg, err := parseConfig(lookup)
+	if err != nil {
+		return config{}, err
+	}
+	if cfg.File == "" {
+		file, err := backend.DefaultFile()
+		if err != nil {
+			return config{}, fmt.Errorf("no cache file location (set %s_FILE): %w", envPrefix, err)
+		}
+		cfg.File = file
+	}
+	return cfg, nil
+}
+
+// parseConfig reads and checks the variables, leaving File empty when it is
+// not set: the agent, which touches no file, needs nothing more.
+func parseConfig(lookup func(string) (string, bool)) (config, error) {
 	var cfg config
 	if err := readEnv(envPrefix, cfg.settings(), lookup); err != nil {
 		return config{}, err
@@ -96,13 +113,6 @@ func loadConfigFrom(lookup func(string) (string, bool)) (config, error) {
 	case "auto", "keyring", "file":
 	default:
 		return config{}, fmt.Errorf("invalid %s_BACKEND=%q: want auto, keyring or file", envPrefix, cfg.Backend)
-	}
-	if cfg.File == "" {
-		file, err := backend.DefaultFile()
-		if err != nil {
-			return config{}, fmt.Errorf("no cache file location (set %s_FILE): %w", envPrefix, err)
-		}
-		cfg.File = file
 	}
 	return cfg, nil
 }

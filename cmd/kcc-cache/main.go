@@ -38,6 +38,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case actionVersion:
 		printVersion(stdout)
 		return 0
+	case actionAgent:
+		return serveAgent(stderr)
 	}
 	cfg, err := loadConfig()
 	if err != nil {
@@ -50,8 +52,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return list(cfg, cmd.format, stdout, stderr)
 	case actionClear:
 		return clearEntries(cfg, cmd.key, stdout, stderr)
-	case actionAgent:
-		return serveAgent(cfg, stderr)
 	}
 	return proxy(ctx, cfg, cmd.argv, stdin, stdout, stderr)
 }

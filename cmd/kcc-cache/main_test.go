@@ -65,6 +65,11 @@ func TestRunUsageAndErrors(t *testing.T) {
 			stderrLine: `kcc-cache: invalid KUBE_CREDENTIAL_CACHE_CACHEKEY_ENV_LIST: "A=B" is not a variable name`},
 		{name: "bad exec info", env: map[string]string{"KUBERNETES_EXEC_INFO": "{"}, args: []string{"true"}, code: 2,
 			stderrLine: "kcc-cache: invalid KUBERNETES_EXEC_INFO: not JSON"},
+		{name: "agent takes no arguments", args: []string{"--secret-service-agent", "x"}, code: 2,
+			stderrLine: "kcc-cache: unexpected argument after option"},
+		// The agent needs no cache file, so no HOME either: only a bus.
+		{name: "agent without a bus", env: map[string]string{"DBUS_SESSION_BUS_ADDRESS": "", "XDG_RUNTIME_DIR": "", "HOME": "", "XDG_CACHE_HOME": "", "KUBE_CREDENTIAL_CACHE_FILE": ""},
+			args: []string{"--secret-service-agent"}, code: 1, stderrLine: "kcc-cache: no D-Bus session bus"},
 		{name: "plugin missing", args: []string{"kcc-no-such-plugin"}, code: 127, stderrLine: "kcc-cache: could not run plugin kcc-no-such-plugin"},
 		{name: "plugin exit code", args: []string{"sh", "-c", "exit 7"}, code: 7, stderrLine: "kcc-cache: plugin sh failed: exit status 7"},
 	}

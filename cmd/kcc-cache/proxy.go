@@ -77,7 +77,8 @@ func openStore(cfg config, stderr io.Writer, set ...func(*backend.Options)) (bac
 // agentCommand is how this binary runs the Secret Service agent, or nil
 // when the agent is off (or this binary cannot be found again).
 func agentCommand(cfg config) []string {
-	if !cfg.Agent || cfg.Backend == "file" {
+	// An agent that may not wait for a request would end as it starts.
+	if !cfg.Agent || cfg.AgentIdle == 0 || cfg.Backend == "file" {
 		return nil
 	}
 	exe, err := os.Executable()
@@ -87,11 +88,15 @@ func agentCommand(cfg config) []string {
 	return []string{exe, agentFlag}
 }
 
-// serveAgent runs the agent until it is idle for cfg.AgentIdle or its bus
-// goes. Nobody reads its stderr (it is started detached); the message is
-// for a user who runs it by hand.
-func serveAgent(cfg config, stderr io.Writer) int {
-	err := backend.ServeAgent(backend.AgentOptions{Timeout: cfg.KeyringTimeout, Idle: cfg.AgentIdle})
+// serveAgent runs the agent until it is idle for KUBE_CREDENTIAL_CACHE_AGENT_IDLE
+// or its bus goes. Nobody reads its stderr (it is started detached); the
+// message is for a user who runs it by hand.
+func serveAgent(stderr io.Writer) int {
+	cfg, err := parseConfig(os.LookupEnv)
+	if err != nil {
+		return fail(stderr, exitUsage, err)
+	}
+	err = backend.ServeAgent(backend.AgentOptions{Timeout: cfg.KeyringTimeout, Idle: cfg.AgentIdle})
 	if err != nil && !errors.Is(err, backend.ErrAgentRunning) {
 		return fail(stderr, exitFailure, err)
 	}

@@ -2,9 +2,10 @@ package backend
 
 import (
 	"errors"
+	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
+	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -303,9 +304,14 @@ func TestAgentMissFallsBackToTheBus(t *testing.T) {
 	}
 }
 
-// A kcc-cache that reads or stores without an agent starts one: detached
-// (a session of its own, /dev/null for stdio, no other descriptor of the
-// client), and the next client is served by it.
+// A kcc-cache that reads or stores without an agent starts one, detached:
+// a session of its own, and none of the client's descriptors. kubectl reads
+// the plugin's stdout to its end, so a client whose stdout, or any other
+// descriptor it was given without close-on-exec, reached the agent would
+// keep its caller waiting for the agent's exit. The client here is a child
+// process with a pipe for stdout and another pipe inherited as fd 3; both
+// must reach their end when the client exits. Then the next client is
+// served by that agent.
 func TestAgentStartedDetached(t *testing.T) {
 	k, _, opts := hintedKeyring(t)
 	key := newKey(t)
@@ -316,17 +322,39 @@ func TestAgentStartedDetached(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	k1, _ := agentKeyring(t, opts, []string{exe, agentHelperArg})
-	if err := k1.Put(newRecord(key, "u @ s", 10)); err != nil {
+	inheritedR, inheritedW, err := os.Pipe()
+	if err != nil {
 		t.Fatal(err)
 	}
+	defer inheritedR.Close()
+	client := exec.Command(exe, spawnHelperArg)
+	client.Env = append(os.Environ(), "KCC_HELPER_FILE="+opts.File, "KCC_HELPER_KEY="+key)
+	client.ExtraFiles = []*os.File{inheritedW} // fd 3, without close-on-exec
+	var out strings.Builder
+	client.Stdout, client.Stderr = &out, &out
+	// Run returns once the client exited and its stdout pipe reached its
+	// end; WaitDelay turns a pipe held by anyone else into an error.
+	client.WaitDelay = 10 * time.Second
+	err = client.Run()
+	inheritedW.Close()
+	if err != nil {
+		t.Fatalf("client: %v\n%s", err, out.String())
+	}
+	eof := make(chan error, 1)
+	go func() { _, err := io.ReadAll(inheritedR); eof <- err }()
+	select {
+	case <-eof:
+	case <-time.After(10 * time.Second):
+		t.Fatal("a descriptor the client inherited is still open after it exited: the agent holds it")
+	}
+
 	addr, _ := sessionBusAddress()
 	sock := agentSocket(addr)
 	deadline := time.Now().Add(hangGuard)
 	var a *agentClient
 	for a = dialAgent(sock, time.Second); a == nil; a = dialAgent(sock, time.Second) {
 		if time.Now().After(deadline) {
-			t.Fatal("no agent started")
+			t.Fatalf("no agent started; the client said:\n%s", out.String())
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -340,29 +368,39 @@ func TestAgentStartedDetached(t *testing.T) {
 	if sid, err := unix.Getsid(pid); err != nil || sid != pid {
 		t.Errorf("agent's session %d (%v), want its own (%d)", sid, err, pid)
 	}
-	fds, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/fd")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// kubectl reads the plugin's stdout, a pipe, to its end: an agent that
-	// held it, or any pipe of its parent, would make kubectl wait for it.
-	for _, fd := range fds {
-		target, _ := os.Readlink(filepath.Join("/proc", strconv.Itoa(pid), "fd", fd.Name()))
-		n, _ := strconv.Atoi(fd.Name())
-		if n <= 2 && target != os.DevNull || strings.HasPrefix(target, "pipe:") {
-			t.Errorf("agent's fd %d is %s; want /dev/null for stdio and no pipe", n, target)
-		}
-	}
 	if _, err := getThroughAgent(t, opts, key); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// spawnHelperArg makes the test binary a kcc-cache-like client that stores
+// one record with the agent enabled, which starts the agent.
+const spawnHelperArg = "--test-store-with-agent"
+
+func runSpawnHelper() int {
+	exe, err := os.Executable()
+	if err != nil {
+		return 1
+	}
+	c, err := Open(Options{Kind: "keyring", File: os.Getenv("KCC_HELPER_FILE"), Timeout: 2 * time.Second, Lazy: true, Agent: []string{exe, agentHelperArg}})
+	if err != nil {
+		return 1
+	}
+	defer c.Store.(*LazyKeyring).Close()
+	if err := c.Store.Put(newRecord(os.Getenv("KCC_HELPER_KEY"), "u @ s", 10)); err != nil {
+		return 1
+	}
+	return 0
 }
 
 // agentHelperArg makes the test binary run the agent (TestMain), as
 // kcc-cache does with its own flag.
 const agentHelperArg = "--test-secret-service-agent"
 
-func init() { argHelpers[agentHelperArg] = runAgentHelper }
+func init() {
+	argHelpers[agentHelperArg] = runAgentHelper
+	argHelpers[spawnHelperArg] = runSpawnHelper
+}
 
 func runAgentHelper() int {
 	idle, err := time.ParseDuration(os.Getenv("KUBE_CREDENTIAL_CACHE_AGENT_IDLE"))
