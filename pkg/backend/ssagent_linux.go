@@ -302,11 +302,8 @@ func ServeAgent(opts AgentOptions) error {
 		return fmt.Errorf("could not open the agent's lock: %w", err)
 	}
 	defer unix.Close(lock)
-	if err := unix.Flock(lock, unix.LOCK_EX|unix.LOCK_NB); err != nil {
-		if err == unix.EWOULDBLOCK {
-			return ErrAgentRunning
-		}
-		return fmt.Errorf("could not lock the agent's lock: %w", err)
+	if err := lockAgent(lock); err != nil {
+		return err
 	}
 	// Secrets in memory: no core dump, and no other process of the user may
 	// attach to read them (as ssh-agent does).
@@ -331,6 +328,25 @@ func ServeAgent(opts AgentOptions) error {
 		unix.Close(lfd)
 	}()
 	return serveAgent(ss, lfd, opts)
+}
+
+// lockAgent takes the agent's lock. A starter checking whether an agent
+// runs (agentRunning) holds it shared for a moment; a running agent holds it
+// for good. So a busy lock is tried again for a short while before it means
+// that another agent serves.
+func lockAgent(fd int) error {
+	for try := 0; ; try++ {
+		err := unix.Flock(fd, unix.LOCK_EX|unix.LOCK_NB)
+		switch {
+		case err == nil:
+			return nil
+		case err != unix.EWOULDBLOCK && err != unix.EINTR:
+			return fmt.Errorf("could not lock the agent's lock: %w", err)
+		case try == 20:
+			return ErrAgentRunning
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // privateRuntimeDir makes dir ours and 0700, and refuses one that is not.

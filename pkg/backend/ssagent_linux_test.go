@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -509,5 +510,52 @@ func TestReadAgentReply(t *testing.T) {
 		if ok != tc.ok || string(got) != tc.want {
 			t.Errorf("reply %.30q: %q, %v; want %q, %v", tc.reply, got, ok, tc.want, tc.ok)
 		}
+	}
+}
+
+// A starter that checks for a running agent (a shared lock, for a moment)
+// while a new agent takes the lock does not make that agent give up.
+func TestAgentStartsWhileAStarterChecks(t *testing.T) {
+	sessionKeyring(t) // skips or fails without a usable service
+	t.Setenv("XDG_RUNTIME_DIR", dbustest.ShortTempDir(t))
+	addr, err := sessionBusAddress()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sock := agentSocket(addr)
+	if err := os.Mkdir(filepath.Dir(sock), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	fd, err := unix.Open(sock+".lock", unix.O_RDWR|unix.O_CREAT|unix.O_CLOEXEC, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Flock(fd, unix.LOCK_SH); err != nil {
+		t.Fatal(err)
+	}
+	stopR, stopW, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stopR.Close()
+	done := make(chan error, 1)
+	go func() { done <- ServeAgent(AgentOptions{Timeout: 2 * time.Second, Idle: time.Minute, stop: stopR}) }()
+	time.Sleep(20 * time.Millisecond) // the agent's first tries find the lock shared
+	unix.Close(fd)
+	deadline := time.Now().Add(hangGuard)
+	for a := dialAgent(sock, time.Second); a == nil; a = dialAgent(sock, time.Second) {
+		select {
+		case err := <-done:
+			t.Fatalf("the agent gave up: %v", err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the agent did not come up")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	stopW.Close()
+	if err := <-done; err != nil {
+		t.Fatalf("agent ended with %v", err)
 	}
 }
