@@ -113,7 +113,10 @@ func openVault(busBound time.Duration, quick bool, stateDir string, agentCommand
 	if err != nil {
 		return nil, err
 	}
-	s := &secretService{addr: addr, busBound: busBound, timeout: callTimeout(busBound), hints: itemHints{dir: filepath.Join(stateDir, "items")}}
+	s := &secretService{addr: addr, busBound: busBound, timeout: callTimeout(busBound)}
+	if stateDir != "" { // none for the agent, which only reads by given paths
+		s.hints.dir = filepath.Join(stateDir, "items")
+	}
 	s.startBound = s.timeout
 	if quick {
 		s.startBound = busBound

@@ -74,8 +74,14 @@ func agentSocket(addr string) string {
 
 // agentClient is one request to the agent.
 type agentClient struct {
-	fd int
+	fd       int
+	deadline time.Time // for the whole exchange
 }
+
+// agentBound bounds a client's whole exchange with the agent, below the
+// keyring bound: an agent that is slower than this (stopped, or waiting on a
+// busy keyring itself) costs each hit at most this before the direct path.
+const agentBound = 250 * time.Millisecond
 
 // dialAgent connects to the agent at sock, or returns nil: no agent, one of
 // another user, or one too busy to take the connection now.
@@ -83,6 +89,8 @@ func dialAgent(sock string, bound time.Duration) *agentClient {
 	if sock == "" {
 		return nil
 	}
+	bound = min(bound, agentBound)
+	deadline := time.Now().Add(bound)
 	fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, 0)
 	if err != nil {
 		return nil
@@ -107,7 +115,7 @@ func dialAgent(sock string, bound time.Duration) *agentClient {
 		unix.Close(fd)
 		return nil
 	}
-	return &agentClient{fd: fd}
+	return &agentClient{fd: fd, deadline: deadline}
 }
 
 // get asks the agent for key's secret in item and returns the blob, or nil
@@ -119,7 +127,7 @@ func (a *agentClient) get(key string, item dbus.ObjectPath) []byte {
 	if writeAll(a.fd, []byte(req)) != nil {
 		return nil
 	}
-	secret, ok := readAgentReply(a.fd)
+	secret, ok := readAgentReply(a.fd, a.deadline)
 	if !ok {
 		return nil
 	}
@@ -131,12 +139,16 @@ func (a *agentClient) get(key string, item dbus.ObjectPath) []byte {
 	return nil
 }
 
-// readAgentReply reads "ok <length>\n<secret>", without waiting for the
-// agent to close, or "miss\n" (not ok).
-func readAgentReply(fd int) ([]byte, bool) {
+// readAgentReply reads "ok <length>\n<secret>" by the deadline, without
+// waiting for the agent to close, or "miss\n" (not ok).
+func readAgentReply(fd int, deadline time.Time) ([]byte, bool) {
 	buf := make([]byte, 0, 4096)
 	want := -1 // the whole reply's length, once the header is in
 	for want < 0 || len(buf) < want {
+		left := time.Until(deadline)
+		if left <= 0 || setSocketTimeout(fd, left) != nil {
+			return nil, false
+		}
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]
 		}
@@ -181,35 +193,62 @@ func (a *agentClient) close() {
 const maxAgentReply = 1 << 20
 
 // agentRunning reports whether an agent holds the lock of sock: running,
-// or starting.
+// or being started. For --info only: its probe holds the lock shared for a
+// moment, which a starter that tries then takes for a running agent.
 func agentRunning(sock string) bool {
 	fd, err := unix.Open(sock+".lock", unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return false
 	}
 	defer unix.Close(fd)
-	if err := unix.Flock(fd, unix.LOCK_SH|unix.LOCK_NB); err != nil {
-		return true
-	}
-	return false
+	return unix.Flock(fd, unix.LOCK_SH|unix.LOCK_NB) != nil
 }
+
+// The starter hands the agent the lock it took, on this descriptor, and says
+// so in this variable: taking the lock and starting the agent is then one
+// step, so that of many kcc-cache finding no agent at once one starts it,
+// and no agent can lose its lock to a starter's check.
+const (
+	agentLockFd  = 3
+	agentLockEnv = "KCC_AGENT_LOCK_FD"
+)
+
+// agentFailedFor is how long a failed start keeps starters from trying
+// again: without it, an agent that cannot run would be started by every
+// read.
+const agentFailedFor = time.Minute
 
 // spawnAgent starts command as the agent for the bus at addr, detached: a
 // session of its own (no terminal's signals), /dev/null for stdio and no
-// other descriptor (kubectl reads the plugin's stdout to its end: an agent
-// holding it would make kubectl wait for the agent's exit), the root as its
-// directory, and only the environment it needs, not the plugin's. Failing
-// to start it costs nothing but the speed it would have brought.
-func spawnAgent(command []string, sock, addr string) {
-	if len(command) == 0 || sock == "" || agentRunning(sock) {
-		return
+// other descriptor but its lock (kubectl reads the plugin's stdout to its
+// end: an agent holding it would make kubectl wait for the agent's exit),
+// the root as its directory, and only the environment it needs, not the
+// plugin's. It starts nothing when an agent runs or is being started (the
+// lock is taken), when the runtime directory is not the user's private one,
+// or within agentFailedFor of a failed start. Failing to start one costs
+// nothing but the speed it would have brought. It reports whether it
+// started one.
+func spawnAgent(command []string, sock, addr string) bool {
+	if len(command) == 0 || sock == "" || recentlyFailed(sock) {
+		return false
+	}
+	if privateRuntimeDir(filepath.Dir(sock)) != nil {
+		return false
+	}
+	lock, err := os.OpenFile(sock+".lock", os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return false
+	}
+	defer lock.Close() // the agent keeps its own copy, and the lock with it
+	if unix.Flock(int(lock.Fd()), unix.LOCK_EX|unix.LOCK_NB) != nil {
+		return false
 	}
 	null, err := os.Open(os.DevNull)
 	if err != nil {
-		return
+		return false
 	}
 	defer null.Close()
-	env := []string{"DBUS_SESSION_BUS_ADDRESS=" + addr}
+	env := []string{"DBUS_SESSION_BUS_ADDRESS=" + addr, agentLockEnv + "=" + strconv.Itoa(agentLockFd)}
 	for _, kv := range os.Environ() {
 		if strings.HasPrefix(kv, "KUBE_CREDENTIAL_CACHE_") || strings.HasPrefix(kv, "XDG_RUNTIME_DIR=") || strings.HasPrefix(kv, "HOME=") {
 			env = append(env, kv)
@@ -219,12 +258,21 @@ func spawnAgent(command []string, sock, addr string) {
 	p, err := os.StartProcess(command[0], command, &os.ProcAttr{
 		Dir:   "/",
 		Env:   env,
-		Files: []*os.File{null, null, null},
+		Files: []*os.File{null, null, null, lock}, // the lock is fd 3: agentLockFd
 		Sys:   &syscall.SysProcAttr{Setsid: true},
 	})
-	if err == nil {
-		_ = p.Release()
+	if err != nil {
+		return false
 	}
+	_ = p.Release()
+	return true
+}
+
+// recentlyFailed reports whether an agent for sock failed to start within
+// agentFailedFor (it leaves sock.failed behind).
+func recentlyFailed(sock string) bool {
+	fi, err := os.Stat(sock + ".failed")
+	return err == nil && time.Since(fi.ModTime()) < agentFailedFor
 }
 
 // closeInheritedOnExec marks every descriptor above stdio close-on-exec.
@@ -259,6 +307,8 @@ func AgentStatus() string {
 		return "none: XDG_RUNTIME_DIR is not set (or too long for a socket)"
 	case agentRunning(sock):
 		return "running at " + sock
+	case recentlyFailed(sock):
+		return "not running: it failed to start less than " + agentFailedFor.String() + " ago (run kcc-cache --secret-service-agent to see why)"
 	}
 	return "not running (the next Secret Service read or store starts it at " + sock + ")"
 }
@@ -297,14 +347,21 @@ func ServeAgent(opts AgentOptions) error {
 	if err := privateRuntimeDir(filepath.Dir(sock)); err != nil {
 		return err
 	}
-	lock, err := unix.Open(sock+".lock", unix.O_RDWR|unix.O_CREAT|unix.O_CLOEXEC, 0o600)
+	lock, err := takeAgentLock(sock)
 	if err != nil {
-		return fmt.Errorf("could not open the agent's lock: %w", err)
-	}
-	defer unix.Close(lock)
-	if err := lockAgent(lock); err != nil {
 		return err
 	}
+	defer unix.Close(lock)
+	err = serveLocked(sock, opts)
+	if err != nil {
+		// Starters wait a while before they try again (spawnAgent).
+		_ = os.WriteFile(sock+".failed", []byte(err.Error()+"\n"), 0o600)
+	}
+	return err
+}
+
+// serveLocked is ServeAgent once the agent holds its lock.
+func serveLocked(sock string, opts AgentOptions) error {
 	// Secrets in memory: no core dump, and no other process of the user may
 	// attach to read them (as ssh-agent does).
 	_ = unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0)
@@ -327,30 +384,47 @@ func ServeAgent(opts AgentOptions) error {
 		_ = unix.Unlink(sock)
 		unix.Close(lfd)
 	}()
+	_ = os.Remove(sock + ".failed")
 	return serveAgent(ss, lfd, opts)
 }
 
-// lockAgent takes the agent's lock. A starter checking whether an agent
-// runs (agentRunning) holds it shared for a moment; a running agent holds it
-// for good. So a busy lock is tried again for a short while before it means
-// that another agent serves.
-func lockAgent(fd int) error {
-	for try := 0; ; try++ {
-		err := unix.Flock(fd, unix.LOCK_EX|unix.LOCK_NB)
-		switch {
-		case err == nil:
-			return nil
-		case err != unix.EWOULDBLOCK && err != unix.EINTR:
-			return fmt.Errorf("could not lock the agent's lock: %w", err)
-		case try == 20:
-			return ErrAgentRunning
+// takeAgentLock returns the agent's lock, held: the one its starter took
+// and handed on (agentLockEnv), or else one it takes itself, for an agent
+// run by hand. ErrAgentRunning when another agent holds it.
+func takeAgentLock(sock string) (int, error) {
+	if os.Getenv(agentLockEnv) == strconv.Itoa(agentLockFd) {
+		os.Unsetenv(agentLockEnv)
+		var held, want unix.Stat_t
+		if unix.Fstat(agentLockFd, &held) == nil && unix.Stat(sock+".lock", &want) == nil &&
+			held.Dev == want.Dev && held.Ino == want.Ino &&
+			unix.Flock(agentLockFd, unix.LOCK_EX|unix.LOCK_NB) == nil {
+			unix.CloseOnExec(agentLockFd)
+			return agentLockFd, nil
 		}
-		time.Sleep(5 * time.Millisecond)
 	}
+	fd, err := unix.Open(sock+".lock", unix.O_RDWR|unix.O_CREAT|unix.O_CLOEXEC, 0o600)
+	if err != nil {
+		return -1, fmt.Errorf("could not open the agent's lock: %w", err)
+	}
+	if err := unix.Flock(fd, unix.LOCK_EX|unix.LOCK_NB); err != nil {
+		unix.Close(fd)
+		if err == unix.EWOULDBLOCK {
+			return -1, ErrAgentRunning
+		}
+		return -1, fmt.Errorf("could not lock the agent's lock: %w", err)
+	}
+	return fd, nil
 }
 
-// privateRuntimeDir makes dir ours and 0700, and refuses one that is not.
+// privateRuntimeDir makes dir ours and 0700, and refuses one that is not,
+// or one in a runtime directory ($XDG_RUNTIME_DIR) that is not the user's
+// own 0700 directory, as the XDG spec has it.
 func privateRuntimeDir(dir string) error {
+	var rt unix.Stat_t
+	if err := unix.Lstat(filepath.Dir(dir), &rt); err != nil ||
+		rt.Mode&unix.S_IFMT != unix.S_IFDIR || int(rt.Uid) != os.Getuid() || rt.Mode&0o077 != 0 {
+		return fmt.Errorf("XDG_RUNTIME_DIR %s is not a 0700 directory of this user", filepath.Dir(dir))
+	}
 	if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, os.ErrExist) {
 		return fmt.Errorf("could not create the agent's directory: %w", err)
 	}
@@ -451,6 +525,9 @@ func serveAgent(ss *secretService, lfd int, opts AgentOptions) error {
 	// handle reads what has arrived of c's request: keeps c for the rest,
 	// or answers and closes it.
 	handle := func(c *agentConn) error {
+		if c == nil {
+			return nil
+		}
 		key, item, state := c.read()
 		switch state {
 		case requestPending:
@@ -465,15 +542,20 @@ func serveAgent(ss *secretService, lfd int, opts AgentOptions) error {
 		return nil
 	}
 	busFd := ss.conn.Fd()
-	idleSince := time.Now()
+	// Wall clock (Round(0)), not the monotonic one, which stops while the
+	// machine sleeps: a night's suspend counts as idle time, and as age.
+	idleSince := time.Now().Round(0)
 	for {
-		now := time.Now()
+		now := time.Now().Round(0)
 		clients.expire(now)
 		left := opts.Idle - now.Sub(idleSince)
 		if left <= 0 && len(clients) == 0 {
 			return nil
 		}
-		wait := min(max(left, 0), time.Hour)
+		wait := time.Hour
+		if left > 0 {
+			wait = min(wait, left)
+		}
 		if next, ok := clients.nextDeadline(); ok {
 			wait = min(wait, next.Sub(now))
 		}
@@ -567,7 +649,7 @@ func (cs *agentClients) take(fd int) *agentConn {
 			return c
 		}
 	}
-	return &agentConn{fd: fd}
+	return nil
 }
 
 func (cs *agentClients) expire(now time.Time) {
@@ -684,7 +766,7 @@ func (s *secretService) agentRead(mem *agentSecrets, key string, item dbus.Objec
 	if err := s.readSignals(mem, bound); err != nil {
 		return nil, err
 	}
-	if e, ok := mem.entries[key]; ok && e.item == item && time.Since(e.read) < agentMemory {
+	if e, ok := mem.entries[key]; ok && e.item == item && time.Now().Round(0).Sub(e.read) < agentMemory {
 		return e.secret, nil
 	}
 	out, err := s.call(item, ssItem+".GetSecret", "o", s.session)
@@ -701,18 +783,17 @@ func (s *secretService) agentRead(mem *agentSecrets, key string, item dbus.Objec
 	if tagged, _ := untagSecret(secret); tagged != key {
 		return nil, nil
 	}
-	// Kept only when no signal came while the call was made: the secret
-	// read may already be the one a change replaced. It is served all the
-	// same, as a direct read at that moment would have been.
-	if s.conn.Signals() == mem.seen {
-		if old, ok := mem.entries[key]; ok {
-			clear(old.secret)
-		}
-		if len(mem.entries) >= maxAgentSecrets {
-			mem.forget()
-		}
-		mem.entries[key] = agentSecret{item: item, secret: secret, read: time.Now()}
+	// Kept even when a signal came during the call (the secret read may be
+	// the one a change replaced): the signal is counted, and the next
+	// request's readSignals forgets it before anything is served from
+	// memory. It is served now, as a direct read at this moment would be.
+	if old, ok := mem.entries[key]; ok {
+		clear(old.secret)
 	}
+	if len(mem.entries) >= maxAgentSecrets {
+		mem.forget()
+	}
+	mem.entries[key] = agentSecret{item: item, secret: secret, read: time.Now().Round(0)}
 	return secret, nil
 }
 

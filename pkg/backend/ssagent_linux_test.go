@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/dbus"
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/dbus/dbustest"
 	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
@@ -142,7 +143,7 @@ func TestAgentServesHitsWithoutTheBus(t *testing.T) {
 // credential, a deleted item, a new one. Repeated, since the property is
 // about the order in which the signal and the next request reach the agent.
 func TestAgentSeesEveryFinishedChange(t *testing.T) {
-	k, _, opts := hintedKeyring(t)
+	k, ss, opts := hintedKeyring(t)
 	key := newKey(t)
 	t.Cleanup(func() { _ = k.Delete(key) })
 	runAgent(t, time.Minute)
@@ -159,12 +160,17 @@ func TestAgentSeesEveryFinishedChange(t *testing.T) {
 			sameRecord(t, got, want)
 		}
 		if i%4 == 3 {
-			if err := k.Delete(key); err != nil {
+			// Deleted behind the hint's back, so that the next hit still asks
+			// the agent, which holds the secret in memory.
+			if err := ss.deleteItems([]dbus.ObjectPath{itemOf(t, ss, key)}); err != nil {
 				t.Fatal(err)
 			}
-			k2, _ := agentKeyring(t, opts, noAgentCommand)
+			k2, ss2 := agentKeyring(t, opts, noAgentCommand)
 			if got, err := k2.Get(key); !errors.Is(err, fs.ErrNotExist) {
 				t.Fatalf("round %d, after Delete: %.12s, %v; want it missing", i, got.Key, err)
+			}
+			if !ss2.agentSeen {
+				t.Fatalf("round %d: the read after the deletion did not ask the agent", i)
 			}
 		}
 	}
@@ -505,7 +511,7 @@ func TestReadAgentReply(t *testing.T) {
 			t.Fatal(err)
 		}
 		unix.Close(fds[1])
-		got, ok := readAgentReply(fds[0])
+		got, ok := readAgentReply(fds[0], time.Now().Add(hangGuard))
 		unix.Close(fds[0])
 		if ok != tc.ok || string(got) != tc.want {
 			t.Errorf("reply %.30q: %q, %v; want %q, %v", tc.reply, got, ok, tc.want, tc.ok)
@@ -513,49 +519,147 @@ func TestReadAgentReply(t *testing.T) {
 	}
 }
 
-// A starter that checks for a running agent (a shared lock, for a moment)
-// while a new agent takes the lock does not make that agent give up.
-func TestAgentStartsWhileAStarterChecks(t *testing.T) {
-	sessionKeyring(t) // skips or fails without a usable service
+// A starter takes the agent's lock and hands it to the agent it starts, so
+// that of many kcc-cache finding no agent at once one starts it; none starts
+// one where the runtime directory is not private, or soon after a failed
+// start.
+func TestSpawnAgentHandsTheLockOn(t *testing.T) {
+	rt := dbustest.ShortTempDir(t)
+	t.Setenv("XDG_RUNTIME_DIR", rt)
+	sock := agentSocket("unix:path=/kcc-test-bus")
+	pidFile := filepath.Join(rt, "pid")
+	// A stand-in agent: it records its pid and holds what it inherited.
+	command := []string{"/bin/sh", "-c", "echo $$ >" + pidFile + "; exec sleep 60"}
+	if !spawnAgent(command, sock, "unix:path=/kcc-test-bus") {
+		t.Fatal("no agent started with the lock free")
+	}
+	var pid int
+	deadline := time.Now().Add(hangGuard)
+	for {
+		b, _ := os.ReadFile(pidFile)
+		if n, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
+			pid = n
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the stand-in agent did not start")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Cleanup(func() { _ = unix.Kill(pid, unix.SIGKILL) })
+	if spawnAgent(command, sock, "unix:path=/kcc-test-bus") {
+		t.Error("a second agent started while the first holds the lock")
+	}
+	fd, err := unix.Open(sock+".lock", unix.O_RDWR|unix.O_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fd)
+	if unix.Flock(fd, unix.LOCK_EX|unix.LOCK_NB) == nil {
+		t.Error("the started agent does not hold the lock")
+	}
+
+	// A failed start holds starters off for a while.
+	other := agentSocket("unix:path=/kcc-test-bus-2")
+	if err := os.WriteFile(other+".failed", []byte("no bus\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if spawnAgent([]string{"/bin/true"}, other, "unix:path=/kcc-test-bus-2") {
+		t.Error("an agent started right after a failed start")
+	}
+	old := time.Now().Add(-2 * agentFailedFor)
+	if err := os.Chtimes(other+".failed", old, old); err != nil {
+		t.Fatal(err)
+	}
+	if !spawnAgent([]string{"/bin/true"}, other, "unix:path=/kcc-test-bus-2") {
+		t.Error("no agent started long after a failed start")
+	}
+
+	// Nor in a runtime directory others may enter.
+	if err := os.Chmod(rt, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if spawnAgent([]string{"/bin/true"}, agentSocket("unix:path=/kcc-test-bus-3"), "unix:path=/kcc-test-bus-3") {
+		t.Error("an agent started in a runtime directory that is not private")
+	}
+}
+
+// fakeAgent listens at the agent's socket for the bus in use and answers
+// each connection with respond, standing for an agent that misbehaves.
+func fakeAgent(t *testing.T, respond func(fd int)) {
+	t.Helper()
 	t.Setenv("XDG_RUNTIME_DIR", dbustest.ShortTempDir(t))
 	addr, err := sessionBusAddress()
 	if err != nil {
 		t.Fatal(err)
 	}
 	sock := agentSocket(addr)
-	if err := os.Mkdir(filepath.Dir(sock), 0o700); err != nil {
+	if err := privateRuntimeDir(filepath.Dir(sock)); err != nil {
 		t.Fatal(err)
 	}
-	fd, err := unix.Open(sock+".lock", unix.O_RDWR|unix.O_CREAT|unix.O_CLOEXEC, 0o600)
+	lfd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := unix.Flock(fd, unix.LOCK_SH); err != nil {
+	if err := unix.Bind(lfd, &unix.SockaddrUnix{Name: sock}); err != nil {
 		t.Fatal(err)
 	}
-	stopR, stopW, err := os.Pipe()
-	if err != nil {
+	if err := unix.Listen(lfd, 16); err != nil {
 		t.Fatal(err)
 	}
-	defer stopR.Close()
-	done := make(chan error, 1)
-	go func() { done <- ServeAgent(AgentOptions{Timeout: 2 * time.Second, Idle: time.Minute, stop: stopR}) }()
-	time.Sleep(20 * time.Millisecond) // the agent's first tries find the lock shared
-	unix.Close(fd)
-	deadline := time.Now().Add(hangGuard)
-	for a := dialAgent(sock, time.Second); a == nil; a = dialAgent(sock, time.Second) {
-		select {
-		case err := <-done:
-			t.Fatalf("the agent gave up: %v", err)
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the agent did not come up")
-		}
-		time.Sleep(5 * time.Millisecond)
+	if respond == nil { // a dead agent's socket: nobody accepts
+		unix.Close(lfd)
+		return
 	}
-	stopW.Close()
-	if err := <-done; err != nil {
-		t.Fatalf("agent ended with %v", err)
+	t.Cleanup(func() { unix.Shutdown(lfd, unix.SHUT_RDWR); unix.Close(lfd) })
+	go func() {
+		for {
+			fd, _, err := unix.Accept4(lfd, unix.SOCK_CLOEXEC)
+			if err != nil {
+				return
+			}
+			go func() {
+				defer unix.Close(fd)
+				buf := make([]byte, 512)
+				_, _ = unix.Read(fd, buf)
+				respond(fd)
+			}()
+		}
+	}()
+}
+
+// Whatever an agent does, a client gets its own credential: from the agent
+// when it answers right, else from the Secret Service.
+func TestMisbehavingAgent(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		respond func() func(fd int)
+	}{
+		{"another key's secret", func() func(int) {
+			other := tagSecret(strings.Repeat("0", 64), encodeBlob(newRecord(strings.Repeat("0", 64), "someone else", 10)))
+			return func(fd int) { _ = writeAll(fd, append([]byte("ok "+strconv.Itoa(len(other))+"\n"), other...)) }
+		}},
+		// Reads on, past the request, until the client gives up and closes.
+		{"silence", func() func(int) { return func(fd int) { _, _ = unix.Read(fd, make([]byte, 1)) } }},
+		{"cut short", func() func(int) { return func(fd int) { _ = writeAll(fd, []byte("ok 900\nkcck ")) } }},
+		{"nonsense", func() func(int) { return func(fd int) { _ = writeAll(fd, []byte("hello\n")) } }},
+		{"a dead agent's socket", func() func(int) { return nil }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			k, _, opts := hintedKeyring(t)
+			key := newKey(t)
+			t.Cleanup(func() { _ = k.Delete(key) })
+			want := newRecord(key, "u @ s", 10)
+			if err := k.Put(want); err != nil {
+				t.Fatal(err)
+			}
+			fakeAgent(t, tc.respond())
+			k2, ss := agentKeyring(t, opts, noAgentCommand)
+			got, err := k2.Get(key)
+			if err != nil || ss.viaAgent {
+				t.Fatalf("%v, via %s; want the record from the Secret Service", err, ss.route())
+			}
+			sameRecord(t, got, want)
+		})
 	}
 }
