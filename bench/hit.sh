@@ -167,6 +167,7 @@ fi
 # and points the cache at that command's own directory.
 if want keyring && command -v dbus-daemon >/dev/null && command -v gnome-keyring-daemon >/dev/null && command -v secret-tool >/dev/null; then
 	mkdir -p "$work/rt" "$work/kr-home/data" "$work/kr-rt"
+	chmod 700 "$work/rt" # a runtime dir as logind makes it: the agent needs that
 	cat >"$work/bus.conf" <<CONF
 <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">

@@ -23,7 +23,7 @@ func info(cfg config, stdout, stderr io.Writer) int {
 	if choice.Warning != "" {
 		fmt.Fprintf(w, "warning:\t%s\n", choice.Warning)
 	}
-	if status := backend.AgentStatus(); choice.Name == "keyring" && cfg.Agent && status != "" {
+	if status := backend.AgentStatus(); choice.Name == "keyring" && agentCommand(cfg) != nil && status != "" {
 		fmt.Fprintf(w, "Secret Service agent:\t%s\n", status)
 	}
 	fmt.Fprintf(w, "entries dir (file backend):\t%s\n", backend.EntriesDir(cfg.File))
