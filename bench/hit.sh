@@ -258,8 +258,14 @@ PREP
 	# gnome-keyring 46 now and then dies under a stream of short-lived
 	# clients (docs/benchmark.md); the hits after that were file hits.
 	kill -0 "$keyring_pid" 2>/dev/null || { echo "gnome-keyring died during the run: the Secret Service table is void, run it again" >&2; exit 1; }
+	# The Secret Service row is of hits through the agent only if one ran.
+	sh "$work/prep-ss"
+	"$kcc" --info | grep -q '^Secret Service agent: *running' ||
+		{ echo "no Secret Service agent ran: the table's Secret Service rows are not of hits through it" >&2; exit 1; }
 	export KUBE_CREDENTIAL_CACHE_BACKEND=file
 	unset XDG_RUNTIME_DIR KUBE_CREDENTIAL_CACHE_FILE KUBE_CREDENTIAL_CACHE_USER
+elif want keyring; then
+	echo "the Secret Service table needs dbus-daemon, gnome-keyring-daemon and secret-tool: skipped" >&2
 fi
 
 if want kubectl || want aws; then
