@@ -1,0 +1,3 @@
+// Package repo checks the repository itself: what is tracked, not what is
+// built from it.
+package repo
