@@ -50,7 +50,7 @@ func plugin() int {
 	if err := json.Unmarshal([]byte(os.Getenv("KUBERNETES_EXEC_INFO")), &info); err != nil || info.APIVersion == "" {
 		info.APIVersion = "client.authentication.k8s.io/v1"
 	}
-	cred := map[string]interface{}{
+	cred := map[string]any{
 		"kind":       "ExecCredential",
 		"apiVersion": info.APIVersion,
 		"status": map[string]string{

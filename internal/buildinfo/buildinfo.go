@@ -1,4 +1,4 @@
-// Package buildinfo formats the --version line of both binaries.
+// Package buildinfo formats the --version line that every binary prints.
 package buildinfo
 
 import (

@@ -34,7 +34,7 @@ func (d *document) restoreWas(u *execUser, was []string) ([]edit, error) {
 // wordValue reads one recorded source text: it must be a single scalar on
 // one line, as every text InjectNativeEKS records is, so that putting it
 // back cannot add structure to the file.
-func wordValue(w string) (interface{}, error) {
+func wordValue(w string) (any, error) {
 	for i := 0; i < len(w); i++ {
 		if ys.BreakLen([]byte(w), i) > 0 {
 			return nil, fmt.Errorf("a line break")
@@ -47,7 +47,7 @@ func wordValue(w string) (interface{}, error) {
 	if v := n.Content[0]; v.Kind != yaml.ScalarNode || v.Anchor != "" || ys.IsNull(v) {
 		return nil, fmt.Errorf("not one YAML scalar")
 	}
-	var v interface{}
+	var v any
 	if err := n.Content[0].Decode(&v); err != nil {
 		return nil, fmt.Errorf("not one YAML scalar")
 	}
@@ -55,8 +55,8 @@ func wordValue(w string) (interface{}, error) {
 }
 
 // wasValues decodes the recorded command and args, nil if one does not.
-func wasValues(was []string) []interface{} {
-	out := make([]interface{}, len(was))
+func wasValues(was []string) []any {
+	out := make([]any, len(was))
 	for i, w := range was {
 		v, err := wordValue(w)
 		if err != nil {

@@ -20,7 +20,7 @@ var yaml11Words = map[string]bool{"y": true, "yes": true, "n": true, "no": true,
 // plain text when that is unambiguous.
 func (d *document) scalar(s string) string {
 	if !d.json && plainSafe.MatchString(s) && !yaml11Words[strings.ToLower(s)] {
-		var v interface{}
+		var v any
 		if yaml.Unmarshal([]byte(s), &v) == nil && v == s {
 			return s
 		}

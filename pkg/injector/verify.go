@@ -42,14 +42,14 @@ func verifyInject(src, out []byte, done []*execUser, command string) error {
 }
 
 // expectInjected changes a decoded kubeconfig the way Inject wraps u.
-func expectInjected(doc interface{}, u *execUser, command string) error {
+func expectInjected(doc any, u *execUser, command string) error {
 	exec := execOf(doc, u.index)
 	if exec == nil {
 		return layoutError(u, "the result could not be read back")
 	}
 	orig := exec["command"]
 	exec["command"] = command
-	exec["args"] = append([]interface{}{orig}, list(exec["args"])...)
+	exec["args"] = append([]any{orig}, list(exec["args"])...)
 	exec["env"] = append(envList(u.added), list(exec["env"])...)
 	return nil
 }
@@ -74,9 +74,9 @@ func verifyRestore(src, out []byte, done []*execUser) error {
 		}
 		exec["command"] = args[0]
 		exec["args"] = args[1:]
-		var env []interface{}
+		var env []any
 		for _, e := range list(exec["env"]) {
-			if m, ok := e.(map[string]interface{}); ok && (m["name"] == execcred.UserEnv || m["name"] == MarkerEnv) {
+			if m, ok := e.(map[string]any); ok && (m["name"] == execcred.UserEnv || m["name"] == MarkerEnv) {
 				continue
 			}
 			env = append(env, e)
@@ -93,8 +93,8 @@ func layoutError(u *execUser, why string) error {
 	return fmt.Errorf("user %q: line %d: this layout is not supported for a lossless edit (%s); edit it by hand", u.name, u.exec.Line, why)
 }
 
-func decodePair(a, b []byte) (interface{}, interface{}, error) {
-	var va, vb interface{}
+func decodePair(a, b []byte) (any, any, error) {
+	var va, vb any
 	if err := yaml.Unmarshal(a, &va); err != nil {
 		return nil, nil, fmt.Errorf("not YAML: %w", err)
 	}
@@ -105,39 +105,39 @@ func decodePair(a, b []byte) (interface{}, interface{}, error) {
 }
 
 // execOf returns users[i].user.exec of a decoded kubeconfig.
-func execOf(doc interface{}, i int) map[string]interface{} {
-	root, _ := doc.(map[string]interface{})
-	users, _ := root["users"].([]interface{})
+func execOf(doc any, i int) map[string]any {
+	root, _ := doc.(map[string]any)
+	users, _ := root["users"].([]any)
 	if i >= len(users) {
 		return nil
 	}
-	u, _ := users[i].(map[string]interface{})
-	user, _ := u["user"].(map[string]interface{})
-	exec, _ := user["exec"].(map[string]interface{})
+	u, _ := users[i].(map[string]any)
+	user, _ := u["user"].(map[string]any)
+	exec, _ := user["exec"].(map[string]any)
 	return exec
 }
 
-func list(v interface{}) []interface{} {
-	l, _ := v.([]interface{})
+func list(v any) []any {
+	l, _ := v.([]any)
 	return l
 }
 
-func envList(entries []envEntry) []interface{} {
-	out := make([]interface{}, len(entries))
+func envList(entries []envEntry) []any {
+	out := make([]any, len(entries))
 	for i, e := range entries {
-		out[i] = map[string]interface{}{"name": e.name, "value": e.value}
+		out[i] = map[string]any{"name": e.name, "value": e.value}
 	}
 	return out
 }
 
 // normalize treats an absent, null and empty args or env alike: Inject and
 // Restore move between these forms and kubectl reads them the same way.
-func normalize(doc interface{}, users []*execUser) interface{} {
+func normalize(doc any, users []*execUser) any {
 	for _, u := range users {
 		exec := execOf(doc, u.index)
 		for _, k := range []string{"args", "env"} {
 			if v, ok := exec[k]; ok && len(list(v)) == 0 {
-				if _, isList := v.([]interface{}); isList || v == nil {
+				if _, isList := v.([]any); isList || v == nil {
 					delete(exec, k)
 				}
 			}

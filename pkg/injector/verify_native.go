@@ -53,20 +53,20 @@ func (d *document) verifyNative(out []byte, plain []*execUser, native []*nativeU
 
 // checkSwitched checks one switched user's exec fields, then removes them
 // from both documents so that the rest can be compared whole.
-func checkSwitched(want, got interface{}, nu *nativeUser, command string) error {
+func checkSwitched(want, got any, nu *nativeUser, command string) error {
 	w, g := execOf(want, nu.index), execOf(got, nu.index)
 	if w == nil || g == nil {
 		return layoutError(nu.execUser, "the result could not be read back")
 	}
-	wantCmd := interface{}(command)
+	wantCmd := any(command)
 	if nu.wrapped {
 		wantCmd = w["command"]
 	}
-	args := make([]interface{}, len(nu.args))
+	args := make([]any, len(nu.args))
 	for i, a := range nu.args {
 		args[i] = a
 	}
-	ours := []interface{}{map[string]interface{}{"name": MarkerEnv, "value": nu.marker}}
+	ours := []any{map[string]any{"name": MarkerEnv, "value": nu.marker}}
 	if users := envNamed(list(w["env"]), execcred.UserEnv); len(users) > 0 {
 		ours = append(users, ours...)
 	} else {
@@ -88,10 +88,10 @@ func checkSwitched(want, got interface{}, nu *nativeUser, command string) error 
 }
 
 // envNamed returns the entries of env with the given name.
-func envNamed(env []interface{}, name string) []interface{} {
-	var out []interface{}
+func envNamed(env []any, name string) []any {
+	var out []any
 	for _, e := range env {
-		if m, ok := e.(map[string]interface{}); ok && m["name"] == name {
+		if m, ok := e.(map[string]any); ok && m["name"] == name {
 			out = append(out, e)
 		}
 	}
@@ -99,10 +99,10 @@ func envNamed(env []interface{}, name string) []interface{} {
 }
 
 // envNot returns the entries of env that are not kcc-cache's.
-func envNot(env []interface{}) []interface{} {
-	var out []interface{}
+func envNot(env []any) []any {
+	var out []any
 	for _, e := range env {
-		if m, ok := e.(map[string]interface{}); ok && (m["name"] == execcred.UserEnv || m["name"] == MarkerEnv) {
+		if m, ok := e.(map[string]any); ok && (m["name"] == execcred.UserEnv || m["name"] == MarkerEnv) {
 			continue
 		}
 		out = append(out, e)
@@ -110,7 +110,7 @@ func envNot(env []interface{}) []interface{} {
 	return out
 }
 
-func sameList(a, b []interface{}) bool {
+func sameList(a, b []any) bool {
 	return len(a) == len(b) && (len(a) == 0 || reflect.DeepEqual(a, b))
 }
 
