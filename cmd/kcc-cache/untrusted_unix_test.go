@@ -209,6 +209,10 @@ func TestUntrustedCacheIsPassedThrough(t *testing.T) {
 			if strings.Contains(errOut, "token") {
 				t.Errorf("stderr shows a token: %q", errOut)
 			}
+			// --info says when the directories are refused.
+			if _, info, _ := runCmd(t, "--info"); strings.Contains(tt.name, " dir ") && (!strings.Contains(info, "refusing cache directory: ") || !strings.Contains(info, tt.warn)) {
+				t.Errorf("--info does not say the directory is refused:\n%s", info)
+			}
 			after := snapshot(t, filepath.Dir(file))
 			for path, was := range before {
 				if after[path] != was {

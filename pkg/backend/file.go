@@ -181,6 +181,10 @@ func validKey(key string) bool {
 	return true
 }
 
+// Check reports whether the store's directories may be used (see
+// checkDirs), for --info: nil, or why they are refused.
+func (f *File) Check() error { return f.checkDirs() }
+
 // checkDirs refuses the state directory and the entry directory unless they
 // are this user's own and writable by nobody else (owner.CheckDir): in a
 // shared directory another user could otherwise plant entries, or links to
