@@ -31,6 +31,13 @@ var ErrCorrupt = errors.New("cache file is corrupt")
 // files and need no lock at all; writers of one key are serialised by the
 // cache's per-key lock, and if two ever race, the last rename wins with a
 // whole entry.
+//
+// The configured file may sit in a directory other users can write to, so
+// the store only reads and writes directories and entries that are the
+// user's own and writable by nobody else, never through a symbolic link
+// (checkDirs, readPrivate); anything else is an error matching
+// fs.ErrPermission, on which the proxy passes the plugin's credential
+// through uncached.
 type File struct {
 	// Path is the configured cache file (KUBE_CREDENTIAL_CACHE_FILE). In this
 	// layout it is no longer written: a file found there is the single-file
