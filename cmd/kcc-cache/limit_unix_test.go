@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 import (
@@ -6,6 +8,9 @@ import (
 	"testing"
 )
 
+// The plugins here are sh scripts (head, yes, tr): unix only; the limit
+// itself is not OS-specific.
+//
 // kcc-cache keeps at most 1 MiB of a plugin's stdout (cache.MaxPluginOutput):
 // more fails in one line naming the limit, prints nothing and caches
 // nothing, unless the plugin failed too, whose own exit code then wins.
