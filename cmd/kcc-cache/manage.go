@@ -28,6 +28,9 @@ func info(cfg config, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(w, "entries dir (file backend):\t%s\n", backend.EntriesDir(cfg.File))
 	fmt.Fprintf(w, "lock and marker dir:\t%s\n", cfg.stateDir())
+	if err := backend.NewFile(cfg.File).Check(); err != nil {
+		fmt.Fprintf(w, "warning:\t%v: nothing is cached (see docs/troubleshooting.md)\n", err)
+	}
 	fmt.Fprintf(w, "%s_FILE:\t%s\n", envPrefix, cfg.File)
 	fmt.Fprintf(w, "%s_REFRESH_MARGIN:\t%s\n", envPrefix, cfg.RefreshMargin)
 	fmt.Fprintf(w, "%s_DEFAULT_TTL:\t%s\n", envPrefix, cfg.DefaultTTL)

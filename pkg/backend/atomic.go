@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/IvMisticos/kube-credential-cache/internal/atomicfile"
+	"github.com/IvMisticos/kube-credential-cache/internal/owner"
 )
 
 // ensurePrivateDir creates dir (0700) and tightens our own directory if an
@@ -20,11 +21,16 @@ func ensurePrivateDir(dir string) error {
 	return tighten(dir)
 }
 
-// tighten makes dir 0700 when it is readable or writable by others.
+// tighten makes dir 0700 when it is readable or writable by others, and
+// refuses it when it is not ours: as root, Chmod would change another
+// user's directory rather than fail.
 func tighten(dir string) error {
 	st, err := os.Stat(dir)
 	if err != nil {
 		return fmt.Errorf("could not inspect cache directory %s: %w", dir, err)
+	}
+	if !owner.Mine(st) {
+		return fmt.Errorf("refusing cache directory: %w", owner.Check(dir, st))
 	}
 	if st.Mode().Perm()&0o077 != 0 {
 		if err := os.Chmod(dir, 0o700); err != nil {

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/owner"
 	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
 
@@ -30,6 +31,13 @@ var ErrCorrupt = errors.New("cache file is corrupt")
 // files and need no lock at all; writers of one key are serialised by the
 // cache's per-key lock, and if two ever race, the last rename wins with a
 // whole entry.
+//
+// The configured file may sit in a directory other users can write to, so
+// the store only reads and writes directories and entries that are the
+// user's own and writable by nobody else, never through a symbolic link
+// (checkDirs, readPrivate); anything else is an error matching
+// fs.ErrPermission, on which the proxy passes the plugin's credential
+// through uncached.
 type File struct {
 	// Path is the configured cache file (KUBE_CREDENTIAL_CACHE_FILE). In this
 	// layout it is no longer written: a file found there is the single-file
@@ -48,10 +56,15 @@ func NewFile(path string) *File {
 }
 
 // Get returns the record for key, an error wrapping fs.ErrNotExist when there
-// is none, or one wrapping ErrCorrupt when its file cannot be decoded.
+// is none, one wrapping ErrCorrupt when its file cannot be decoded (or is
+// too large), or one wrapping fs.ErrPermission when the entry or its
+// directories are not this user's own (see checkDirs): nothing is read then.
 func (f *File) Get(key string) (record.Record, error) {
 	path, err := f.entryPath(key)
 	if err != nil {
+		return record.Record{}, err
+	}
+	if err := f.checkDirs(); err != nil {
 		return record.Record{}, err
 	}
 	data, err := readPrivate(path)
@@ -65,6 +78,9 @@ func (f *File) Get(key string) (record.Record, error) {
 	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return record.Record{}, fmt.Errorf("no entry %.12s: %w", key, fs.ErrNotExist)
+	}
+	if errors.Is(err, fs.ErrPermission) {
+		return record.Record{}, fmt.Errorf("refusing cache entry: %w", err)
 	}
 	if err != nil {
 		return record.Record{}, fmt.Errorf("could not read cache entry %s: %w", path, err)
@@ -98,6 +114,9 @@ func (f *File) Put(rec record.Record) error {
 
 // Delete removes the given keys; keys that are absent are ignored.
 func (f *File) Delete(keys ...string) error {
+	if err := f.checkDirs(); err != nil {
+		return err
+	}
 	for _, k := range keys {
 		path, err := f.entryPath(k)
 		if err != nil {
@@ -113,6 +132,9 @@ func (f *File) Delete(keys ...string) error {
 // List returns every record, ordered by key. An entry file that cannot be
 // decoded is listed by its key alone, so that it can be found and cleared.
 func (f *File) List() ([]record.Record, error) {
+	if err := f.checkDirs(); err != nil {
+		return nil, err
+	}
 	if err := f.migrate(); err != nil && !errors.Is(err, ErrCorrupt) {
 		return nil, err
 	}
@@ -166,16 +188,38 @@ func validKey(key string) bool {
 	return true
 }
 
+// Check reports whether the store's directories may be used (see
+// checkDirs), for --info: nil, or why they are refused.
+func (f *File) Check() error { return f.checkDirs() }
+
+// checkDirs refuses the state directory and the entry directory unless they
+// are this user's own and writable by nobody else (owner.CheckDir): in a
+// shared directory another user could otherwise plant entries, or links to
+// files elsewhere, that kubectl would be given. A directory not there yet
+// passes; ensureDirs creates it.
+func (f *File) checkDirs() error {
+	for _, dir := range []string{filepath.Dir(f.Dir), f.Dir} {
+		if err := owner.CheckDir(dir); err != nil {
+			return fmt.Errorf("refusing cache directory: %w", err)
+		}
+	}
+	return nil
+}
+
 // ensureDirs creates the entry directory (0700) and the directories above it
 // up to the configured file's, tightening the ones that are ours.
 func (f *File) ensureDirs() error {
 	if err := ensurePrivateDir(filepath.Dir(f.Path)); err != nil {
 		return err
 	}
+	if err := f.checkDirs(); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(f.Dir, 0o700); err != nil {
 		return fmt.Errorf("could not create cache directory %s: %w", f.Dir, err)
 	}
 	// The entry directory holds secrets and is always kcc-cache's own, so a
-	// looser mode (a restored backup, a umask-ignoring tool) is tightened.
+	// mode that lets others read it (a restored backup, a umask-ignoring
+	// tool) is tightened; one that lets others write it was refused above.
 	return tighten(f.Dir)
 }

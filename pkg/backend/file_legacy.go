@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/IvMisticos/kube-credential-cache/internal/filelock"
+	"github.com/IvMisticos/kube-credential-cache/internal/owner"
 	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
 
@@ -66,23 +67,39 @@ func decodeLegacy(data []byte) (legacyFile, error) {
 // is carried over, and of several new processes that find it at once, the
 // first migrates and the others find it gone. A corrupt old file is removed
 // and reported once (as ErrCorrupt) by the process that removed it.
+//
+// The file may sit in a shared directory, so one that is not ours (or its
+// lock) is refused with an error wrapping fs.ErrPermission and left alone:
+// its entries could be another user's plant.
 func (f *File) migrate() error {
-	if st, err := os.Lstat(f.Path); err != nil || !st.Mode().IsRegular() {
+	st, err := os.Lstat(f.Path)
+	if err != nil || !st.Mode().IsRegular() {
 		return nil
 	}
+	if err := owner.Check(f.Path, st); err != nil {
+		return fmt.Errorf("refusing the old cache file (remove it): %w", err)
+	}
 	unlock, err := filelock.Lock(f.Path+".lock", legacyLockTimeout)
+	if errors.Is(err, fs.ErrPermission) {
+		return fmt.Errorf("refusing the old cache file's lock (remove it): %w", err)
+	}
 	if err != nil {
 		return nil // a stuck writer of the old layout: try again on the next miss
 	}
 	defer unlock()
-	data, err := readPrivate(f.Path)
-	if errors.Is(err, fs.ErrNotExist) {
+	data, err := readPrivateMax(f.Path, maxLegacySize)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return nil // another process migrated it while we waited
-	}
-	if err != nil {
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("refusing the old cache file (remove it): %w", err)
+	case err != nil && !errors.Is(err, ErrCorrupt):
 		return fmt.Errorf("could not read cache %s: %w", f.Path, err)
 	}
-	doc, derr := decodeLegacy(data)
+	doc, derr := legacyFile{}, err // a file too large is removed like a corrupt one
+	if derr == nil {
+		doc, derr = decodeLegacy(data)
+	}
 	if derr == nil && len(doc.Entries) > 0 {
 		if err := f.ensureDirs(); err != nil {
 			return err

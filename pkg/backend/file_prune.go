@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/IvMisticos/kube-credential-cache/internal/owner"
 )
 
 // pruneEvery is how often a store sweeps the entry directory for expired
@@ -29,14 +31,16 @@ const pruneStamp = ".pruned"
 func (f *File) maybePrune() {
 	stamp := filepath.Join(f.Dir, pruneStamp)
 	now := f.now()
-	if st, err := os.Stat(stamp); err == nil && now.Sub(st.ModTime()) < f.pruneEvery && st.ModTime().Before(now.Add(time.Minute)) {
+	if st, err := os.Lstat(stamp); err == nil && now.Sub(st.ModTime()) < f.pruneEvery && st.ModTime().Before(now.Add(time.Minute)) {
 		return
 	}
 	// Claim this sweep before doing it, so that of many processes storing at
 	// once, few sweep at the same time (it is safe if several do).
-	if err := os.WriteFile(stamp, nil, 0o600); err != nil {
+	sf, err := os.OpenFile(stamp, os.O_CREATE|os.O_WRONLY|owner.NoFollow, 0o600)
+	if err != nil {
 		return
 	}
+	sf.Close()
 	_ = os.Chtimes(stamp, now, now)
 	f.prune(now)
 }
@@ -88,7 +92,7 @@ func (f *File) removeAside(name string, judged []byte) {
 	if err := os.Rename(path, aside); err != nil {
 		return
 	}
-	moved, err := os.ReadFile(aside)
+	moved, err := readPrivate(aside)
 	if err == nil && !bytes.Equal(moved, judged) {
 		// Link fails when the path exists again: the newer entry stays. Where
 		// links are unsupported, renaming back is the best left to do.

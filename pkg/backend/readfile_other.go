@@ -5,11 +5,28 @@ package backend
 import (
 	"io"
 	"os"
+
+	"github.com/IvMisticos/kube-credential-cache/internal/owner"
 )
 
-// readPrivate reads a secret file and tightens its mode when it is readable
-// by others (on Windows, Chmod only toggles the read-only bit).
-func readPrivate(path string) ([]byte, error) {
+// readPrivate reads an entry file (see readPrivateMax).
+func readPrivate(path string) ([]byte, error) { return readPrivateMax(path, maxEntrySize) }
+
+// readPrivateMax reads a secret file of at most max bytes, refusing a
+// symbolic link, and tightens its mode when it is readable by others (on
+// Windows, Chmod only toggles the read-only bit). There are no owner bits
+// to check here.
+func readPrivateMax(path string, max int) ([]byte, error) {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := owner.Check(path, fi); err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, &owner.Error{Path: path, Problem: "is not a regular file"}
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -18,5 +35,12 @@ func readPrivate(path string) ([]byte, error) {
 	if st, err := f.Stat(); err == nil && st.Mode().Perm()&0o077 != 0 {
 		_ = f.Chmod(0o600)
 	}
-	return io.ReadAll(f)
+	data, err := io.ReadAll(io.LimitReader(f, int64(max)+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > max {
+		return nil, tooLarge(path, max)
+	}
+	return data, nil
 }

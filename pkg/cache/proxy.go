@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/IvMisticos/kube-credential-cache/internal/filelock"
+	"github.com/IvMisticos/kube-credential-cache/internal/owner"
 )
 
 // Proxy answers one exec-plugin call from the cache or from the plugin.
@@ -38,6 +39,9 @@ type Proxy struct {
 	sweepOnHit func() bool
 
 	warned bool
+	// refused is why the store's entry for the key may not be used (it or
+	// its directory is not this user's own); the call then passes through.
+	refused error
 }
 
 // sweepOdds: one hit in this many checks when the markers were last swept
@@ -50,9 +54,12 @@ const sweepOdds = 256
 // has not been rejected, otherwise a new one from the plugin.
 func (p *Proxy) Serve(ctx context.Context, id Identity) error {
 	key := id.Key()
+	p.debugf("key %.12s (%s)", key, id.Command())
+	if err := p.checkStateDir(); err != nil {
+		return p.passThrough(ctx, id, err)
+	}
 	parent := p.parent()
 	served := p.served()
-	p.debugf("key %.12s (%s)", key, id.Command())
 
 	rejected := ""
 	if e, ok := p.lookup(key); ok {
@@ -73,10 +80,38 @@ func (p *Proxy) Serve(ctx context.Context, id Identity) error {
 			p.debugf("the caller asked again for the credential it was given (client-go does after a 401): refreshing")
 			rejected = e.Gen
 		}
+	} else if p.refused != nil {
+		return p.passThrough(ctx, id, p.refused)
 	} else {
 		p.debugf("miss")
 	}
 	return p.refresh(ctx, id, key, rejected)
+}
+
+// checkStateDir refuses a state directory that is not this user's own
+// (owner.CheckDir): its locks and markers would be another user's to set.
+func (p *Proxy) checkStateDir() error {
+	if p.StateDir == "" {
+		return nil
+	}
+	if err := owner.CheckDir(p.StateDir); err != nil {
+		return fmt.Errorf("refusing cache directory: %w", err)
+	}
+	return nil
+}
+
+// passThrough runs the plugin and prints what it printed, touching neither
+// the store nor the state directory: what the cache holds was found not to
+// be this user's own (refused says why, in the one warning line), so it is
+// neither served nor written to, and kubectl still gets its credential.
+func (p *Proxy) passThrough(ctx context.Context, id Identity, refused error) error {
+	p.Warn(fmt.Sprintf("%v; not using the cache (the plugin runs on every call until this is fixed)", refused))
+	out, err := runPlugin(ctx, id.Argv, p.Env, p.Stdin, p.Stderr)
+	if err != nil {
+		return err
+	}
+	_, err = p.Stdout.Write(out)
+	return err
 }
 
 // refresh runs the plugin under the key's lock, so that many callers that
@@ -87,6 +122,8 @@ func (p *Proxy) refresh(ctx context.Context, id Identity, key, rejected string) 
 	served := p.served()
 	if unlock, err := p.lock(key); err == nil {
 		defer unlock()
+	} else if errors.Is(err, fs.ErrPermission) {
+		return p.passThrough(ctx, id, err)
 	} else if errors.Is(err, filelock.ErrHeld) && p.LockTimeout == 0 {
 		// LOCK_TIMEOUT=0 asks not to wait for another process: running the
 		// plugin alongside it is the choice made, not a problem to report.
@@ -103,6 +140,8 @@ func (p *Proxy) refresh(ctx context.Context, id Identity, key, rejected string) 
 			return p.print(id, e)
 		}
 		replaced = e.Gen
+	} else if p.refused != nil {
+		return p.passThrough(ctx, id, p.refused)
 	}
 
 	out, err := runPlugin(ctx, id.Argv, p.Env, p.Stdin, p.Stderr)
@@ -143,6 +182,10 @@ func (p *Proxy) refresh(ctx context.Context, id Identity, key, rejected string) 
 func (p *Proxy) lookup(key string) (entry, bool) {
 	rec, err := p.Store.Get(key)
 	if errors.Is(err, fs.ErrNotExist) {
+		return entry{}, false
+	}
+	if errors.Is(err, fs.ErrPermission) {
+		p.refused = err // not ours to read, nor to replace
 		return entry{}, false
 	}
 	if err != nil {

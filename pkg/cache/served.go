@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/IvMisticos/kube-credential-cache/internal/owner"
 )
 
 // servedLog remembers which calling process got which credential, to detect
@@ -85,18 +87,37 @@ func (s servedLog) mayHeal(key, parent string) bool {
 	}
 	name := filepath.Join(s.healDir, key[:markerKeyLen]+"."+parent)
 	now := s.now()
-	if st, err := os.Stat(name); err == nil && now.Sub(st.ModTime()) < s.cooldown {
+	if st, err := os.Lstat(name); err == nil && now.Sub(st.ModTime()) < s.cooldown {
 		return false
 	}
-	f, err := os.OpenFile(name, os.O_CREATE|os.O_WRONLY, 0o600)
+	f, err := openMarker(name)
 	if errors.Is(err, fs.ErrNotExist) && os.MkdirAll(s.healDir, 0o700) == nil {
-		f, err = os.OpenFile(name, os.O_CREATE|os.O_WRONLY, 0o600)
+		f, err = openMarker(name)
 	}
 	if err != nil {
 		return false // cannot bound it, so do not start it
 	}
 	f.Close()
 	return os.Chtimes(name, now, now) == nil
+}
+
+// openMarker opens or creates the marker name for writing, never through a
+// symbolic link, and only if it is ours (owner.Check): Chtimes on it then
+// changes our own file.
+func openMarker(name string) (*os.File, error) {
+	f, err := os.OpenFile(name, os.O_CREATE|os.O_WRONLY|owner.NoFollow, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := f.Stat()
+	if err == nil {
+		err = owner.Check(name, fi)
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
 }
 
 // forget drops the markers of a generation of key that has been replaced:
@@ -118,7 +139,7 @@ func (s servedLog) maybeSweep() bool {
 	}
 	stamp := filepath.Join(s.dir, ".swept")
 	now := s.now()
-	if st, err := os.Stat(stamp); err == nil && now.Sub(st.ModTime()) < sweepEvery && st.ModTime().Before(now.Add(time.Minute)) {
+	if st, err := os.Lstat(stamp); err == nil && now.Sub(st.ModTime()) < sweepEvery && st.ModTime().Before(now.Add(time.Minute)) {
 		return false
 	}
 	if err := os.MkdirAll(s.dir, 0o700); err != nil {
@@ -126,9 +147,11 @@ func (s servedLog) maybeSweep() bool {
 	}
 	// Claim the sweep first, so that of many processes few sweep at once
 	// (several sweeping is harmless).
-	if err := os.WriteFile(stamp, nil, 0o600); err != nil {
+	f, err := openMarker(stamp)
+	if err != nil {
 		return false
 	}
+	f.Close()
 	_ = os.Chtimes(stamp, now, now)
 	s.sweep(now)
 	return true
