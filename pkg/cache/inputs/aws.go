@@ -1,0 +1,180 @@
+package inputs
+
+import (
+	"bytes"
+	"strings"
+)
+
+// maxChain bounds a source_profile chain; the CLI refuses a loop, and a
+// chain this long is a mistake too.
+const maxChain = 16
+
+// awsInputs: the AWS CLI and SDKs take the profile from --profile,
+// AWS_PROFILE, AWS_DEFAULT_PROFILE or "default", and its keys, role and
+// source_profile from its sections in the config and credentials files.
+// Only those sections count (and the ones a source_profile or sso_session
+// leads to), so that editing another profile does not refresh this one.
+func awsInputs(argv []string, lookup Lookup) []input {
+	p := awsProfile{profile: awsProfileName(argv, lookup)}
+	p.config = pathOr(lookup, "AWS_CONFIG_FILE", ".aws", "config")
+	p.credentials = pathOr(lookup, "AWS_SHARED_CREDENTIALS_FILE", ".aws", "credentials")
+	return []input{p}
+}
+
+// awsProfileName is the profile the plugin uses. aws-vault takes it as the
+// argument of exec (the last one before "--" that is not a flag, since
+// exec's flags may take values); the others from --profile or the
+// environment.
+func awsProfileName(argv []string, lookup Lookup) string {
+	args := argv[1:]
+	if programName(argv[0]) == "aws-vault" {
+		if i := indexOf(args, "exec"); i >= 0 {
+			rest := args[i+1:]
+			if end := indexOf(rest, "--"); end >= 0 {
+				rest = rest[:end]
+			}
+			for j := len(rest) - 1; j >= 0; j-- {
+				if !strings.HasPrefix(rest[j], "-") {
+					return rest[j]
+				}
+			}
+		}
+	}
+	for i, a := range args {
+		if a == "--" {
+			break
+		}
+		if v, ok := strings.CutPrefix(a, "--profile="); ok {
+			return v
+		}
+		if a == "--profile" && i+1 < len(args) {
+			return args[i+1]
+		}
+	}
+	for _, name := range []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE"} {
+		if v, ok := lookup(name); ok && v != "" {
+			return v
+		}
+	}
+	return "default"
+}
+
+func indexOf(list []string, s string) int {
+	for i, v := range list {
+		if v == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// awsProfile is one profile's sections in the two shared files.
+type awsProfile struct {
+	profile             string
+	config, credentials string
+}
+
+func (p awsProfile) String() string {
+	return "aws profile " + p.profile + " in " + p.config + " and " + p.credentials
+}
+
+func (p awsProfile) digest(d *digester) {
+	d.str("aws-profile")
+	d.str(p.profile)
+	files := []struct {
+		path string
+		text []byte
+	}{{path: p.config}, {path: p.credentials}}
+	for i := range files {
+		d.str(files[i].path)
+		b, state := readSmall(files[i].path)
+		d.str(state)
+		files[i].text = b
+	}
+	// The profile's sections, then those its source_profile and
+	// sso_session settings lead to, in the order met.
+	seen := map[string]bool{}
+	queue := []string{"profile " + p.profile}
+	for len(queue) > 0 && len(seen) < maxChain {
+		name := queue[0]
+		queue = queue[1:]
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		d.str(name)
+		for _, f := range files {
+			sec := section(f.text, name)
+			d.bytes(sec)
+			if v := iniValue(sec, "source_profile"); v != "" {
+				queue = append(queue, "profile "+v)
+			}
+			if v := iniValue(sec, "sso_session"); v != "" {
+				queue = append(queue, "sso-session "+v)
+			}
+		}
+	}
+}
+
+// section is the lines of every section of text named name ("profile P"
+// also matches "[P]", the credentials file's form, and "[default]" for
+// P = default), headers included.
+func section(text []byte, name string) []byte {
+	var out []byte
+	in := false
+	for len(text) > 0 {
+		line := text
+		if i := bytes.IndexByte(text, '\n'); i >= 0 {
+			line, text = text[:i+1], text[i+1:]
+		} else {
+			text = nil
+		}
+		if h, ok := header(line); ok {
+			in = sectionMatches(h, name)
+		}
+		if in {
+			out = append(out, line...)
+		}
+	}
+	return out
+}
+
+// header is the name inside "[...]", blanks collapsed to one space.
+func header(line []byte) (string, bool) {
+	t := bytes.TrimSpace(line)
+	if len(t) < 2 || t[0] != '[' {
+		return "", false
+	}
+	end := bytes.IndexByte(t, ']')
+	if end < 0 {
+		return "", false
+	}
+	return strings.Join(strings.Fields(string(t[1:end])), " "), true
+}
+
+func sectionMatches(h, name string) bool {
+	if h == name {
+		return true
+	}
+	p, ok := strings.CutPrefix(name, "profile ")
+	return ok && h == p
+}
+
+// iniValue is key's value in a section, "" when absent; keys are
+// case-insensitive, "=" or ":" separates, indented lines continue a value.
+func iniValue(sec []byte, key string) string {
+	value := ""
+	for _, line := range strings.Split(string(sec), "\n") {
+		if line == "" || line[0] == ' ' || line[0] == '\t' {
+			continue
+		}
+		i := strings.IndexAny(line, "=:")
+		if i < 0 {
+			continue
+		}
+		if strings.EqualFold(strings.TrimSpace(line[:i]), key) {
+			value = strings.TrimSpace(line[i+1:])
+		}
+	}
+	return value
+}
