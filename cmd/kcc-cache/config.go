@@ -27,6 +27,7 @@ type config struct {
 	KeyringTimeout    time.Duration
 	Agent             truthy
 	AgentIdle         time.Duration
+	CacheKeyFiles     []string
 }
 
 // defaultKeyEnvList is KUBE_CREDENTIAL_CACHE_CACHEKEY_ENV_LIST's default.
@@ -49,6 +50,7 @@ func (c *config) settings() []setting {
 		{"KEYRING_TIMEOUT", "500ms", durationInto(&c.KeyringTimeout)},
 		{"AGENT", "true", c.Agent.Decode},
 		{"AGENT_IDLE", "15m", durationInto(&c.AgentIdle)},
+		{"CACHEKEY_FILES", "", listInto(&c.CacheKeyFiles)},
 	}
 }
 

@@ -36,7 +36,7 @@ type Proxy struct {
 	// stored under another fingerprint is not served: the user switched
 	// accounts or changed keys since, and the plugin must run again.
 	Fingerprint func() string
-	Debug  bool
+	Debug       bool
 
 	// sweepOnHit says whether this hit should also check that the served
 	// markers were swept lately; nil means one hit in sweepOdds. Tests set it.

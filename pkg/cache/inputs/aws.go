@@ -75,7 +75,8 @@ type awsProfile struct {
 }
 
 func (p awsProfile) String() string {
-	return "aws profile " + p.profile + " in " + p.config + " and " + p.credentials
+	// The profile's name is left out: it may come from a variable's value.
+	return "aws profile sections in " + p.config + " and " + p.credentials
 }
 
 func (p awsProfile) digest(d *digester) {
