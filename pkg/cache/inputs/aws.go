@@ -94,8 +94,8 @@ func (p awsProfile) digest(d *digester) {
 	}
 	// The profile's sections, then those its source_profile and
 	// sso_session settings lead to, in the order met.
-	seen := map[string]bool{}
-	queue := []string{"profile " + p.profile}
+	seen := map[sectionName]bool{}
+	queue := []sectionName{{"profile", p.profile}}
 	for len(queue) > 0 && len(seen) < maxChain {
 		name := queue[0]
 		queue = queue[1:]
@@ -103,24 +103,29 @@ func (p awsProfile) digest(d *digester) {
 			continue
 		}
 		seen[name] = true
-		d.str(name)
+		d.str(name.typ)
+		d.str(name.name)
 		for _, f := range files {
 			sec := section(f.text, name)
 			d.bytes(sec)
 			if v := iniValue(sec, "source_profile"); v != "" {
-				queue = append(queue, "profile "+v)
+				queue = append(queue, sectionName{"profile", v})
 			}
 			if v := iniValue(sec, "sso_session"); v != "" {
-				queue = append(queue, "sso-session "+v)
+				queue = append(queue, sectionName{"sso-session", v})
 			}
 		}
 	}
 }
 
-// section is the lines of every section of text named name ("profile P"
-// also matches "[P]", the credentials file's form, and "[default]" for
-// P = default), headers included.
-func section(text []byte, name string) []byte {
+// sectionName is a section header's type ("profile", "sso-session") and
+// name.
+type sectionName struct{ typ, name string }
+
+// section is the lines of every section of text named name, headers
+// included. A profile also matches "[NAME]", the credentials file's form
+// (and the config file's "[default]").
+func section(text []byte, name sectionName) []byte {
 	var out []byte
 	in := false
 	for len(text) > 0 {
@@ -130,8 +135,8 @@ func section(text []byte, name string) []byte {
 		} else {
 			text = nil
 		}
-		if h, ok := header(line); ok {
-			in = sectionMatches(h, name)
+		if typ, n, ok := header(line); ok {
+			in = string(n) == name.name && (string(typ) == name.typ || (len(typ) == 0 && name.typ == "profile"))
 		}
 		if in {
 			out = append(out, line...)
@@ -140,25 +145,27 @@ func section(text []byte, name string) []byte {
 	return out
 }
 
-// header is the name inside "[...]", blanks collapsed to one space.
-func header(line []byte) (string, bool) {
-	t := bytes.TrimSpace(line)
+// header splits "[type name]" (blanks around and between allowed) into its
+// type and name; "[name]" has no type. It allocates nothing: a hit scans
+// every header of the files.
+func header(line []byte) (typ, name []byte, ok bool) {
+	t := line
+	for len(t) > 0 && (t[0] == ' ' || t[0] == '\t') {
+		t = t[1:]
+	}
 	if len(t) < 2 || t[0] != '[' {
-		return "", false
+		return nil, nil, false
 	}
 	end := bytes.IndexByte(t, ']')
 	if end < 0 {
-		return "", false
+		return nil, nil, false
 	}
-	return strings.Join(strings.Fields(string(t[1:end])), " "), true
-}
-
-func sectionMatches(h, name string) bool {
-	if h == name {
-		return true
+	inner := bytes.TrimSpace(t[1:end])
+	i := bytes.IndexAny(inner, " \t")
+	if i < 0 {
+		return nil, inner, true
 	}
-	p, ok := strings.CutPrefix(name, "profile ")
-	return ok && h == p
+	return inner[:i], bytes.TrimSpace(inner[i:]), true
 }
 
 // iniValue is key's value in a section, "" when absent; keys are

@@ -144,11 +144,22 @@ func readSmall(path string) ([]byte, string) {
 		return nil, "large " + strconv.FormatInt(st.Size(), 10) + " " +
 			strconv.FormatInt(st.ModTime().UnixNano(), 10) + " " + inode(st)
 	}
-	b, err := io.ReadAll(io.LimitReader(f, maxRead+1))
-	if err != nil {
-		return nil, "unreadable " + errKind(err)
+	// One read of the size stat gave; a file that grew since is read on.
+	b := make([]byte, 0, st.Size()+1)
+	for len(b) <= maxRead {
+		n, err := f.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, "content"
+		}
+		if err != nil {
+			return nil, "unreadable " + errKind(err)
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
 	}
-	return b, "content"
+	return nil, "large " + strconv.Itoa(len(b)) + " (grew while read)"
 }
 
 // errKind is the stable part of an error (its errno), not its text with

@@ -9,12 +9,12 @@ import (
 
 // world is a home directory with the plugins' files, and an environment.
 type world struct {
-	t    *testing.T
+	t    testing.TB
 	home string
 	env  map[string]string
 }
 
-func newWorld(t *testing.T, files map[string]string, env map[string]string) *world {
+func newWorld(t testing.TB, files map[string]string, env map[string]string) *world {
 	w := &world{t: t, home: t.TempDir(), env: map[string]string{}}
 	w.env["HOME"] = w.home
 	for k, v := range env {
@@ -76,7 +76,7 @@ aws_secret_access_key = s1
 
 [base]
 aws_access_key_id = AKIDBASE
-aws_secret_access_key = s2
+aws_secret_access_key = base-secret-key
 
 [other]
 aws_access_key_id = AKIDOTHER
@@ -245,7 +245,7 @@ func TestFingerprintHoldsNoContent(t *testing.T) {
 	w := newWorld(t, baseFiles, map[string]string{"AWS_PROFILE": "dev"})
 	s := ForPlugin([]string{"aws"}, w.lookup, []string{"~/oidc/token"})
 	out := s.Fingerprint() + strings.Join(s.Describe(), "\n")
-	for _, secret := range []string{"AKIDBASE", "s2", "t1", "role/dev"} {
+	for _, secret := range []string{"AKIDBASE", "base-secret-key", "oidc-token-one", "role/dev"} {
 		if strings.Contains(out, secret) {
 			t.Errorf("%q shows in %q", secret, out)
 		}
