@@ -208,6 +208,15 @@ if want inputs; then
 		-n hit-azure "$kcc $work/inputs-bin/kubelogin" \
 		"${baseline[@]}"
 	note hit-inputs.md "plugin runs during the run: $(($(runs) - before)) (one heal per command is expected)"
+	# The same commands interleaved, with CPU time: at a load that moves
+	# hyperfine's medians by more than the difference measured here.
+	if command -v python3 >/dev/null; then
+		inter=(hit-no-inputs="$kcc $work/plugin" hit-aws="$kcc $work/inputs-bin/aws"
+			hit-gcloud="$kcc $work/inputs-bin/gke-gcloud-auth-plugin" hit-azure="$kcc $work/inputs-bin/kubelogin")
+		[ -x "$work/kcc-cache-base" ] && inter+=("hit-aws-$KCC_BASELINE=$work/kcc-cache-base $work/inputs-bin/base/aws")
+		python3 bench/interleave.py --rounds "$((RUNS / 20 > 0 ? RUNS / 20 : 1))" --block 20 "${inter[@]}" >"$out/hit-inputs-interleaved.md"
+		note hit-inputs-interleaved.md "plugin runs during the whole table: $(($(runs) - before))"
+	fi
 	export HOME=$saved_home
 	unset KUBE_CREDENTIAL_CACHE_FILE KUBE_CREDENTIAL_CACHE_USER
 fi
@@ -376,7 +385,9 @@ fi
 
 for t in $TABLES; do
 	case $t in
-	floor) f=hit-floor ;; scale) f=hit-scale ;; store) f=store-scale ;; keyring) f=hit-keyring ;; *) f=$t ;;
+	floor) f=hit-floor ;; scale) f=hit-scale ;; store) f=store-scale ;; keyring) f=hit-keyring ;; inputs) f="hit-inputs hit-inputs-interleaved" ;; *) f=$t ;;
 	esac
-	[ -f "$out/$f.md" ] && { echo; echo "### $out/$f.md"; cat "$out/$f.md"; }
+	for f in $f; do
+		[ -f "$out/$f.md" ] && { echo; echo "### $out/$f.md"; cat "$out/$f.md"; }
+	done
 done

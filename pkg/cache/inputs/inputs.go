@@ -13,12 +13,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"errors"
 	"hash"
-	"io"
-	"io/fs"
-	"os"
-	"strconv"
 )
 
 // maxRead is the largest file read whole; a bigger one is fingerprinted by
@@ -119,55 +114,4 @@ func (e env) digest(d *digester) {
 	} else {
 		d.str("unset")
 	}
-}
-
-// readSmall returns a file's content and "content", or no content and a
-// state that stands for it: "absent", "large SIZE MTIME INODE" for a file
-// over maxRead, or "unreadable ERROR" (a permission changed is a change).
-func readSmall(path string) ([]byte, string) {
-	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, "absent"
-	}
-	if err != nil {
-		return nil, "unreadable " + errKind(err)
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, "unreadable " + errKind(err)
-	}
-	if !st.Mode().IsRegular() {
-		return nil, "not a file " + st.Mode().Type().String()
-	}
-	if st.Size() > maxRead {
-		return nil, "large " + strconv.FormatInt(st.Size(), 10) + " " +
-			strconv.FormatInt(st.ModTime().UnixNano(), 10) + " " + inode(st)
-	}
-	// One read of the size stat gave; a file that grew since is read on.
-	b := make([]byte, 0, st.Size()+1)
-	for len(b) <= maxRead {
-		n, err := f.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
-			return b, "content"
-		}
-		if err != nil {
-			return nil, "unreadable " + errKind(err)
-		}
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-	}
-	return nil, "large " + strconv.Itoa(len(b)) + " (grew while read)"
-}
-
-// errKind is the stable part of an error (its errno), not its text with
-// the path.
-func errKind(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }
