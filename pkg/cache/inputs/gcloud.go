@@ -3,6 +3,7 @@ package inputs
 import (
 	"bytes"
 	"path/filepath"
+	"runtime"
 )
 
 // gcloudInputs: gcloud (and gke-gcloud-auth-plugin, which runs
@@ -19,6 +20,11 @@ func gcloudInputs(lookup Lookup) []input {
 		ins = append(ins, file{expandHome(adc, lookup)})
 	}
 	dir := pathOr(lookup, "CLOUDSDK_CONFIG", ".config", "gcloud")
+	if appData, ok := lookup("APPDATA"); ok && appData != "" && runtime.GOOS == "windows" {
+		if v, _ := lookup("CLOUDSDK_CONFIG"); v == "" {
+			dir = filepath.Join(appData, "gcloud") // gcloud's default there
+		}
+	}
 	if dir == "" {
 		return ins
 	}

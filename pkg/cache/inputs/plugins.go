@@ -2,6 +2,7 @@ package inputs
 
 import (
 	"path/filepath"
+	"runtime"
 	"strings"
 )
 
@@ -63,12 +64,13 @@ func programName(arg0 string) string {
 }
 
 // home is the user's home directory as the plugins find it ($HOME; on
-// Windows %USERPROFILE%), "" when unknown.
+// Windows %USERPROFILE%, as Python's and Go's own lookups), "" when unknown.
 func home(lookup Lookup) string {
-	if h, ok := lookup("HOME"); ok && h != "" {
-		return h
+	name := "HOME"
+	if runtime.GOOS == "windows" {
+		name = "USERPROFILE"
 	}
-	h, _ := lookup("USERPROFILE")
+	h, _ := lookup(name)
 	return h
 }
 
@@ -81,7 +83,7 @@ func expandHome(path string, lookup Lookup) string {
 	return path
 }
 
-// dirOr is the directory a variable names, or def under the home directory
+// pathOr is the path a variable names, or def under the home directory
 // when it is unset or empty; "" when neither is known.
 func pathOr(lookup Lookup, name string, def ...string) string {
 	if v, ok := lookup(name); ok && v != "" {
