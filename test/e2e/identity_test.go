@@ -103,7 +103,9 @@ func (l *seenLog) wantOnly(t *testing.T, n int, want, when string) int {
 // point their token_uri at a token endpoint of this test. After
 // `gcloud auth activate-service-account` for B, and after
 // `gcloud config set account` back to A, kubectl presents the token of the
-// account now active.
+// account now active. The file backend only: gcloud is slow to start, and
+// the check does not depend on the store (TestAWSProfileKeysChange runs on
+// every backend).
 func TestGcloudAccountSwitch(t *testing.T) {
 	t.Parallel()
 	gcloud := requireTool(t, "gcloud")
@@ -234,7 +236,7 @@ func TestAWSProfileKeysChange(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			target := tc.tool(t)
-			forFileBackend(t, func(t *testing.T, h *harness) {
+			forEachBackend(t, func(t *testing.T, h *harness) {
 				var mu sync.Mutex
 				var used []string
 				h.eksServer(&eksauth.Verifier{ClusterID: eksCluster, Secret: func(id string) (string, bool) {
