@@ -154,6 +154,57 @@ func TestGcloudAccountSwitch(t *testing.T) {
 	})
 }
 
+// TestGcloudADCFileChange: gke-gcloud-auth-plugin with
+// --use_application_default_credentials reads the ADC file (what `gcloud
+// auth application-default login` writes); when that file names another
+// account, the next kubectl presents that account's token. The plugin, a
+// Go program, reads ~/.config/gcloud's file even when CLOUDSDK_CONFIG
+// points elsewhere, as here.
+func TestGcloudADCFileChange(t *testing.T) {
+	t.Parallel()
+	plugin := requireTool(t, "gke-gcloud-auth-plugin")
+	forFileBackend(t, func(t *testing.T, h *harness) {
+		tokens := gcpTokenServer(t, h.id)
+		config := filepath.Join(h.home, ".config", "gcloud")
+		if err := os.MkdirAll(config, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		adc := filepath.Join(config, "application_default_credentials.json")
+		accounts := map[string]string{}
+		for _, name := range []string{"a", "b"} {
+			accounts[name] = name + "-" + h.id + "@e2e.iam.gserviceaccount.com"
+			writeServiceAccountKey(t, filepath.Join(h.dir, name+".json"), accounts[name], tokens.URL+"/token")
+		}
+		useKey := func(name string) {
+			t.Helper()
+			b, err := os.ReadFile(filepath.Join(h.dir, name+".json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(adc, b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		seen := h.recordingServer()
+		for _, a := range accounts {
+			h.srv.acceptToken(gcpToken(h.id, a))
+		}
+		env := []string{"CLOUDSDK_CONFIG=" + filepath.Join(h.dir, "gcloud")}
+		kc := h.kubeconfig(execUser{args: []string{h.countedTool("gke-gcloud-auth-plugin", plugin), "--use_application_default_credentials"}})
+
+		useKey("a")
+		h.mustGetPods(kc, env...)
+		h.mustGetPods(kc, env...)
+		n := seen.wantOnly(t, 0, gcpToken(h.id, accounts["a"]), "ADC of account a, two calls")
+		h.wantRuns(1, "two kubectl calls with the ADC of account a")
+
+		useKey("b")
+		h.mustGetPods(kc, env...)
+		seen.wantOnly(t, n, gcpToken(h.id, accounts["b"]), "after the ADC file changed to account b")
+		h.wantRuns(2, "after the ADC file changed to account b")
+	})
+}
+
 // gcpToken is the access token the test's token endpoint grants account.
 func gcpToken(id, account string) string { return "ya29.e2e-" + id + "-" + account }
 

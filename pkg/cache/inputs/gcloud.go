@@ -25,10 +25,17 @@ func gcloudInputs(lookup Lookup) []input {
 			dir = filepath.Join(appData, "gcloud") // gcloud's default there
 		}
 	}
+	// gcloud writes the ADC file into its configuration directory, but the
+	// Go client libraries (gke-gcloud-auth-plugin among them) read it from
+	// the default one whatever CLOUDSDK_CONFIG says.
+	const adc = "application_default_credentials.json"
+	if def := pathOr(lookup, "", ".config", "gcloud"); def != "" && def != dir {
+		ins = append(ins, file{filepath.Join(def, adc)})
+	}
 	if dir == "" {
 		return ins
 	}
-	ins = append(ins, file{filepath.Join(dir, "application_default_credentials.json")})
+	ins = append(ins, file{filepath.Join(dir, adc)})
 	return append(ins, gcloudConfig{dir: dir, lookup: lookup})
 }
 
