@@ -7,7 +7,7 @@
 #   bash bench/hit.sh [runs] [tables...]
 #
 # (kubectl takes ~100 ms a call: its table uses at most 300 runs.)
-# tables (default: all): floor scale store keyring kubectl aws
+# tables (default: all): floor scale store inputs keyring kubectl aws
 #
 # hyperfine is the parent of every run, so from the second run on each hit
 # is a repeated call from one process: the first repeat is taken for a 401
@@ -18,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-300}
 shift || true
-TABLES=${*:-floor scale store keyring kubectl aws}
+TABLES=${*:-floor scale store inputs keyring kubectl aws}
 want() { [[ " $TABLES " == *" $1 "* ]]; }
 for tool in hyperfine jq; do
 	command -v $tool >/dev/null || { sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo; $sudo apt-get install -y -qq $tool >/dev/null; }
@@ -156,6 +156,68 @@ PREP
 		-n store-into-1 "$kcc $work/plugin" \
 		-n store-into-1000 "$kcc $work/plugin"
 	note store-scale.md "plugin runs during the run: $(($(runs) - before)) (every run stores: one per run, warm-ups included)"
+	unset KUBE_CREDENTIAL_CACHE_FILE KUBE_CREDENTIAL_CACHE_USER
+fi
+
+# A hit that checks the plugin's identity files (package inputs): the same
+# plugin under the names kcc-cache knows (so it reads ~/.aws, gcloud's
+# configuration or ~/.azure, filled as a user with 30 AWS profiles and 10
+# subscriptions has them) against a name it does not (no file read).
+# KCC_BASELINE adds that revision's kcc-cache as the hit before the check.
+if want inputs; then
+	ih=$work/inputs-home
+	mkdir -p "$ih/.aws" "$ih/.config/gcloud/configurations" "$ih/.azure" "$work/inputs-bin"
+	for n in aws gke-gcloud-auth-plugin kubelogin; do ln -sfn "$work/plugin" "$work/inputs-bin/$n"; done
+	for i in $(seq 30); do
+		printf '[profile p%s]\nrole_arn = arn:aws:iam::1111111111%02d:role/admin\nsource_profile = base\nregion = eu-west-1\n\n' "$i" "$i"
+	done >"$ih/.aws/config"
+	printf '[default]\nregion = eu-west-1\n' >>"$ih/.aws/config"
+	for p in default base ci staging prod; do
+		printf '[%s]\naws_access_key_id = AKIA%s\naws_secret_access_key = %s\n\n' "$p" "$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')" "$(head -c 30 /dev/urandom | base64)"
+	done >"$ih/.aws/credentials"
+	echo default >"$ih/.config/gcloud/active_config"
+	printf '[core]\naccount = someone@example.com\nproject = demo\n\n[compute]\nregion = europe-west1\n' >"$ih/.config/gcloud/configurations/config_default"
+	{
+		printf '{"installationId": "x", "subscriptions": ['
+		for i in $(seq 10); do
+			[ "$i" = 1 ] || printf ','
+			printf '{"id": "%08d-0000-0000-0000-000000000000", "name": "sub %s", "state": "Enabled", "user": {"name": "someone@example.com", "type": "user"}, "isDefault": %s, "tenantId": "t", "environmentName": "AzureCloud"}' "$i" "$i" "$([ "$i" = 1 ] && echo true || echo false)"
+		done
+		printf ']}'
+	} >"$ih/.azure/azureProfile.json"
+	printf '[AzureCloud]\nsubscription = 00000001-0000-0000-0000-000000000000\n' >"$ih/.azure/clouds.config"
+	saved_home=$HOME
+	export HOME=$ih KUBE_CREDENTIAL_CACHE_FILE=$work/inputs/cache.json KUBE_CREDENTIAL_CACHE_USER=user-1
+	for n in plugin inputs-bin/aws inputs-bin/gke-gcloud-auth-plugin inputs-bin/kubelogin; do "$kcc" "$work/$n" >/dev/null; done
+	baseline=()
+	if [ -x "$work/kcc-cache-base" ]; then
+		# Its own entry (another path, the same name): the new kcc-cache
+		# would otherwise rewrite the entry in a form the old one decodes
+		# the slow way.
+		mkdir -p "$work/inputs-bin/base"
+		ln -sfn "$work/plugin" "$work/inputs-bin/base/aws"
+		"$work/kcc-cache-base" "$work/inputs-bin/base/aws" >/dev/null
+		baseline=(-n "hit-aws-$KCC_BASELINE" "$work/kcc-cache-base $work/inputs-bin/base/aws")
+	fi
+	before=$(runs)
+	header "kcc-cache hit: the plugin's identity files checked or not"
+	bench hit-inputs -N --warmup 20 --runs "$RUNS" \
+		-n hit-no-inputs "$kcc $work/plugin" \
+		-n hit-aws "$kcc $work/inputs-bin/aws" \
+		-n hit-gcloud "$kcc $work/inputs-bin/gke-gcloud-auth-plugin" \
+		-n hit-azure "$kcc $work/inputs-bin/kubelogin" \
+		"${baseline[@]}"
+	note hit-inputs.md "plugin runs during the run: $(($(runs) - before)) (one heal per command is expected)"
+	# The same commands interleaved, with CPU time: at a load that moves
+	# hyperfine's medians by more than the difference measured here.
+	if command -v python3 >/dev/null; then
+		inter=(hit-no-inputs="$kcc $work/plugin" hit-aws="$kcc $work/inputs-bin/aws"
+			hit-gcloud="$kcc $work/inputs-bin/gke-gcloud-auth-plugin" hit-azure="$kcc $work/inputs-bin/kubelogin")
+		[ -x "$work/kcc-cache-base" ] && inter+=("hit-aws-$KCC_BASELINE=$work/kcc-cache-base $work/inputs-bin/base/aws")
+		python3 bench/interleave.py --rounds "$((RUNS / 20 > 0 ? RUNS / 20 : 1))" --block 20 "${inter[@]}" >"$out/hit-inputs-interleaved.md"
+		note hit-inputs-interleaved.md "plugin runs during the whole table: $(($(runs) - before))"
+	fi
+	export HOME=$saved_home
 	unset KUBE_CREDENTIAL_CACHE_FILE KUBE_CREDENTIAL_CACHE_USER
 fi
 
@@ -323,7 +385,9 @@ fi
 
 for t in $TABLES; do
 	case $t in
-	floor) f=hit-floor ;; scale) f=hit-scale ;; store) f=store-scale ;; keyring) f=hit-keyring ;; *) f=$t ;;
+	floor) f=hit-floor ;; scale) f=hit-scale ;; store) f=store-scale ;; keyring) f=hit-keyring ;; inputs) f="hit-inputs hit-inputs-interleaved" ;; *) f=$t ;;
 	esac
-	[ -f "$out/$f.md" ] && { echo; echo "### $out/$f.md"; cat "$out/$f.md"; }
+	for f in $f; do
+		[ -f "$out/$f.md" ] && { echo; echo "### $out/$f.md"; cat "$out/$f.md"; }
+	done
 done

@@ -75,7 +75,10 @@ if ((${#need[@]})); then
 	$sudo apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
-for tool in kubectl aws moto_server; do
+# gcloud and gke-gcloud-auth-plugin (packages google-cloud-cli and
+# google-cloud-cli-gke-gcloud-auth-plugin of Google's apt repository) run in
+# the account-switch end-to-end test.
+for tool in kubectl aws moto_server gcloud gke-gcloud-auth-plugin; do
 	command -v "$tool" >/dev/null || { echo "missing $tool on PATH (the end-to-end tests run the real one)" >&2; exit 1; }
 done
 go mod download

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -27,6 +28,7 @@ type config struct {
 	KeyringTimeout    time.Duration
 	Agent             truthy
 	AgentIdle         time.Duration
+	CacheKeyFiles     []string
 }
 
 // defaultKeyEnvList is KUBE_CREDENTIAL_CACHE_CACHEKEY_ENV_LIST's default.
@@ -49,6 +51,7 @@ func (c *config) settings() []setting {
 		{"KEYRING_TIMEOUT", "500ms", durationInto(&c.KeyringTimeout)},
 		{"AGENT", "true", c.Agent.Decode},
 		{"AGENT_IDLE", "15m", durationInto(&c.AgentIdle)},
+		{"CACHEKEY_FILES", "", listInto(&c.CacheKeyFiles)},
 	}
 }
 
@@ -109,6 +112,11 @@ func parseConfig(lookup func(string) (string, bool)) (config, error) {
 		return config{}, fmt.Errorf("invalid %s_CACHEKEY_ENV_LIST: %w", envPrefix, err)
 	}
 	cfg.CacheKeyEnvList = names
+	files, err := cleanFiles(cfg.CacheKeyFiles)
+	if err != nil {
+		return config{}, fmt.Errorf("invalid %s_CACHEKEY_FILES: %w", envPrefix, err)
+	}
+	cfg.CacheKeyFiles = files
 	switch cfg.Backend {
 	case "auto", "keyring", "file":
 	default:
@@ -143,6 +151,24 @@ func cleanNames(list []string) ([]string, error) {
 			return nil, fmt.Errorf("%q is not a variable name", n)
 		}
 		out = append(out, n)
+	}
+	return out, nil
+}
+
+// cleanFiles trims the paths of the cache-key files list and rejects a
+// relative one: kubectl runs kcc-cache from whatever directory the user is
+// in, so it would name another file (or none) from one shell to the next.
+func cleanFiles(list []string) ([]string, error) {
+	out := make([]string, 0, len(list))
+	for _, f := range list {
+		f = strings.TrimSpace(f)
+		switch {
+		case f == "":
+		case f == "~" || strings.HasPrefix(f, "~/") || filepath.IsAbs(f):
+			out = append(out, f)
+		default:
+			return nil, fmt.Errorf("%q is neither absolute nor under ~/", f)
+		}
 	}
 	return out, nil
 }

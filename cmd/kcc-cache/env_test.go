@@ -28,6 +28,7 @@ type envconfigSpec struct {
 	KeyringTimeout    time.Duration `envconfig:"KEYRING_TIMEOUT" default:"500ms"`
 	Agent             truthy        `envconfig:"AGENT" default:"true"`
 	AgentIdle         time.Duration `envconfig:"AGENT_IDLE" default:"15m"`
+	CacheKeyFiles     []string      `envconfig:"CACHEKEY_FILES"`
 }
 
 // viaEnvconfig is how loadConfig read the variables with envconfig.

@@ -63,6 +63,8 @@ func TestRunUsageAndErrors(t *testing.T) {
 			stderrLine: `kcc-cache: invalid KUBE_CREDENTIAL_CACHE_DEBUG="maybe"`},
 		{name: "bad key list", env: map[string]string{"KUBE_CREDENTIAL_CACHE_CACHEKEY_ENV_LIST": "AWS_PROFILE,A=B"}, args: []string{"true"}, code: 2,
 			stderrLine: `kcc-cache: invalid KUBE_CREDENTIAL_CACHE_CACHEKEY_ENV_LIST: "A=B" is not a variable name`},
+		{name: "relative cache-key file", env: map[string]string{"KUBE_CREDENTIAL_CACHE_CACHEKEY_FILES": "~/.config/tool/session, session.json"}, args: []string{"true"}, code: 2,
+			stderrLine: `kcc-cache: invalid KUBE_CREDENTIAL_CACHE_CACHEKEY_FILES: "session.json" is neither absolute nor under ~/`},
 		{name: "bad exec info", env: map[string]string{"KUBERNETES_EXEC_INFO": "{"}, args: []string{"true"}, code: 2,
 			stderrLine: "kcc-cache: invalid KUBERNETES_EXEC_INFO: not JSON"},
 		{name: "agent takes no arguments", args: []string{"--secret-service-agent", "x"}, code: 2,

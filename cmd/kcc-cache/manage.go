@@ -36,6 +36,7 @@ func info(cfg config, stdout, stderr io.Writer) int {
 	fmt.Fprintf(w, "%s_DEFAULT_TTL:\t%s\n", envPrefix, cfg.DefaultTTL)
 	fmt.Fprintf(w, "%s_NO_EXPIRY_THRESHOLD:\t%s\n", envPrefix, cfg.NoExpiryThreshold)
 	fmt.Fprintf(w, "%s_CACHEKEY_ENV_LIST:\t%s\n", envPrefix, strings.Join(cfg.CacheKeyEnvList, ","))
+	fmt.Fprintf(w, "%s_CACHEKEY_FILES:\t%s\n", envPrefix, strings.Join(cfg.CacheKeyFiles, ","))
 	fmt.Fprintf(w, "%s_LOCK_TIMEOUT:\t%s\n", envPrefix, cfg.LockTimeout)
 	fmt.Fprintf(w, "%s_HEAL_COOLDOWN:\t%s\n", envPrefix, cfg.HealCooldown)
 	fmt.Fprintf(w, "%s_KEYRING_TIMEOUT:\t%s\n", envPrefix, cfg.KeyringTimeout)

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend"
 	"github.com/IvMisticos/kube-credential-cache/pkg/cache"
+	"github.com/IvMisticos/kube-credential-cache/pkg/cache/inputs"
 
 	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
 )
@@ -47,6 +49,12 @@ func proxy(ctx context.Context, cfg config, argv []string, stdin io.Reader, stdo
 		p.Warn(choice.Warning)
 	}
 	id := cache.NewIdentity(argv, os.LookupEnv, cfg.CacheKeyEnvList, info)
+	if in := inputs.ForPlugin(argv, os.LookupEnv, cfg.CacheKeyFiles); !in.Empty() {
+		p.Fingerprint = in.Fingerprint
+		if p.Debug {
+			fmt.Fprintf(stderr, "kcc-cache: debug: identity inputs: %s\n", strings.Join(in.Describe(), "; "))
+		}
+	}
 	err = p.Serve(ctx, id)
 	var perr *cache.PluginError
 	switch {

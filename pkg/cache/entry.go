@@ -17,11 +17,15 @@ type entry struct {
 	// Gen identifies this credential among the ones stored under the key, so
 	// the 401 self-heal can tell "asked again for the same one" from "asked
 	// for a newer one".
-	Gen        string          `json:"gen"`
-	Expires    time.Time       `json:"expires"`
-	User       string          `json:"user,omitempty"`
-	Server     string          `json:"server,omitempty"`
-	Command    string          `json:"command,omitempty"`
+	Gen     string    `json:"gen"`
+	Expires time.Time `json:"expires"`
+	User    string    `json:"user,omitempty"`
+	Server  string    `json:"server,omitempty"`
+	Command string    `json:"command,omitempty"`
+	// Inputs is the fingerprint of the files the plugin read to pick its
+	// identity (package inputs) when it ran: the credential is served only
+	// while they still match. Empty for a plugin with none.
+	Inputs     string          `json:"inputs,omitempty"`
 	APIVersion string          `json:"apiVersion"`
 	Status     json.RawMessage `json:"status"`
 }

@@ -8,7 +8,7 @@ import (
 )
 
 // decodeCanonicalEntry reads an entry as json.Marshal writes it — the fields
-// in struct order, user, server and command only when set, no white space —
+// in struct order, user, server, command and inputs only when set, no white space —
 // with no reflection: on a hit this is the only JSON read, and starting
 // encoding/json's decoder (its type cache, reflect) costs more than the
 // rest of the lookup. It accepts only what it can read exactly: a string
@@ -35,6 +35,7 @@ func decodeCanonicalEntry(b []byte) (entry, bool) {
 	str(`,"user":`, &e.User, true)
 	str(`,"server":`, &e.Server, true)
 	str(`,"command":`, &e.Command, true)
+	str(`,"inputs":`, &e.Inputs, true)
 	str(`,"apiVersion":`, &e.APIVersion, false)
 	if !ok {
 		return entry{}, false

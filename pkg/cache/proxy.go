@@ -32,7 +32,12 @@ type Proxy struct {
 
 	Now    func() time.Time
 	Parent func() string // identity of the calling process; "" disables the self-heal
-	Debug  bool
+	// Fingerprint digests the files the plugin reads to pick its identity
+	// (inputs.Set.Fingerprint); nil means there are none. A credential
+	// stored under another fingerprint is not served: the user switched
+	// accounts or changed keys since, and the plugin must run again.
+	Fingerprint func() string
+	Debug       bool
 
 	// sweepOnHit says whether this hit should also check that the served
 	// markers were swept lately; nil means one hit in sweepOdds. Tests set it.
@@ -63,9 +68,12 @@ func (p *Proxy) Serve(ctx context.Context, id Identity) error {
 
 	rejected := ""
 	if e, ok := p.lookup(key); ok {
+		fp := p.fingerprint()
 		switch {
 		case !p.Policy.Fresh(e.Expires, p.Now()):
 			p.debugf("stale: expires %s, within the refresh margin %s", e.Expires.Format(time.RFC3339), p.Policy.RefreshMargin)
+		case !p.inputsMatch(e, fp):
+			p.debugf("the plugin's identity inputs changed (now %.8s, stored %.8s): refreshing", fp, e.Inputs)
 		case served.first(key, e.Gen, parent):
 			p.debugf("hit: expires %s", e.Expires.Format(time.RFC3339))
 			err := p.print(id, e)
@@ -132,9 +140,13 @@ func (p *Proxy) refresh(ctx context.Context, id Identity, key, rejected string) 
 		p.Warn(fmt.Sprintf("%v; running the plugin without it", err))
 	}
 
+	// Read under the lock, before the plugin runs: a file changed while it
+	// runs then costs one more refresh, never a credential of the old
+	// identity stored under the new fingerprint.
+	fp := p.fingerprint()
 	replaced := ""
 	if e, ok := p.lookup(key); ok {
-		if e.Gen != rejected && p.Policy.Fresh(e.Expires, p.Now()) {
+		if e.Gen != rejected && p.Policy.Fresh(e.Expires, p.Now()) && p.inputsMatch(e, fp) {
 			p.debugf("hit after waiting: another process refreshed it")
 			served.first(key, e.Gen, parent)
 			return p.print(id, e)
@@ -161,6 +173,7 @@ func (p *Proxy) refresh(ctx context.Context, id Identity, key, rejected string) 
 		User:       id.User(),
 		Server:     id.Server,
 		Command:    id.Command(),
+		Inputs:     fp,
 		APIVersion: id.APIVersion,
 		Status:     cred.Status,
 	}
@@ -234,6 +247,18 @@ func (p *Proxy) print(id Identity, e entry) error {
 	_, err := p.Stdout.Write(Render(id.APIVersion, e.Status))
 	return err
 }
+
+func (p *Proxy) fingerprint() string {
+	if p.Fingerprint == nil {
+		return ""
+	}
+	return p.Fingerprint()
+}
+
+// inputsMatch reports whether e was stored under fingerprint fp. An entry
+// from before fingerprints has none: for a plugin with inputs it is
+// refreshed once, since nothing says whose it is.
+func (p *Proxy) inputsMatch(e entry, fp string) bool { return e.Inputs == fp }
 
 func (p *Proxy) parent() string {
 	if p.Parent == nil {

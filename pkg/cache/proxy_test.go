@@ -87,6 +87,8 @@ type harness struct {
 	lockTimeout time.Duration
 	// sweepOnHit, when set, replaces the odds of a hit sweeping the markers.
 	sweepOnHit func() bool
+	// fingerprint is what the Proxy's Fingerprint returns ("": none).
+	fingerprint string
 }
 
 func newHarness(t *testing.T, pluginEnv ...string) *harness {
@@ -131,6 +133,9 @@ func (h *harness) serveWith(parent string, stdin *strings.Reader, debug bool) re
 		Parent:      func() string { return parent },
 		Debug:       debug,
 		sweepOnHit:  h.sweepOnHit,
+	}
+	if fp := h.fingerprint; fp != "" {
+		p.Fingerprint = func() string { return fp }
 	}
 	if stdin != nil {
 		p.Stdin = stdin
