@@ -110,16 +110,7 @@ func TestAWSOptionTables(t *testing.T) {
 // aws on PATH, away from the user's AWS settings and aliases.
 func installedAWSTables(t *testing.T) []byte {
 	t.Helper()
-	aws := awsProgram(t)
-	script, err := os.ReadFile(aws)
-	if err != nil {
-		t.Fatal(err)
-	}
-	line, _, _ := bytes.Cut(script, []byte("\n"))
-	python := strings.Fields(strings.TrimPrefix(string(line), "#!"))
-	if !bytes.HasPrefix(line, []byte("#!")) || len(python) == 0 {
-		t.Fatalf("%s does not start with #!python", aws)
-	}
+	python := awsPython(t)
 	abs, err := filepath.Abs("testdata/awscli/options.py")
 	if err != nil {
 		t.Fatal(err)
@@ -145,4 +136,21 @@ func awsProgram(t *testing.T) string {
 		aws = strings.TrimSpace(string(out))
 	}
 	return aws
+}
+
+// awsPython is the command line of the Python interpreter aws runs with,
+// from its "#!" line.
+func awsPython(t *testing.T) []string {
+	t.Helper()
+	aws := awsProgram(t)
+	script, err := os.ReadFile(aws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line, _, _ := bytes.Cut(script, []byte("\n"))
+	python := strings.Fields(strings.TrimPrefix(string(line), "#!"))
+	if !bytes.HasPrefix(line, []byte("#!")) || len(python) == 0 {
+		t.Fatalf("%s does not start with #!python", aws)
+	}
+	return python
 }
