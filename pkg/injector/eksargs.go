@@ -121,10 +121,9 @@ func awsGetToken(args []string) bool {
 // value. A value-taking flag dropped is accepted only with the values in
 // keep.
 type option struct {
-	field  func(*eksToken) *string
-	value  bool
-	keep   []string // for a dropped flag with a value: the values allowed
-	global bool     // aws: allowed before the operation too
+	field func(*eksToken) *string
+	value bool
+	keep  []string // for a dropped flag with a value: the values allowed
 }
 
 var (
@@ -136,78 +135,6 @@ var (
 	externalID  = func(t *eksToken) *string { return &t.externalID }
 	profile     = func(t *eksToken) *string { return &t.profile }
 )
-
-// awsOptions are the options of "aws eks get-token" and the AWS CLI's
-// global options (awscli/data/cli.json) that kcc-eks can honour. Any other,
-// --endpoint-url, --query, --debug, --no-sign-request, --ca-bundle and
-// --no-verify-ssl among them, makes the plugin unmappable.
-var awsOptions = map[string]option{
-	"cluster-name": {field: clusterName, value: true},
-	"cluster-id":   {field: clusterID, value: true},
-	"role-arn":     {field: roleARN, value: true},
-	// Global options: argparse takes them anywhere on the line.
-	"region":  {field: region, value: true, global: true},
-	"profile": {field: profile, value: true, global: true},
-	// aws eks update-kubeconfig writes --output json; kcc-eks prints JSON.
-	"output":              {value: true, keep: []string{"json"}, global: true},
-	"no-paginate":         {global: true},
-	"color":               {value: true, keep: []string{"on", "off", "auto"}, global: true},
-	"cli-read-timeout":    {value: true, global: true},
-	"cli-connect-timeout": {value: true, global: true},
-}
-
-// parseAWS reads "aws [global options] eks get-token [options]" the way the
-// AWS CLI's argparse parsers do: global options anywhere, the operation's
-// options only after the operation, "--opt value" or "--opt=value".
-func parseAWS(args []string) (eksToken, *unmappable) {
-	var t eksToken
-	var positional []string
-	seen := map[string]bool{}
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if !strings.HasPrefix(a, "-") || a == "-" {
-			positional = append(positional, a)
-			continue
-		}
-		if !strings.HasPrefix(a, "--") || a == "--" {
-			return t, refuse(i, "aws argument %s is not one kcc-eks can take", quoteArg(a))
-		}
-		name, val, hasVal := strings.Cut(a[2:], "=")
-		opt, ok := awsOptions[name]
-		if !ok {
-			return t, refuse(i, "aws option --%s has no kcc-eks equivalent", name)
-		}
-		if !opt.global && len(positional) < 2 {
-			return t, refuse(i, "aws option --%s before the operation", name)
-		}
-		if seen[name] {
-			return t, refuse(i, "aws option --%s given twice", name)
-		}
-		seen[name] = true
-		if !opt.value {
-			if hasVal {
-				return t, refuse(i, "aws option --%s takes no value", name)
-			}
-			continue
-		}
-		at := i
-		if !hasVal {
-			if i+1 == len(args) {
-				return t, refuse(i, "aws option --%s has no value", name)
-			}
-			i++
-			val = args[i]
-		}
-		if u := setOption(&t, opt, name, val, at); u != nil {
-			u.why = "aws " + u.why
-			return t, u
-		}
-	}
-	if len(positional) != 2 || positional[0] != "eks" || positional[1] != "get-token" {
-		return t, refuse(-1, "aws arguments other than \"eks get-token\" and options")
-	}
-	return t, nil
-}
 
 // setOption stores the value of an option that takes one, checking it is a
 // value the plugin would have taken the same way.

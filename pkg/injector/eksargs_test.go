@@ -32,16 +32,43 @@ func TestNativeEKSArgs(t *testing.T) {
 		{name: "query", command: "aws", args: "eks get-token --cluster-name p --query status.token", refused: "--query", at: 4},
 		{name: "debug", command: "aws", args: "--debug eks get-token --cluster-name p", refused: "--debug", at: 0},
 		{name: "output text", command: "aws", args: "eks get-token --cluster-name p --output text", refused: "--output with a value", at: 4},
-		{name: "option before the operation", command: "aws", args: "--cluster-name p eks get-token", refused: "before the operation", at: 0},
-		{name: "twice", command: "aws", args: "eks get-token --cluster-name p --cluster-name q", refused: "given twice", at: 4},
-		{name: "name and id", command: "aws", args: "eks get-token --cluster-name p --cluster-id q", refused: "both a cluster name and a cluster id", at: 4},
+		// argparse reads "--cluster-name p" before the command as an
+		// unknown option and p as the command.
+		{name: "option before the operation", command: "aws", args: "--cluster-name p eks get-token", refused: "command other than eks", at: 1},
+		{name: "name and id", command: "aws", args: "eks get-token --cluster-name p --cluster-id q", refused: "--cluster-name and --cluster-id together", at: 4},
 		{name: "no cluster", command: "aws", args: "eks get-token --region us-east-1", refused: "no cluster name", at: -1},
 		{name: "missing value", command: "aws", args: "eks get-token --cluster-name", refused: "has no value", at: 2},
-		{name: "option-like value", command: "aws", args: "eks get-token --cluster-name --region", refused: "option-like value", at: 2},
-		{name: "extra positional", command: "aws", args: "eks get-token extra --cluster-name p", refused: "other than", at: -1},
+		{name: "option-like value", command: "aws", args: "eks get-token --cluster-name --region", refused: "--region has no value", at: 3},
+		{name: "option-like value of an operation option", command: "aws", args: "eks get-token --cluster-name -x", refused: "--cluster-name has no value", at: 2},
+		{name: "extra positional", command: "aws", args: "eks get-token extra --cluster-name p", refused: "other than", at: 2},
 		{name: "short option", command: "aws", args: "eks get-token -x --cluster-name p", refused: "-x", at: 2},
 		{name: "double dash", command: "aws", args: "eks get-token --cluster-name p --", refused: "argument -- is not", at: 4},
 		{name: "flag with value", command: "aws", args: "eks get-token --cluster-name p --no-paginate=1", refused: "takes no value", at: 4},
+
+		// The AWS CLI's argparse: abbreviations, "--opt=value", the last of
+		// repeated options, get-token's options before the operation when
+		// written with "=" (the main and service parsers pass them on).
+		{name: "update-kubeconfig --role-arn writes --role", command: "aws", args: "--region us-east-1 eks get-token --cluster-name prod --output json --role arn:aws:iam::111122223333:role/admin", want: "--cluster-name prod --region us-east-1 --role-arn arn:aws:iam::111122223333:role/admin"},
+		{name: "abbreviations", command: "aws", args: "--reg eu-west-1 eks get-token --cluster-n prod --ro=arn:r --prof dev --out=json --no-p --col off --cli-r 5", want: "--cluster-name prod --region eu-west-1 --role-arn arn:r --profile dev"},
+		{name: "cluster id abbreviated", command: "aws", args: "eks get-token --cluster-i 0123", want: "--cluster-id 0123"},
+		{name: "--r is the main parser's --region", command: "aws", args: "eks get-token --cluster-name p --r eu-west-1", want: "--cluster-name p --region eu-west-1"},
+		{name: "ambiguous among the globals", command: "aws", args: "eks get-token --c p", refused: "ambiguous option --c (--color, --ca-bundle, --cli-read-timeout, ...)", at: 2},
+		{name: "ambiguous among get-token's", command: "aws", args: "eks get-token --clu p", refused: "ambiguous option --clu (--cluster-name, --cluster-id)", at: 2},
+		{name: "ambiguous with a value", command: "aws", args: "eks get-token --cluster-name p --no=s3cr3t", refused: "ambiguous option --no (--no-verify-ssl, --no-paginate, --no-sign-request)", at: 4},
+		{name: "last wins", command: "aws", args: "eks get-token --cluster-name p --cluster-name q --region a --region=b", want: "--cluster-name q --region b"},
+		{name: "last output wins", command: "aws", args: "eks get-token --cluster-name p --output text --output json", want: "--cluster-name p"},
+		{name: "last output is text", command: "aws", args: "eks get-token --cluster-name p --output json --output text", refused: "--output with a value kcc-eks", at: 6},
+		{name: "output not a choice", command: "aws", args: "eks get-token --cluster-name p --output yaml", refused: "--output with a value it does not take", at: 4},
+		{name: "color not a choice", command: "aws", args: "eks get-token --cluster-name p --color=never", refused: "--color with a value it does not take", at: 4},
+		{name: "timeout not a number", command: "aws", args: "eks get-token --cluster-name p --cli-read-timeout soon", refused: "not a number of seconds", at: 4},
+		{name: "operation option before the operation", command: "aws", args: "--cluster-name=p eks --role-arn=arn:r get-token", want: "--cluster-name p --role-arn arn:r"},
+		{name: "value after =, even option-like", command: "aws", args: "eks get-token --cluster-name=-x", want: "--cluster-name -x"},
+		{name: "negative number is a value", command: "aws", args: "eks get-token --cluster-name -1", want: "--cluster-name -1"},
+		{name: "empty value", command: "aws", args: "eks get-token --cluster-name p --region=", refused: "--region with an empty value", at: 4},
+		{name: "version", command: "aws", args: "eks get-token --cluster-name p --vers", refused: "--version has no kcc-eks", at: 4},
+		{name: "help", command: "aws", args: "eks get-token help", refused: "help", at: 2},
+		{name: "other operation", command: "aws", args: "eks get-token-x --cluster-name p", notEKS: true},
+		{name: "describe then get-token", command: "aws", args: "eks describe-cluster get-token", refused: "operation other than get-token", at: 1},
 
 		// aws-iam-authenticator token, as kconnect and older guides write it.
 		{name: "iam-authenticator", command: "aws-iam-authenticator", args: "token -i prod", want: "--cluster-name prod"},
@@ -145,7 +172,9 @@ func FuzzNativeEKSArgs(f *testing.F) {
 		clusters := 0
 		for i := 1; i < len(out); i += 2 {
 			flag, v := out[i], out[i+1]
-			if !known[flag] || seen[flag] || v == "" || strings.HasPrefix(v, "-") {
+			// A value may start with "-" (aws --cluster-name=-x): kcc-eks's
+			// flags take the argument after a flag whatever it is.
+			if !known[flag] || seen[flag] || v == "" || (commandBase(command) != "aws" && strings.HasPrefix(v, "-")) {
 				t.Fatalf("mapping %q: bad flag %q or value", out, flag)
 			}
 			seen[flag] = true
