@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/cli"
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend"
 	"github.com/IvMisticos/kube-credential-cache/pkg/cache"
 
@@ -17,7 +18,7 @@ import (
 func proxy(ctx context.Context, cfg config, argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	info, err := cache.ParseExecInfo(os.Getenv(execcred.ExecInfoEnv))
 	if err != nil {
-		return fail(stderr, exitUsage, err)
+		return cli.Fail(stderr, name, cli.ExitUsage, err)
 	}
 	p := &cache.Proxy{
 		Policy:      cfg.policy(),
@@ -37,7 +38,7 @@ func proxy(ctx context.Context, cfg config, argv []string, stdin io.Reader, stdo
 		o.Agent = agentCommand(cfg)
 	})
 	if err != nil {
-		return fail(stderr, exitUsage, err)
+		return cli.Fail(stderr, name, cli.ExitUsage, err)
 	}
 	p.Store = choice.Store
 	if p.Debug {
@@ -53,9 +54,9 @@ func proxy(ctx context.Context, cfg config, argv []string, stdin io.Reader, stdo
 	case err == nil:
 		return 0
 	case errors.As(err, &perr):
-		return fail(stderr, perr.Code, err)
+		return cli.Fail(stderr, name, perr.Code, err)
 	default:
-		return fail(stderr, exitFailure, err)
+		return cli.Fail(stderr, name, cli.ExitFailure, err)
 	}
 }
 
@@ -94,11 +95,11 @@ func agentCommand(cfg config) []string {
 func serveAgent(stderr io.Writer) int {
 	cfg, err := parseConfig(os.LookupEnv)
 	if err != nil {
-		return fail(stderr, exitUsage, err)
+		return cli.Fail(stderr, name, cli.ExitUsage, err)
 	}
 	err = backend.ServeAgent(backend.AgentOptions{Timeout: cfg.KeyringTimeout, Idle: cfg.AgentIdle})
 	if err != nil && !errors.Is(err, backend.ErrAgentRunning) {
-		return fail(stderr, exitFailure, err)
+		return cli.Fail(stderr, name, cli.ExitFailure, err)
 	}
 	return 0
 }
