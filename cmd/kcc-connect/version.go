@@ -8,7 +8,7 @@ import (
 	"github.com/IvMisticos/kube-credential-cache/internal/buildinfo"
 )
 
-func newVersionCmd(x *extras) *cobra.Command {
+func newVersionCmd(a *app) *cobra.Command {
 	var check bool
 	cmd := &cobra.Command{
 		Use:   "version",
@@ -17,10 +17,10 @@ func newVersionCmd(x *extras) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			line := buildinfo.Line("kcc-connect", version, commit, date)
 			if !check {
-				fmt.Fprintln(x.a.stdout, line)
+				fmt.Fprintln(a.stdout, line)
 				return nil
 			}
-			c, err := x.checker()
+			c, err := a.checker()
 			if err != nil {
 				return err
 			}
@@ -28,11 +28,11 @@ func newVersionCmd(x *extras) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintln(x.a.stdout, line)
+			fmt.Fprintln(a.stdout, line)
 			if r.Newer {
-				fmt.Fprintln(x.a.stdout, r.Notice("kcc-connect"))
+				fmt.Fprintln(a.stdout, r.Notice("kcc-connect"))
 			} else {
-				fmt.Fprintf(x.a.stdout, "kcc-connect: the latest release is %s\n", r.Latest)
+				fmt.Fprintf(a.stdout, "kcc-connect: the latest release is %s\n", r.Latest)
 			}
 			return nil
 		},
