@@ -45,7 +45,7 @@ func (a *app) startNotice(cmd *cobra.Command) {
 			return
 		}
 		if r.Newer {
-			ch <- r.Notice("kcc-connect")
+			ch <- r.Notice(name)
 		}
 	}()
 }

@@ -111,7 +111,7 @@ func (a *app) execute(ctx context.Context, args []string) int {
 
 func newRootCmd(a *app) *cobra.Command {
 	root := &cobra.Command{
-		Use:   "kcc-connect",
+		Use:   name,
 		Short: "Discover your EKS clusters and write cached kubeconfig entries for them",
 		Long: "kcc-connect finds the EKS clusters your AWS profiles can see, in every region\n" +
 			"you ask for, and writes kubeconfig entries whose users get their tokens through\n" +

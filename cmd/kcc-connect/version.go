@@ -15,7 +15,7 @@ func newVersionCmd(a *app) *cobra.Command {
 		Short: "Print the version; --check asks for a newer release now",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			line := buildinfo.Line("kcc-connect", version, commit, date)
+			line := buildinfo.Line(name, version, commit, date)
 			if !check {
 				fmt.Fprintln(a.stdout, line)
 				return nil
@@ -30,7 +30,7 @@ func newVersionCmd(a *app) *cobra.Command {
 			}
 			fmt.Fprintln(a.stdout, line)
 			if r.Newer {
-				fmt.Fprintln(a.stdout, r.Notice("kcc-connect"))
+				fmt.Fprintln(a.stdout, r.Notice(name))
 			} else {
 				fmt.Fprintf(a.stdout, "kcc-connect: the latest release is %s\n", r.Latest)
 			}
