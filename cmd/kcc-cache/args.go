@@ -7,7 +7,11 @@ import (
 	"strings"
 
 	"github.com/IvMisticos/kube-credential-cache/internal/buildinfo"
+	"github.com/IvMisticos/kube-credential-cache/internal/contract"
 )
+
+// name prefixes every line kcc-cache prints on stderr.
+const name = contract.CacheCommand
 
 type action int
 
@@ -118,20 +122,5 @@ by environment variables KUBE_CREDENTIAL_CACHE_*; see --info.
 func printUsage(w io.Writer) { fmt.Fprint(w, usage) }
 
 func printVersion(w io.Writer) {
-	fmt.Fprintln(w, buildinfo.Line("kcc-cache", version, commit, date))
-}
-
-const (
-	exitFailure = 1
-	exitUsage   = 2
-)
-
-func usageError(stderr io.Writer, err error) int {
-	fmt.Fprintf(stderr, "kcc-cache: %v (see kcc-cache --help)\n", err)
-	return exitUsage
-}
-
-func fail(stderr io.Writer, code int, err error) int {
-	fmt.Fprintf(stderr, "kcc-cache: %v\n", err)
-	return code
+	fmt.Fprintln(w, buildinfo.Line(name, version, commit, date))
 }

@@ -7,11 +7,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/contract"
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend"
 	"github.com/IvMisticos/kube-credential-cache/pkg/cache"
 )
 
-const envPrefix = "KUBE_CREDENTIAL_CACHE"
+const envPrefix = contract.EnvPrefix
 
 // config is every KUBE_CREDENTIAL_CACHE_* variable; settings says how each
 // is read.
@@ -32,7 +33,7 @@ type config struct {
 }
 
 // defaultKeyEnvList is KUBE_CREDENTIAL_CACHE_CACHEKEY_ENV_LIST's default.
-const defaultKeyEnvList = "KUBE_CREDENTIAL_CACHE_USER,AWS_PROFILE,AWS_DEFAULT_PROFILE,AWS_REGION,AWS_DEFAULT_REGION,AWS_VAULT,AWS_ROLE_ARN,AWS_ACCESS_KEY_ID,AWS_CONFIG_FILE,AWS_SHARED_CREDENTIALS_FILE,CLOUDSDK_CONFIG,GOOGLE_APPLICATION_CREDENTIALS,AZURE_CONFIG_DIR"
+const defaultKeyEnvList = contract.UserEnv + ",AWS_PROFILE,AWS_DEFAULT_PROFILE,AWS_REGION,AWS_DEFAULT_REGION,AWS_VAULT,AWS_ROLE_ARN,AWS_ACCESS_KEY_ID,AWS_CONFIG_FILE,AWS_SHARED_CREDENTIALS_FILE,CLOUDSDK_CONFIG,GOOGLE_APPLICATION_CREDENTIALS,AZURE_CONFIG_DIR"
 
 // settings lists the variables (after the prefix), their defaults and their
 // parsers, in the order envconfig read the struct this replaces; see env.go

@@ -6,6 +6,8 @@ import (
 	"context"
 	"io"
 	"os"
+
+	"github.com/IvMisticos/kube-credential-cache/internal/cli"
 )
 
 // Set by GoReleaser's ldflags.
@@ -29,7 +31,7 @@ func main() {
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cmd, err := parseArgs(args)
 	if err != nil {
-		return usageError(stderr, err)
+		return cli.Fail(stderr, name, cli.ExitUsage, cli.SeeHelp(name, err))
 	}
 	switch cmd.action {
 	case actionHelp:
@@ -43,7 +45,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	cfg, err := loadConfig()
 	if err != nil {
-		return fail(stderr, exitUsage, err)
+		return cli.Fail(stderr, name, cli.ExitUsage, err)
 	}
 	switch cmd.action {
 	case actionInfo:

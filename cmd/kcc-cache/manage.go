@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/cli"
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend"
 	"github.com/IvMisticos/kube-credential-cache/pkg/cache"
 )
@@ -15,7 +16,7 @@ import (
 func info(cfg config, stdout, stderr io.Writer) int {
 	choice, err := openStore(cfg, stderr)
 	if err != nil {
-		return fail(stderr, exitUsage, err)
+		return cli.Fail(stderr, name, cli.ExitUsage, err)
 	}
 	w := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(w, "version:\t%s\n", version)
@@ -44,7 +45,7 @@ func info(cfg config, stdout, stderr io.Writer) int {
 	fmt.Fprintf(w, "%s_AGENT_IDLE:\t%s\n", envPrefix, cfg.AgentIdle)
 	fmt.Fprintf(w, "%s_DEBUG:\t%t\n", envPrefix, bool(cfg.Debug))
 	if err := w.Flush(); err != nil {
-		return fail(stderr, exitFailure, err)
+		return cli.Fail(stderr, name, cli.ExitFailure, err)
 	}
 	return 0
 }
@@ -52,11 +53,11 @@ func info(cfg config, stdout, stderr io.Writer) int {
 func list(cfg config, format string, stdout, stderr io.Writer) int {
 	choice, err := openStore(cfg, stderr)
 	if err != nil {
-		return fail(stderr, exitUsage, err)
+		return cli.Fail(stderr, name, cli.ExitUsage, err)
 	}
 	entries, err := cache.List(choice.Store)
 	if err != nil {
-		return fail(stderr, exitFailure, fmt.Errorf("could not list cache: %w", err))
+		return cli.Fail(stderr, name, cli.ExitFailure, fmt.Errorf("could not list cache: %w", err))
 	}
 	if format == "json" {
 		enc := json.NewEncoder(stdout)
@@ -65,7 +66,7 @@ func list(cfg config, format string, stdout, stderr io.Writer) int {
 			entries = []cache.Listing{}
 		}
 		if err := enc.Encode(entries); err != nil {
-			return fail(stderr, exitFailure, err)
+			return cli.Fail(stderr, name, cli.ExitFailure, err)
 		}
 		return 0
 	}
@@ -76,7 +77,7 @@ func list(cfg config, format string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(w, "%.12s\t%s\t%s\t%s\t%s\n", e.Key, dash(e.User), dash(e.Server), dash(e.Command), expiresIn(e.Expires, now))
 	}
 	if err := w.Flush(); err != nil {
-		return fail(stderr, exitFailure, err)
+		return cli.Fail(stderr, name, cli.ExitFailure, err)
 	}
 	return 0
 }
@@ -84,11 +85,11 @@ func list(cfg config, format string, stdout, stderr io.Writer) int {
 func clearEntries(cfg config, key string, stdout, stderr io.Writer) int {
 	choice, err := openStore(cfg, stderr)
 	if err != nil {
-		return fail(stderr, exitUsage, err)
+		return cli.Fail(stderr, name, cli.ExitUsage, err)
 	}
 	n, err := cache.Clear(choice.Store, key)
 	if err != nil {
-		return fail(stderr, exitFailure, err)
+		return cli.Fail(stderr, name, cli.ExitFailure, err)
 	}
 	fmt.Fprintf(stdout, "cleared %d cache entr%s\n", n, map[bool]string{true: "y", false: "ies"}[n == 1])
 	return 0

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/cli"
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend"
 	"github.com/IvMisticos/kube-credential-cache/pkg/cache"
 	"github.com/IvMisticos/kube-credential-cache/pkg/cache/inputs"
@@ -19,7 +20,7 @@ import (
 func proxy(ctx context.Context, cfg config, argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	info, err := cache.ParseExecInfo(os.Getenv(execcred.ExecInfoEnv))
 	if err != nil {
-		return fail(stderr, exitUsage, err)
+		return cli.Fail(stderr, name, cli.ExitUsage, err)
 	}
 	p := &cache.Proxy{
 		Policy:      cfg.policy(),
@@ -39,7 +40,7 @@ func proxy(ctx context.Context, cfg config, argv []string, stdin io.Reader, stdo
 		o.Agent = agentCommand(cfg)
 	})
 	if err != nil {
-		return fail(stderr, exitUsage, err)
+		return cli.Fail(stderr, name, cli.ExitUsage, err)
 	}
 	p.Store = choice.Store
 	if p.Debug {
@@ -61,9 +62,9 @@ func proxy(ctx context.Context, cfg config, argv []string, stdin io.Reader, stdo
 	case err == nil:
 		return 0
 	case errors.As(err, &perr):
-		return fail(stderr, perr.Code, err)
+		return cli.Fail(stderr, name, perr.Code, err)
 	default:
-		return fail(stderr, exitFailure, err)
+		return cli.Fail(stderr, name, cli.ExitFailure, err)
 	}
 }
 
@@ -102,11 +103,11 @@ func agentCommand(cfg config) []string {
 func serveAgent(stderr io.Writer) int {
 	cfg, err := parseConfig(os.LookupEnv)
 	if err != nil {
-		return fail(stderr, exitUsage, err)
+		return cli.Fail(stderr, name, cli.ExitUsage, err)
 	}
 	err = backend.ServeAgent(backend.AgentOptions{Timeout: cfg.KeyringTimeout, Idle: cfg.AgentIdle})
 	if err != nil && !errors.Is(err, backend.ErrAgentRunning) {
-		return fail(stderr, exitFailure, err)
+		return cli.Fail(stderr, name, cli.ExitFailure, err)
 	}
 	return 0
 }

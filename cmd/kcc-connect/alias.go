@@ -5,10 +5,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/cli"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/history"
 )
 
-func newAliasCmd(x *extras) *cobra.Command {
+func newAliasCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "alias",
 		Short: "Name history entries, for `kcc-connect to ALIAS`",
@@ -24,7 +25,7 @@ func newAliasCmd(x *extras) *cobra.Command {
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			store, err := x.historyStore()
+			store, err := a.historyStore()
 			if err != nil {
 				return err
 			}
@@ -32,7 +33,7 @@ func newAliasCmd(x *extras) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return printEntries(x, format, f.Aliased(), f.Current)
+			return printEntries(a, format, f.Aliased(), f.Current)
 		},
 	}
 	addOutputFlag(ls.Flags(), &format)
@@ -42,14 +43,14 @@ func newAliasCmd(x *extras) *cobra.Command {
 		Args:  exactArgs(2),
 		RunE: func(_ *cobra.Command, args []string) error {
 			var e history.Entry
-			err := x.updateHistory(func(f *history.File) (err error) {
+			err := a.updateHistory(func(f *history.File) (err error) {
 				if e, err = f.SetAlias(args[0], args[1]); err != nil {
-					return usageError{err}
+					return &cli.UsageError{Err: err}
 				}
 				return nil
 			})
 			if err == nil {
-				fmt.Fprintf(x.a.stdout, "alias %s now names %s (%s)\n", e.Alias, e.ID, e.Context)
+				fmt.Fprintf(a.stdout, "alias %s now names %s (%s)\n", e.Alias, e.ID, e.Context)
 			}
 			return err
 		},
@@ -60,14 +61,14 @@ func newAliasCmd(x *extras) *cobra.Command {
 		Args:  exactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			var e history.Entry
-			err := x.updateHistory(func(f *history.File) (err error) {
+			err := a.updateHistory(func(f *history.File) (err error) {
 				if e, err = f.RemoveAlias(args[0]); err != nil {
-					return usageError{err}
+					return &cli.UsageError{Err: err}
 				}
 				return nil
 			})
 			if err == nil {
-				fmt.Fprintf(x.a.stdout, "alias %s removed from %s (%s)\n", args[0], e.ID, e.Context)
+				fmt.Fprintf(a.stdout, "alias %s removed from %s (%s)\n", args[0], e.ID, e.Context)
 			}
 			return err
 		},
@@ -76,8 +77,8 @@ func newAliasCmd(x *extras) *cobra.Command {
 	return cmd
 }
 
-func (x *extras) updateHistory(change func(*history.File) error) error {
-	store, err := x.historyStore()
+func (a *app) updateHistory(change func(*history.File) error) error {
+	store, err := a.historyStore()
 	if err != nil {
 		return err
 	}
@@ -88,7 +89,7 @@ func (x *extras) updateHistory(change func(*history.File) error) error {
 func exactArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
-			return usagef("%s takes %d argument(s), got %d (see %s --help)", cmd.CommandPath(), n, len(args), cmd.CommandPath())
+			return cli.Usagef("%s takes %d argument(s), got %d (see %s --help)", cmd.CommandPath(), n, len(args), cmd.CommandPath())
 		}
 		return nil
 	}

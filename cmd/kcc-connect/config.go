@@ -8,10 +8,11 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/cli"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/settings"
 )
 
-func newConfigCmd(x *extras) *cobra.Command {
+func newConfigCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "config",
 		Short: "Defaults for every flag, kept in the user's config directory",
@@ -31,9 +32,9 @@ func newConfigCmd(x *extras) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s := settings.New()
 			if err := s.Set(args[0], args[1:]...); err != nil {
-				return usageError{err}
+				return &cli.UsageError{Err: err}
 			}
-			return x.mergeSettings(cmd, s)
+			return a.mergeSettings(cmd, s)
 		},
 	}
 	unset := &cobra.Command{
@@ -44,7 +45,7 @@ func newConfigCmd(x *extras) *cobra.Command {
 			if _, ok := configKeys(cmd)[args[0]]; !ok {
 				return unknownKey(args[0])
 			}
-			f, err := x.settingsFile()
+			f, err := a.settingsFile()
 			if err != nil {
 				return err
 			}
@@ -65,7 +66,7 @@ func newConfigCmd(x *extras) *cobra.Command {
 			if !ok {
 				return unknownKey(args[0])
 			}
-			f, err := x.settingsFile()
+			f, err := a.settingsFile()
 			if err != nil {
 				return err
 			}
@@ -78,7 +79,7 @@ func newConfigCmd(x *extras) *cobra.Command {
 				return fmt.Errorf("%s is not set in %s (built-in default: %s)", args[0], f.Path, fl.DefValue)
 			}
 			for _, v := range vals {
-				fmt.Fprintln(x.a.stdout, v)
+				fmt.Fprintln(a.stdout, v)
 			}
 			return nil
 		},
@@ -92,7 +93,7 @@ func newConfigCmd(x *extras) *cobra.Command {
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			return x.listSettings(cmd, format)
+			return a.listSettings(cmd, format)
 		},
 	}
 	addOutputFlag(list.Flags(), &format)
@@ -101,18 +102,18 @@ func newConfigCmd(x *extras) *cobra.Command {
 		Short: "Merge a team's defaults file from a path or an https:// URL",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			data, err := settings.ReadSource(cmd.Context(), x.a.httpClient, args[0])
+			data, err := settings.ReadSource(cmd.Context(), a.httpClient, args[0])
 			if err != nil {
 				return err
 			}
 			s, err := settings.Parse(data)
 			if err != nil {
-				return usagef("%s: %v", settings.Redact(args[0]), err)
+				return cli.Usagef("%s: %v", settings.Redact(args[0]), err)
 			}
-			if err := x.mergeSettings(cmd, s); err != nil {
+			if err := a.mergeSettings(cmd, s); err != nil {
 				return err
 			}
-			fmt.Fprintf(x.a.stdout, "imported %d default(s) from %s\n", len(s.Keys()), settings.Redact(args[0]))
+			fmt.Fprintf(a.stdout, "imported %d default(s) from %s\n", len(s.Keys()), settings.Redact(args[0]))
 			return nil
 		},
 	}
@@ -122,11 +123,11 @@ func newConfigCmd(x *extras) *cobra.Command {
 
 // mergeSettings checks s against the flags of every command and writes it
 // into the config file; nothing is written when one key or value is wrong.
-func (x *extras) mergeSettings(cmd *cobra.Command, s *settings.Settings) error {
+func (a *app) mergeSettings(cmd *cobra.Command, s *settings.Settings) error {
 	if err := settings.Check(s, configKeys(cmd)); err != nil {
-		return usageError{err}
+		return &cli.UsageError{Err: err}
 	}
-	f, err := x.settingsFile()
+	f, err := a.settingsFile()
 	if err != nil {
 		return err
 	}
@@ -166,8 +167,8 @@ type settingRow struct {
 	Source string   `json:"source" yaml:"source"`
 }
 
-func (x *extras) listSettings(cmd *cobra.Command, format string) error {
-	f, err := x.settingsFile()
+func (a *app) listSettings(cmd *cobra.Command, format string) error {
+	f, err := a.settingsFile()
 	if err != nil {
 		return err
 	}
@@ -185,7 +186,7 @@ func (x *extras) listSettings(cmd *cobra.Command, format string) error {
 	var rows [][]string
 	for _, k := range names {
 		r := settingRow{Key: k, Source: string(settings.FromDefault), Value: []string{keys[k].DefValue}}
-		if v, ok := x.lookupEnv(settings.EnvName(envPrefix, k)); ok {
+		if v, ok := a.lookupEnv(settings.EnvName(envPrefix, k)); ok {
 			r.Value, r.Source = []string{v}, "env "+settings.EnvName(envPrefix, k)
 		} else if v, ok := s.Get(k); ok {
 			r.Value, r.Source = v, string(settings.FromConfig)
@@ -193,19 +194,19 @@ func (x *extras) listSettings(cmd *cobra.Command, format string) error {
 		items = append(items, r)
 		rows = append(rows, []string{k, orDash(strings.Join(r.Value, ",")), r.Source})
 	}
-	fmt.Fprintf(x.a.stderr, "kcc-connect: config file %s\n", f.Path)
-	return printList(x.a.stdout, format, items, len(items), []string{"KEY", "VALUE", "SOURCE"}, rows)
+	fmt.Fprintf(a.stderr, "kcc-connect: config file %s\n", f.Path)
+	return printList(a.stdout, format, items, len(items), []string{"KEY", "VALUE", "SOURCE"}, rows)
 }
 
 func unknownKey(k string) error {
-	return usagef("unknown key %q (see kcc-connect config list)", k)
+	return cli.Usagef("unknown key %q (see kcc-connect config list)", k)
 }
 
 // minArgs is cobra.MinimumNArgs as a usage error.
 func minArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) < n {
-			return usagef("%s takes at least %d arguments, got %d (see %s --help)", cmd.CommandPath(), n, len(args), cmd.CommandPath())
+			return cli.Usagef("%s takes at least %d arguments, got %d (see %s --help)", cmd.CommandPath(), n, len(args), cmd.CommandPath())
 		}
 		return nil
 	}

@@ -1,14 +1,18 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/cli"
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/history"
 )
 
-func newHistoryCmd(x *extras) *cobra.Command {
+func newHistoryCmd(a *app) *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:   "history",
@@ -21,7 +25,7 @@ func newHistoryCmd(x *extras) *cobra.Command {
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			store, err := x.historyStore()
+			store, err := a.historyStore()
 			if err != nil {
 				return err
 			}
@@ -30,17 +34,17 @@ func newHistoryCmd(x *extras) *cobra.Command {
 				return err
 			}
 			if len(f.Entries) == 0 && format == formatTable {
-				fmt.Fprintln(x.a.stderr, "kcc-connect: the history is empty: `kcc-connect use` adds to it")
+				fmt.Fprintln(a.stderr, "kcc-connect: the history is empty: `kcc-connect use` adds to it")
 				return nil
 			}
-			return printEntries(x, format, f.Entries, f.Current)
+			return printEntries(a, format, f.Entries, f.Current)
 		},
 	}
 	addOutputFlag(cmd.Flags(), &format)
 	return cmd
 }
 
-func printEntries(x *extras, format string, entries []history.Entry, current string) error {
+func printEntries(a *app, format string, entries []history.Entry, current string) error {
 	header := []string{"ID", "ALIAS", "CONTEXT", "PROFILE", "REGION", "KUBECONFIG", "LAST USED"}
 	rows := make([][]string, len(entries))
 	for i, e := range entries {
@@ -50,5 +54,48 @@ func printEntries(x *extras, format string, entries []history.Entry, current str
 		}
 		rows[i] = []string{id, orDash(e.Alias), e.Context, orDash(e.Profile), orDash(e.Region), e.Kubeconfig, e.LastUsed.Local().Format("2006-01-02 15:04")}
 	}
-	return printList(x.a.stdout, format, entries, len(entries), header, rows)
+	return printList(a.stdout, format, entries, len(entries), header, rows)
+}
+
+func (a *app) historyStore() (*history.Store, error) {
+	path := a.historyFile
+	if path == "" {
+		var err error
+		if path, err = history.DefaultPath(); err != nil {
+			return nil, err
+		}
+	}
+	return &history.Store{
+		Path:  path,
+		Limit: a.historyLimit,
+		Now:   a.now,
+		Warn:  func(err error) { cli.Warn(a.stderr, name, oneLine(err)) },
+	}, nil
+}
+
+// Record keeps an entry use wrote in the history. One printed on stdout
+// (-k -) is not kept: there is no file to go back to.
+func (a *app) Record(_ context.Context, e connect.Entry) error {
+	if e.Kubeconfig == "-" || e.Kubeconfig == "" {
+		return nil
+	}
+	store, err := a.historyStore()
+	if err != nil {
+		return err
+	}
+	kubeconfig, err := filepath.Abs(e.Kubeconfig)
+	if err != nil {
+		return err
+	}
+	_, err = store.Record(history.Entry{
+		ClusterID:  e.Cluster.ID,
+		Provider:   e.Cluster.Provider,
+		Profile:    e.Cluster.Profile,
+		Region:     e.Cluster.Region,
+		RoleARN:    e.Cluster.RoleARN,
+		Context:    e.ContextName,
+		Kubeconfig: kubeconfig,
+		Alias:      e.Alias,
+	}, e.Current)
+	return err
 }

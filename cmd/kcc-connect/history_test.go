@@ -18,16 +18,16 @@ func record(t *testing.T, now time.Time, e connect.Entry) {
 	t.Helper()
 	a := newApp(strings.NewReader(""), &strings.Builder{}, &strings.Builder{})
 	a.now = func() time.Time { return now }
-	root := newRootCmd(a) // registers the extras: a.recorder is the history
+	root := newRootCmd(a)
 	// What the root's pre-run does before use runs: the defaults from the
 	// environment and the config file (history-limit, history-file).
 	if err := root.ParseFlags(nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.defaults.Apply(root); err != nil {
+	if err := a.Apply(root); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.recorder.Record(context.Background(), e); err != nil {
+	if err := a.Record(context.Background(), e); err != nil {
 		t.Fatal(err)
 	}
 }

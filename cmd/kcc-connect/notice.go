@@ -9,54 +9,54 @@ import (
 )
 
 // checker asks the configured feed about this build's version.
-func (x *extras) checker() (*versioncheck.Checker, error) {
+func (a *app) checker() (*versioncheck.Checker, error) {
 	stamp, err := versioncheck.DefaultStampPath()
 	if err != nil {
 		return nil, err
 	}
 	return &versioncheck.Checker{
-		URL:       x.versionURL,
+		URL:       a.versionURL,
 		Current:   version,
-		Client:    x.a.httpClient,
+		Client:    a.httpClient,
 		StampPath: stamp,
-		Now:       x.a.now,
+		Now:       a.now,
 	}, nil
 }
 
 // startNotice starts the daily new-version check beside the command, when
 // a person can see the answer (stderr is a terminal) and it was not turned
 // off. The version command checks on its own.
-func (x *extras) startNotice(cmd *cobra.Command) {
-	if x.a.noVersionCheck || cmd.Name() == "version" || !x.a.terminal(x.a.stderr) {
+func (a *app) startNotice(cmd *cobra.Command) {
+	if a.noVersionCheck || cmd.Name() == "version" || !a.terminal(a.stderr) {
 		return
 	}
-	c, err := x.checker()
+	c, err := a.checker()
 	if err != nil || !c.Due() {
 		return
 	}
 	ch := make(chan string, 1)
-	x.notice = ch
+	a.notice = ch
 	ctx := cmd.Context()
 	go func() {
 		defer close(ch)
 		r, _, err := c.Daily(ctx)
 		if err != nil {
-			x.a.log.Debug("version check failed", "err", err)
+			a.log.Debug("version check failed", "err", err)
 			return
 		}
 		if r.Newer {
-			ch <- r.Notice("kcc-connect")
+			ch <- r.Notice(name)
 		}
 	}()
 }
 
 // finishNotice prints the notice once the check is back; the check gives up
 // at its own bound (versioncheck.DefaultTimeout from its start).
-func (x *extras) finishNotice() {
-	if x.notice == nil {
+func (a *app) finishNotice() {
+	if a.notice == nil {
 		return
 	}
-	if line, ok := <-x.notice; ok {
-		fmt.Fprintln(x.a.stderr, line)
+	if line, ok := <-a.notice; ok {
+		fmt.Fprintln(a.stderr, line)
 	}
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/spf13/pflag"
 	"gopkg.in/yaml.v3"
+
+	"github.com/IvMisticos/kube-credential-cache/internal/cli"
 )
 
 // Output formats of the listing commands (-o).
@@ -29,7 +31,7 @@ func checkFormat(format string) error {
 	case formatTable, formatJSON, formatYAML:
 		return nil
 	}
-	return usagef("unknown output format %q (want table, json or yaml)", format)
+	return cli.Usagef("unknown output format %q (want table, json or yaml)", format)
 }
 
 // printList writes items (a slice) as JSON or YAML, or as a table of rows

@@ -16,12 +16,20 @@ import (
 
 	"github.com/IvMisticos/kube-credential-cache/internal/awserr"
 	"github.com/IvMisticos/kube-credential-cache/internal/buildinfo"
+	"github.com/IvMisticos/kube-credential-cache/internal/cli"
+	"github.com/IvMisticos/kube-credential-cache/internal/contract"
+	"github.com/IvMisticos/kube-credential-cache/internal/versioncheck"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/eks"
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect/history"
 )
 
+const name = contract.ConnectCommand
+
 // app is what every command shares: the process's streams, the global
-// flags, and the hooks the commands use instead of globals.
+// flags, and the hooks the commands use instead of globals. It is also the
+// flags' defaults (Apply, defaults.go) and the history's recorder (Record,
+// history.go).
 type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
@@ -35,14 +43,11 @@ type app struct {
 	noVersionCheck bool
 	requestTimeout time.Duration
 	maxRetries     int
+	configFile     string
+	historyFile    string
+	historyLimit   int
+	versionURL     string
 
-	// defaults fills the flags the user did not set, from the environment
-	// (KCC_CONNECT_<FLAG>) and the config file; nil means built-in defaults
-	// only. Set by addExtraCommands.
-	defaults flagDefaults
-	// recorder is told about every entry use writes (the history); nil
-	// records nothing. Set by addExtraCommands.
-	recorder connect.Recorder
 	// newProvider is the AWS client factory: the EKS provider with the
 	// global flags applied.
 	newProvider func(eks.Options) connect.Provider
@@ -52,24 +57,11 @@ type app struct {
 	// terminal says whether a stream is a terminal; tests stub it.
 	terminal func(any) bool
 
+	// notice carries the new-version line, if any, from the check started
+	// before the command to the end of the command (notice.go).
+	notice chan string
+
 	closers []io.Closer
-}
-
-// flagDefaults fills the flags of cmd that were not given on the command
-// line. It runs before every command, so flags > env > config > built-in
-// is decided in one place.
-type flagDefaults interface {
-	Apply(cmd *cobra.Command) error
-}
-
-// usageError is a mistake in the command line or the configuration: exit 2.
-type usageError struct{ err error }
-
-func (e usageError) Error() string { return e.err.Error() }
-func (e usageError) Unwrap() error { return e.err }
-
-func usagef(format string, args ...any) error {
-	return usageError{fmt.Errorf(format, args...)}
 }
 
 // run is main without the process: it returns the exit code, so tests call
@@ -105,24 +97,26 @@ func (a *app) execute(ctx context.Context, args []string) int {
 	root.SetErr(a.stderr)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
-		return 0
+		return cli.ExitOK
 	}
-	fmt.Fprintln(a.stderr, "kcc-connect:", oneLine(err))
-	var ue usageError
-	if errors.As(err, &ue) || errors.Is(err, eks.ErrUnknownProfile) {
-		return 2
+	cli.PrintError(a.stderr, name, oneLine(err))
+	if errors.Is(err, eks.ErrUnknownProfile) {
+		return cli.ExitUsage
 	}
-	return 1
+	return cli.ExitCode(err)
 }
+
+// newRootCmd is the whole command tree: the global flags, the hooks around
+// every command (flag defaults, log, new-version notice) and the commands.
 
 func newRootCmd(a *app) *cobra.Command {
 	root := &cobra.Command{
-		Use:   "kcc-connect",
+		Use:   name,
 		Short: "Discover your EKS clusters and write cached kubeconfig entries for them",
 		Long: "kcc-connect finds the EKS clusters your AWS profiles can see, in every region\n" +
 			"you ask for, and writes kubeconfig entries whose users get their tokens through\n" +
 			"kcc-cache and kcc-eks. The rest of the kubeconfig is left byte for byte.",
-		Version:       buildinfo.Line("kcc-connect", version, commit, date),
+		Version:       buildinfo.Line(name, version, commit, date),
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		// Runnable, so that an unknown command is a usage error (exit 2)
@@ -134,22 +128,30 @@ func newRootCmd(a *app) *cobra.Command {
 				if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
 					hint = fmt.Sprintf(" (did you mean %q?)", s[0])
 				}
-				return usagef("unknown command %q%s (see kcc-connect --help)", args[0], hint)
+				return cli.Usagef("unknown command %q%s (see kcc-connect --help)", args[0], hint)
 			}
 			return cmd.Help()
 		},
+		// Flag defaults first, so that --no-version-check from the config
+		// file counts; the notice is printed when the command is done.
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			if a.defaults != nil {
-				if err := a.defaults.Apply(cmd); err != nil {
-					return usageError{err}
-				}
+			if err := a.Apply(cmd); err != nil {
+				return &cli.UsageError{Err: err}
 			}
-			return a.setupLog()
+			if err := a.setupLog(); err != nil {
+				return err
+			}
+			a.startNotice(cmd)
+			return nil
+		},
+		PersistentPostRunE: func(*cobra.Command, []string) error {
+			a.finishNotice()
+			return nil
 		},
 	}
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return usagef("%v (see %s --help)", err, cmd.CommandPath())
+		return cli.Usagef("%v (see %s --help)", err, cmd.CommandPath())
 	})
 	f := root.PersistentFlags()
 	f.CountVarP(&a.verbose, "verbose", "v", "log more on stderr (-v info, -vv debug)")
@@ -157,9 +159,13 @@ func newRootCmd(a *app) *cobra.Command {
 	f.BoolVar(&a.noVersionCheck, "no-version-check", false, "do not look for a newer release")
 	f.DurationVar(&a.requestTimeout, "request-timeout", 10*time.Second, "bound on each AWS request (0: the SDK's default)")
 	f.IntVar(&a.maxRetries, "max-retries", -1, "retries per AWS request (-1: the SDK's default, or AWS_MAX_ATTEMPTS)")
+	f.StringVar(&a.configFile, "config", "", "defaults `file` (default: kube-credential-cache/connect/config.yaml in the user's config directory; also $KCC_CONNECT_CONFIG)")
+	f.StringVar(&a.historyFile, "history-file", "", "history `file` (default: kube-credential-cache/connect/history.yaml in the user's config directory)")
+	f.IntVar(&a.historyLimit, "history-limit", history.DefaultLimit, "entries the history keeps")
+	f.StringVar(&a.versionURL, "version-check-url", versioncheck.DefaultURL, "release feed the new-version notice asks")
+	_ = f.MarkHidden("version-check-url")
 
-	root.AddCommand(newDiscoverCmd(a), newUseCmd(a))
-	addExtraCommands(root, a)
+	root.AddCommand(newDiscoverCmd(a), newUseCmd(a), newHistoryCmd(a), newToCmd(a), newAliasCmd(a), newConfigCmd(a), newVersionCmd(a))
 	return root
 }
 
@@ -178,7 +184,7 @@ func (a *app) setupLog() error {
 	if a.logFile != "" {
 		f, err := os.OpenFile(a.logFile, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 		if err != nil {
-			return usagef("--log-file: %v", err)
+			return cli.Usagef("--log-file: %v", err)
 		}
 		a.closers = append(a.closers, f)
 		w = f
@@ -196,7 +202,7 @@ func (a *app) close() {
 // provider is the EKS provider with the global flags applied.
 func (a *app) provider(progress func(connect.Progress)) connect.Provider {
 	return a.newProvider(eks.Options{
-		AppID:          "kcc-connect/" + appVersion(),
+		AppID:          name + "/" + appVersion(),
 		RequestTimeout: a.requestTimeout,
 		MaxRetries:     a.maxRetries,
 		Logger:         a.log,

@@ -3,11 +3,11 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/spf13/pflag"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/cli"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
 )
 
@@ -61,7 +61,7 @@ func (a *app) scan(ctx context.Context, sel connect.Selection) ([]connect.Cluste
 		return nil, err
 	}
 	for _, w := range warnings {
-		fmt.Fprintf(a.stderr, "kcc-connect: warning: %s\n", oneLine(w))
+		cli.Warn(a.stderr, name, oneLine(w))
 	}
 	a.log.Info("scan done", "clusters", len(clusters), "warnings", len(warnings), "duration", a.now().Sub(start).Round(time.Millisecond))
 	if len(clusters) == 0 && len(warnings) > 0 && failedPairs(warnings) >= last.Total {

@@ -8,11 +8,12 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/cli"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/eks"
 )
 
-func newToCmd(x *extras) *cobra.Command {
+func newToCmd(a *app) *cobra.Command {
 	var kubeconfig, plugin string
 	var noCache bool
 	cmd := &cobra.Command{
@@ -28,7 +29,7 @@ func newToCmd(x *extras) *cobra.Command {
 		Args:    exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if plugin != eks.PluginKccEKS && plugin != eks.PluginAWS {
-				return usagef("--exec %q: want %s or %s", plugin, eks.PluginKccEKS, eks.PluginAWS)
+				return cli.Usagef("--exec %q: want %s or %s", plugin, eks.PluginKccEKS, eks.PluginAWS)
 			}
 			// Only a -k on the command line overrides the entry's file: a
 			// kubeconfig default from the config or the environment was
@@ -36,7 +37,7 @@ func newToCmd(x *extras) *cobra.Command {
 			if !cmd.Flags().Changed("kubeconfig") {
 				kubeconfig = ""
 			}
-			return x.to(cmd.Context(), args[0], kubeconfig, plugin, noCache)
+			return a.to(cmd.Context(), args[0], kubeconfig, plugin, noCache)
 		},
 	}
 	f := cmd.Flags()
@@ -46,8 +47,8 @@ func newToCmd(x *extras) *cobra.Command {
 	return cmd
 }
 
-func (x *extras) to(ctx context.Context, ref, kubeconfig, plugin string, noCache bool) error {
-	store, err := x.historyStore()
+func (a *app) to(ctx context.Context, ref, kubeconfig, plugin string, noCache bool) error {
+	store, err := a.historyStore()
 	if err != nil {
 		return err
 	}
@@ -59,7 +60,7 @@ func (x *extras) to(ctx context.Context, ref, kubeconfig, plugin string, noCache
 	if err != nil {
 		return err
 	}
-	p := x.a.provider(nil)
+	p := a.provider(nil)
 	if e.Provider != p.Name() {
 		return fmt.Errorf("history entry %s is a %q cluster; this kcc-connect writes %q ones", e.ID, e.Provider, p.Name())
 	}
@@ -79,20 +80,20 @@ func (x *extras) to(ctx context.Context, ref, kubeconfig, plugin string, noCache
 	entries, err := connect.Use(ctx, p, []connect.Cluster{cluster}, connect.UseOptions{
 		NameOptions: connect.NameOptions{Alias: e.Context},
 		Kubeconfig:  kubeconfig,
-		Out:         x.a.stdout,
+		Out:         a.stdout,
 		SetCurrent:  true,
 		Plugin:      plugin,
 		NoCache:     noCache,
-		Recorder:    recorderFunc(func(ctx context.Context, ce connect.Entry) error { ce.Alias = ""; return x.Record(ctx, ce) }),
+		Recorder:    recorderFunc(func(ctx context.Context, ce connect.Entry) error { ce.Alias = ""; return a.Record(ctx, ce) }),
 	})
 	if err != nil && !errors.Is(err, connect.ErrRecord) {
 		return err
 	}
 	if err != nil {
-		fmt.Fprintf(x.a.stderr, "kcc-connect: warning: %s\n", oneLine(err))
+		cli.Warn(a.stderr, name, oneLine(err))
 	}
 	if kubeconfig != connect.Stdout {
-		fmt.Fprintf(x.a.stdout, "current-context is %q (%s)\n", entries[0].ContextName, entries[0].Kubeconfig)
+		fmt.Fprintf(a.stdout, "current-context is %q (%s)\n", entries[0].ContextName, entries[0].Kubeconfig)
 	}
 	return nil
 }
@@ -112,4 +113,4 @@ type recorderFunc func(context.Context, connect.Entry) error
 func (f recorderFunc) Record(ctx context.Context, e connect.Entry) error { return f(ctx, e) }
 
 // Compile-time check: the history recorder is a connect.Recorder.
-var _ connect.Recorder = (*extras)(nil)
+var _ connect.Recorder = (*app)(nil)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/cli"
 	"github.com/IvMisticos/kube-credential-cache/internal/kubeconfigfile"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/eks"
@@ -64,18 +65,18 @@ func newUseCmd(a *app) *cobra.Command {
 
 func (a *app) use(cmd *cobra.Command, args []string, f useFlags) error {
 	if f.all && len(args) > 0 {
-		return usagef("use takes cluster ids or names, or --all, not both")
+		return cli.Usagef("use takes cluster ids or names, or --all, not both")
 	}
 	if f.plugin != eks.PluginKccEKS && f.plugin != eks.PluginAWS {
-		return usagef("--exec %q: want %s or %s", f.plugin, eks.PluginKccEKS, eks.PluginAWS)
+		return cli.Usagef("--exec %q: want %s or %s", f.plugin, eks.PluginKccEKS, eks.PluginAWS)
 	}
 	if f.alias != "" && f.template != "" {
-		return usagef("--alias and --context-template both name contexts; give one")
+		return cli.Usagef("--alias and --context-template both name contexts; give one")
 	}
 	pick := !f.all && len(args) == 0
 	in, isFile := a.stdin.(*os.File)
 	if pick && !(isFile && a.terminal(in) && a.terminal(a.stderr)) {
-		return usagef("name the clusters to use (ID or NAME), or --all; with no argument use shows a picker, which needs a terminal")
+		return cli.Usagef("name the clusters to use (ID or NAME), or --all; with no argument use shows a picker, which needs a terminal")
 	}
 	path := f.kubeconfig
 	if path == "" {
@@ -121,13 +122,13 @@ func (a *app) use(cmd *cobra.Command, args []string, f useFlags) error {
 		SetCurrent:  f.setCurrent,
 		Plugin:      f.plugin,
 		NoCache:     f.noCache,
-		Recorder:    a.recorder,
+		Recorder:    a,
 	})
 	if err != nil && !errors.Is(err, connect.ErrRecord) {
 		return err
 	}
 	if err != nil {
-		fmt.Fprintf(a.stderr, "kcc-connect: warning: %s\n", oneLine(err))
+		cli.Warn(a.stderr, name, oneLine(err))
 	}
 	if path == connect.Stdout {
 		return nil

@@ -8,19 +8,19 @@ import (
 	"github.com/IvMisticos/kube-credential-cache/internal/buildinfo"
 )
 
-func newVersionCmd(x *extras) *cobra.Command {
+func newVersionCmd(a *app) *cobra.Command {
 	var check bool
 	cmd := &cobra.Command{
 		Use:   "version",
 		Short: "Print the version; --check asks for a newer release now",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			line := buildinfo.Line("kcc-connect", version, commit, date)
+			line := buildinfo.Line(name, version, commit, date)
 			if !check {
-				fmt.Fprintln(x.a.stdout, line)
+				fmt.Fprintln(a.stdout, line)
 				return nil
 			}
-			c, err := x.checker()
+			c, err := a.checker()
 			if err != nil {
 				return err
 			}
@@ -28,11 +28,11 @@ func newVersionCmd(x *extras) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintln(x.a.stdout, line)
+			fmt.Fprintln(a.stdout, line)
 			if r.Newer {
-				fmt.Fprintln(x.a.stdout, r.Notice("kcc-connect"))
+				fmt.Fprintln(a.stdout, r.Notice(name))
 			} else {
-				fmt.Fprintf(x.a.stdout, "kcc-connect: the latest release is %s\n", r.Latest)
+				fmt.Fprintf(a.stdout, "kcc-connect: the latest release is %s\n", r.Latest)
 			}
 			return nil
 		},

@@ -31,6 +31,8 @@ func TestErrors(t *testing.T) {
 		{name: "no cluster", args: []string{"--region", "eu-west-1"}, env: keys, code: 2, text: "--cluster-name or --cluster-id is required"},
 		{name: "name and id", args: []string{"--cluster-name", "a", "--cluster-id", "b"}, env: keys, code: 2, text: "cannot be used together"},
 		{name: "flag without value", args: []string{"--cluster-name"}, env: keys, code: 2, text: "flag needs an argument"},
+		{name: "unknown single-dash flag", args: []string{"-cluster-name", "demo", "-bogus"}, env: keys, code: 2, text: "unknown flag: -bogus"},
+		{name: "role and role-arn", args: []string{"-cluster-name", "demo", "--role", "arn:aws:iam::123456789012:role/x", "-role-arn=arn:aws:iam::123456789012:role/x"}, env: keys, code: 2, text: "--role-arn given twice"},
 		{name: "positional argument", args: []string{"--cluster-name", "demo", "get-token"}, env: keys, code: 2, text: `unexpected argument "get-token"`},
 		{name: "output text", args: []string{"--cluster-name", "demo", "--output", "text"}, env: keys, code: 2, text: "only json"},
 		{name: "session name without role", args: []string{"--cluster-name", "demo", "--session-name", "me"}, env: keys, code: 2, text: "need --role-arn"},

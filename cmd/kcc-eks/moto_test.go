@@ -235,3 +235,45 @@ func deref(s *string) string {
 	}
 	return *s
 }
+
+// TestEKSAuthCommandLines: a kubeconfig, Terraform exec block or Dockerfile
+// written for eks-auth gets a token when only the program's name changes.
+// eks-auth parses Go flag syntax (-name value, -name=value, --name value);
+// its README passes --cluster-name and --role-arn, and its fork's kubeconfig
+// example --region and --role.
+func TestEKSAuthCommandLines(t *testing.T) {
+	t.Parallel()
+	endpoint := motoserver.Start(t)
+	const admin = "arn:aws:iam::123456789012:role/cluster-admin-role"
+	for _, tc := range []struct {
+		name         string
+		args         []string
+		region, role string
+	}{
+		{"README, Go flag syntax", []string{"-cluster-name", "prod", "-role-arn", admin}, "eu-west-1", admin},
+		{"= values", []string{"-cluster-name=prod", "--role-arn=" + admin}, "eu-west-1", admin},
+		{"fork's kubeconfig", []string{"--region", "ap-northeast-1", "--cluster-name", "prod", "--role", admin}, "ap-northeast-1", admin},
+		{"no role", []string{"-region=us-west-2", "-cluster-name", "prod"}, "us-west-2", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tok := token(t, kccEKS(t, motoEnv(t, endpoint), "", tc.args...))
+			secret := eksauth.Keys(map[string]string{"AKIDMOTOCALLER": "moto-caller-secret"})
+			if tc.role != "" {
+				secret = motoserver.SessionSecret(t, endpoint)
+			}
+			id := verify(t, tok, "prod", mustHost(t, endpoint), secret)
+			if id.Region != tc.region {
+				t.Errorf("signed for region %s, want %s", id.Region, tc.region)
+			}
+			if tc.role == "" {
+				if id.AccessKeyID != "AKIDMOTOCALLER" {
+					t.Errorf("signed by %s, want the caller's keys", id.AccessKeyID)
+				}
+				return
+			}
+			if s := session(t, endpoint, tok, "prod"); s.ARN != "arn:aws:sts::123456789012:assumed-role/cluster-admin-role/EKSGetTokenAuth" {
+				t.Errorf("signed by %s, want the role's session", s.ARN)
+			}
+		})
+	}
+}

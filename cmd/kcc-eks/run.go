@@ -8,13 +8,12 @@ import (
 
 	"github.com/IvMisticos/kube-credential-cache/internal/awserr"
 	"github.com/IvMisticos/kube-credential-cache/internal/buildinfo"
+	"github.com/IvMisticos/kube-credential-cache/internal/cli"
+	"github.com/IvMisticos/kube-credential-cache/internal/contract"
 	"github.com/IvMisticos/kube-credential-cache/pkg/ekstoken"
 )
 
-const (
-	exitFailure = 1
-	exitUsage   = 2
-)
+const name = contract.EKSCommand
 
 // run is the whole program; it returns the exit code so that tests call it
 // in-process.
@@ -24,32 +23,30 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 
 // runAt is run with the clock now, which the in-process tests fix.
 func runAt(ctx context.Context, now func() time.Time, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	o, err := ekstoken.ParseArgs(args)
+	c, err := parseArgs(args)
 	if err != nil {
-		fmt.Fprintf(stderr, "kcc-eks: %v (see kcc-eks --help)\n", err)
-		return exitUsage
+		return cli.Fail(stderr, name, cli.ExitUsage, cli.SeeHelp(name, err))
 	}
 	switch {
-	case o.Help:
+	case c.help:
 		printUsage(stdout)
-		return 0
-	case o.Version:
-		fmt.Fprintln(stdout, buildinfo.Line("kcc-eks", version, commit, date))
-		return 0
+		return cli.ExitOK
+	case c.version:
+		fmt.Fprintln(stdout, buildinfo.Line(name, version, commit, date))
+		return cli.ExitOK
 	}
-	cred, err := ekstoken.Generate(ctx, o, ekstoken.Env{Now: now, Stdin: stdin, Stderr: stderr})
+	cred, err := ekstoken.Generate(ctx, c.opts, ekstoken.Env{Now: now, Stdin: stdin, Stderr: stderr})
 	if err != nil {
-		fmt.Fprintln(stderr, "kcc-eks: "+awserr.Message(err))
+		cli.PrintError(stderr, name, awserr.Message(err))
 		if ekstoken.IsConfig(err) {
-			return exitUsage
+			return cli.ExitUsage
 		}
-		return exitFailure
+		return cli.ExitFailure
 	}
 	if _, err := stdout.Write(cred.Marshal()); err != nil {
-		fmt.Fprintf(stderr, "kcc-eks: could not write the credential: %v\n", err)
-		return exitFailure
+		return cli.Fail(stderr, name, cli.ExitFailure, fmt.Errorf("could not write the credential: %w", err))
 	}
-	return 0
+	return cli.ExitOK
 }
 
 func printUsage(w io.Writer) {
@@ -66,7 +63,7 @@ In a kubeconfig, behind kcc-cache:
     command: kcc-cache
     args: [kcc-eks, --cluster-name, NAME, --region, REGION]
 
-Flags:
+Flags (also as eks-auth takes them: -name value, -name=value, --role ARN):
 `)
-	ekstoken.Usage(w)
+	printFlags(w)
 }

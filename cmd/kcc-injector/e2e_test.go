@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
@@ -111,7 +112,7 @@ func TestEndToEndKubectl(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"-i", "-c", kcc, config}, nil, &stdout, &stderr); code != 0 {
+	if code := run(context.Background(), []string{"-i", "-c", kcc, config}, nil, &stdout, &stderr); code != 0 {
 		t.Fatalf("inject: exit %d: %s", code, stderr.String())
 	}
 	env := append(os.Environ(),
@@ -149,7 +150,7 @@ func TestEndToEndKubectl(t *testing.T) {
 		t.Errorf("the API server saw %d requests without the token", n)
 	}
 
-	if code := run([]string{"-i", "-r", config}, nil, &stdout, &stderr); code != 0 {
+	if code := run(context.Background(), []string{"-i", "-r", config}, nil, &stdout, &stderr); code != 0 {
 		t.Fatalf("restore: exit %d: %s", code, stderr.String())
 	}
 	restored, err := os.ReadFile(config)

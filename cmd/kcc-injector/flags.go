@@ -39,7 +39,7 @@ Flags:
 // newFlagSet declares every flag in one place (docs/design.md §9: GNU long
 // flags, the short forms users know, --help and --version everywhere).
 func newFlagSet(o *options) *pflag.FlagSet {
-	fs := pflag.NewFlagSet("kcc-injector", pflag.ContinueOnError)
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
 	fs.SortFlags = false
 	fs.BoolVarP(&o.inPlace, "in-place", "i", false, "edit the file in place")
 	fs.BoolVarP(&o.restore, "restore", "r", false, "restore the original plugin commands")

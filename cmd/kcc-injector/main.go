@@ -2,7 +2,11 @@
 // with kcc-cache, and puts them back with -r, without touching anything else.
 package main
 
-import "os"
+import (
+	"context"
+	"os"
+	"os/signal"
+)
 
 // Set at release time with -ldflags "-X main.version=... -X main.commit=...
 // -X main.date=..." (GoReleaser's defaults).
@@ -12,6 +16,12 @@ var (
 	date    = ""
 )
 
+// main lets an edit that Ctrl-C interrupts finish (it takes milliseconds):
+// dying between the lock and the rename would leave kubectl's <file>.lock
+// behind, and kubectl refuses to edit the file until it is removed by hand.
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/pem"
@@ -75,7 +76,7 @@ func TestEndToEndNativeEKS(t *testing.T) {
 	}
 
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"--native-eks", "-i", "-c", filepath.Join(bin, "kcc-cache"), config}, nil, &stdout, &stderr); code != 0 {
+	if code := run(context.Background(), []string{"--native-eks", "-i", "-c", filepath.Join(bin, "kcc-cache"), config}, nil, &stdout, &stderr); code != 0 {
 		t.Fatalf("--native-eks: exit %d: %s", code, stderr.String())
 	}
 	switched, err := os.ReadFile(config)
@@ -105,7 +106,7 @@ func TestEndToEndNativeEKS(t *testing.T) {
 		t.Error("aws ran after the switch")
 	}
 
-	if code := run([]string{"-r", "-i", config}, nil, &stdout, &stderr); code != 0 {
+	if code := run(context.Background(), []string{"-r", "-i", config}, nil, &stdout, &stderr); code != 0 {
 		t.Fatalf("restore: exit %d: %s", code, stderr.String())
 	}
 	if restored, _ := os.ReadFile(config); !bytes.Equal(restored, original) {

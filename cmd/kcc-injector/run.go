@@ -1,39 +1,42 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 
 	"github.com/IvMisticos/kube-credential-cache/internal/buildinfo"
+	"github.com/IvMisticos/kube-credential-cache/internal/cli"
+	"github.com/IvMisticos/kube-credential-cache/internal/contract"
 	"github.com/IvMisticos/kube-credential-cache/pkg/injector"
 )
 
-// run is main without the process: it returns the exit code (0 ok, 1
-// failure, 2 usage) so tests can call it in-process.
-func run(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+const name = contract.InjectorCommand
+
+// run is main without the process: it returns the exit code (cli's) so
+// tests can call it in-process. The edit takes no time worth cancelling, so
+// ctx, which Ctrl-C cancels, only keeps the signal from cutting it (main).
+func run(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	o, fs, err := parseFlags(args)
 	if err != nil {
-		fmt.Fprintf(stderr, "kcc-injector: %v (see kcc-injector --help)\n", err)
-		return 2
+		return cli.Fail(stderr, name, cli.ExitUsage, cli.SeeHelp(name, err))
 	}
 	if o.help {
 		printUsage(stdout, fs)
-		return 0
+		return cli.ExitOK
 	}
 	if o.version {
 		printVersion(stdout)
-		return 0
+		return cli.ExitOK
 	}
 	if len(o.files) > 1 {
-		fmt.Fprintln(stderr, "kcc-injector: one kubeconfig at a time, got", len(o.files))
-		return 2
+		return cli.Fail(stderr, name, cli.ExitUsage, fmt.Errorf("one kubeconfig at a time, got %d", len(o.files)))
 	}
 	path, err := kubeconfigPath(o.files)
 	if err != nil {
-		fmt.Fprintln(stderr, "kcc-injector:", err)
-		return 1
+		return cli.Fail(stderr, name, cli.ExitFailure, err)
 	}
 
 	opts := injector.Options{Users: o.users}
@@ -55,11 +58,10 @@ func run(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		edit = func(b []byte) ([]byte, error) { return injector.Inject(b, opts) }
 	}
 	if err := process(path, o.inPlace, edit, stdout); err != nil {
-		fmt.Fprintln(stderr, "kcc-injector:", err)
-		return 1
+		return cli.Fail(stderr, name, cli.ExitFailure, err)
 	}
 	for _, s := range report.Skipped {
-		fmt.Fprintf(stderr, "kcc-injector: warning: %s\n", s)
+		cli.Warn(stderr, name, s.String())
 	}
 	if !o.restore {
 		warnIfNotOnPath(o.command, stderr)
@@ -67,19 +69,19 @@ func run(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if len(report.Native) > 0 {
 		warnIfNotOnPath(injector.EKSCommand, stderr)
 	}
-	return 0
+	return cli.ExitOK
 }
 
 // warnIfNotOnPath: kubectl would fail with "executable kcc-cache not found".
 // Only after an injection; a restore removes the command.
 func warnIfNotOnPath(command string, stderr io.Writer) {
 	if _, err := exec.LookPath(command); err != nil {
-		fmt.Fprintf(stderr, "kcc-injector: warning: %s is not on PATH; kubectl will fail to run it until it is installed\n", command)
+		cli.Warn(stderr, name, command+" is not on PATH; kubectl will fail to run it until it is installed")
 	}
 }
 
 func printVersion(w io.Writer) {
-	fmt.Fprintln(w, buildinfo.Line("kcc-injector", version, commit, date))
+	fmt.Fprintln(w, buildinfo.Line(name, version, commit, date))
 }
 
 // process reads the kubeconfig, edits it and writes the result to stdout or,

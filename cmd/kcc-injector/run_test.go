@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -41,7 +42,7 @@ func runIn(t *testing.T, content string, args ...string) (file string, code int,
 		args[i] = strings.ReplaceAll(a, "FILE", file)
 	}
 	var out, errOut bytes.Buffer
-	code = run(args, nil, &out, &errOut)
+	code = run(context.Background(), args, nil, &out, &errOut)
 	return file, code, out.String(), errOut.String()
 }
 
@@ -128,7 +129,7 @@ func TestRunFlagForms(t *testing.T) {
 		t.Fatalf("--in-place: exit %d: %s", code, stderr)
 	}
 	var out, errOut bytes.Buffer
-	if code := run([]string{file, "--restore", "--in-place"}, nil, &out, &errOut); code != 0 {
+	if code := run(context.Background(), []string{file, "--restore", "--in-place"}, nil, &out, &errOut); code != 0 {
 		t.Fatalf("--restore --in-place: exit %d: %s", code, errOut.String())
 	}
 	if got, _ := os.ReadFile(file); string(got) != execConfig {
@@ -195,7 +196,7 @@ func TestRunInPlaceRoundTrip(t *testing.T) {
 		t.Errorf("mode %v, want 0640 kept", info.Mode().Perm())
 	}
 	var out, errOut bytes.Buffer
-	if code := run([]string{"-r", "-i", file}, nil, &out, &errOut); code != 0 {
+	if code := run(context.Background(), []string{"-r", "-i", file}, nil, &out, &errOut); code != 0 {
 		t.Fatalf("restore: exit %d: %s", code, errOut.String())
 	}
 	if got, _ := os.ReadFile(file); string(got) != execConfig {
@@ -230,7 +231,7 @@ func TestRunFollowsSymlink(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out, errOut bytes.Buffer
-	if code := run([]string{"-i", link}, nil, &out, &errOut); code != 0 {
+	if code := run(context.Background(), []string{"-i", link}, nil, &out, &errOut); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
 	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
@@ -251,7 +252,7 @@ func TestRunHonoursKubectlLock(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out, errOut bytes.Buffer
-	code := run([]string{"-i", file}, nil, &out, &errOut)
+	code := run(context.Background(), []string{"-i", file}, nil, &out, &errOut)
 	if code != 1 || !strings.Contains(errOut.String(), "config.lock exists") || strings.Count(errOut.String(), "\n") != 1 {
 		t.Errorf("exit %d, stderr %q; want one line about the lock", code, errOut.String())
 	}
@@ -302,7 +303,7 @@ func TestRunDefaultPath(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Setenv("KUBECONFIG", tt.kubeconfig)
 			var out, errOut bytes.Buffer
-			if code := run([]string{"-i"}, nil, &out, &errOut); code != 0 {
+			if code := run(context.Background(), []string{"-i"}, nil, &out, &errOut); code != 0 {
 				t.Fatalf("exit %d: %s", code, errOut.String())
 			}
 			for _, f := range []string{first, second, homeConfig} {

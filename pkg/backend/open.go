@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/contract"
 	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
 
@@ -64,7 +65,7 @@ func Open(opts Options) (Choice, error) {
 	}
 	switch opts.Kind {
 	case "file":
-		return Choice{Store: opts.file(), Name: "file", Reason: "KUBE_CREDENTIAL_CACHE_BACKEND=file"}, nil
+		return Choice{Store: opts.file(), Name: "file", Reason: contract.BackendEnv + "=file"}, nil
 	case "auto", "":
 		verdict := unusableVerdict{dir: StateDir(opts.File), address: vaultAddress(), now: time.Now}
 		if reason, ok := verdict.recall(); ok {
@@ -101,7 +102,7 @@ func Open(opts Options) (Choice, error) {
 					opts.Warn(keyringWarning(err))
 				}
 			}}
-			return Choice{Store: lazy, Name: "keyring", Reason: "KUBE_CREDENTIAL_CACHE_BACKEND=keyring: " + k.Describe() + " (checked on the first miss)"}, nil
+			return Choice{Store: lazy, Name: "keyring", Reason: contract.BackendEnv + "=keyring: " + k.Describe() + " (checked on the first miss)"}, nil
 		}
 		if err == nil {
 			if err = k.usable(); err != nil {
@@ -116,13 +117,13 @@ func Open(opts Options) (Choice, error) {
 				Warning: keyringWarning(err),
 			}, nil
 		}
-		return Choice{Store: k, Name: "keyring", Reason: "KUBE_CREDENTIAL_CACHE_BACKEND=keyring: " + k.Describe()}, nil
+		return Choice{Store: k, Name: "keyring", Reason: contract.BackendEnv + "=keyring: " + k.Describe()}, nil
 	}
 	return Choice{}, fmt.Errorf("unknown backend %q (want auto, keyring or file)", opts.Kind)
 }
 
 func keyringWarning(err error) string {
-	return fmt.Sprintf("keyring unusable (%v): credentials are not cached; set KUBE_CREDENTIAL_CACHE_BACKEND=auto or file to cache them in a file", err)
+	return fmt.Sprintf("keyring unusable (%v): credentials are not cached; set %s=auto or file to cache them in a file", err, contract.BackendEnv)
 }
 
 // openKeyring connects to this OS's secret store; its error says why the

@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/contract"
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/dbus"
 	"golang.org/x/sys/unix"
 )
@@ -250,7 +251,7 @@ func spawnAgent(command []string, sock, addr string) bool {
 	defer null.Close()
 	env := []string{"DBUS_SESSION_BUS_ADDRESS=" + addr, agentLockEnv + "=" + strconv.Itoa(agentLockFd)}
 	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "KUBE_CREDENTIAL_CACHE_") || strings.HasPrefix(kv, "XDG_RUNTIME_DIR=") || strings.HasPrefix(kv, "HOME=") {
+		if strings.HasPrefix(kv, contract.EnvPrefix+"_") || strings.HasPrefix(kv, "XDG_RUNTIME_DIR=") || strings.HasPrefix(kv, "HOME=") {
 			env = append(env, kv)
 		}
 	}

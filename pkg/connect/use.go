@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/contract"
 	"github.com/IvMisticos/kube-credential-cache/internal/kubeconfigfile"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/kubeconfig"
 	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
@@ -18,7 +19,7 @@ import (
 
 // CacheCommand is the command a cached user runs: kcc-cache, with the
 // plugin as its arguments.
-const CacheCommand = "kcc-cache"
+const CacheCommand = contract.CacheCommand
 
 // Stdout as UseOptions.Kubeconfig prints a standalone kubeconfig.
 const Stdout = "-"

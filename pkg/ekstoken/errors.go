@@ -17,11 +17,12 @@ type ConfigError struct{ Err error }
 func (e *ConfigError) Error() string { return e.Err.Error() }
 func (e *ConfigError) Unwrap() error { return e.Err }
 
-// IsConfig reports whether err is a usage or configuration error.
+// IsConfig reports whether err is a configuration error: a bad setting or
+// a profile that does not exist.
 func IsConfig(err error) bool {
 	var c *ConfigError
 	var p config.SharedConfigProfileNotExistError
-	return IsUsage(err) || errors.As(err, &c) || errors.As(err, &p)
+	return errors.As(err, &c) || errors.As(err, &p)
 }
 
 // explainCredentials turns the SDK's error for failed credentials into one

@@ -77,7 +77,7 @@ func credentials(ctx context.Context, cfg aws.Config, o Options) (aws.Credential
 		}
 	})
 	role := stscreds.NewAssumeRoleProvider(client, o.RoleARN, func(ao *stscreds.AssumeRoleOptions) {
-		ao.RoleSessionName = o.SessionName
+		ao.RoleSessionName = o.sessionName()
 		if o.ExternalID != "" {
 			ao.ExternalID = aws.String(o.ExternalID)
 		}

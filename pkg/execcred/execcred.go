@@ -1,8 +1,11 @@
 // Package execcred holds the names of the client-go exec credential contract
 // that several binaries share: the ExecCredential apiVersions and the
-// environment variables kubectl and kcc-cache set. It imports nothing, so a
-// binary that only needs these names links nothing else.
+// environment variables kubectl and kcc-cache set. It imports only the
+// names of internal/contract, so a binary that only needs these names links
+// nothing else.
 package execcred
+
+import "github.com/IvMisticos/kube-credential-cache/internal/contract"
 
 // The apiVersions of client.authentication.k8s.io that client-go still speaks.
 // v1alpha1 was removed from client-go in 1.24.
@@ -21,4 +24,4 @@ const ExecInfoEnv = "KUBERNETES_EXEC_INFO"
 
 // UserEnv names the kubeconfig user in a kcc-cache exec entry, so that users
 // with identical plugin commands never share a cache entry.
-const UserEnv = "KUBE_CREDENTIAL_CACHE_USER"
+const UserEnv = contract.UserEnv

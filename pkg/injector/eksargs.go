@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/IvMisticos/kube-credential-cache/internal/contract"
 )
 
 // EKSCommand is the program --native-eks puts first in args: kcc-cache runs
 // it (from PATH) instead of the EKS token plugin the user had.
-const EKSCommand = "kcc-eks"
+const EKSCommand = contract.EKSCommand
 
 // eksToken is what a token plugin's command line says about the token: the
 // identity (profile, role and its session parameters) and the cluster.
@@ -20,24 +22,15 @@ type eksToken struct {
 
 // args is the kcc-eks command line that makes the same token.
 func (t eksToken) args() []string {
-	out := []string{EKSCommand}
-	if t.clusterID != "" {
-		out = append(out, "--cluster-id", t.clusterID)
-	} else {
-		out = append(out, "--cluster-name", t.clusterName)
-	}
-	for _, f := range []struct{ flag, v string }{
-		{"--region", t.region},
-		{"--role-arn", t.roleARN},
-		{"--session-name", t.sessionName},
-		{"--external-id", t.externalID},
-		{"--profile", t.profile},
-	} {
-		if f.v != "" {
-			out = append(out, f.flag, f.v)
-		}
-	}
-	return out
+	return contract.Argv(contract.EKS{
+		ClusterName: t.clusterName,
+		ClusterID:   t.clusterID,
+		Region:      t.region,
+		Profile:     t.profile,
+		RoleARN:     t.roleARN,
+		SessionName: t.sessionName,
+		ExternalID:  t.externalID,
+	})
 }
 
 // unmappable says why a token plugin's command line cannot be rewritten for

@@ -1,14 +1,18 @@
 package injector
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/IvMisticos/kube-credential-cache/internal/contract"
+)
 
 // DefaultCommand is the command Inject puts in place of each exec plugin.
-const DefaultCommand = "kcc-cache"
+const DefaultCommand = contract.CacheCommand
 
 // MarkerEnv is the env entry Inject adds only when Restore needs to know that
 // args or env was absent or null before the edit. (The other entry it adds,
 // execcred.UserEnv, keeps users with identical plugin commands apart.)
-const MarkerEnv = "KUBE_CREDENTIAL_CACHE_INJECTED"
+const MarkerEnv = contract.InjectedEnv
 
 // Options select what Inject and Restore do.
 type Options struct {

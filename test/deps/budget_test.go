@@ -34,12 +34,12 @@ var budgets = map[string]budget{
 			},
 		},
 	},
-	// kcc-eks runs on a cache miss: the AWS SDK, never client-go or YAML.
+	// kcc-eks runs on a cache miss: the AWS SDK, never client-go or YAML;
+	// its flags are parsed by hand (Go flag syntax, as eks-auth), no pflag.
 	"kcc-eks": {
 		all: []string{
 			"github.com/aws/aws-sdk-go-v2",
 			"github.com/aws/smithy-go",
-			"github.com/spf13/pflag",
 			"golang.org/x/term", // an MFA prompt
 			"golang.org/x/sys/",
 		},

@@ -3,6 +3,7 @@ package eks
 import (
 	"fmt"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/contract"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
 	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
 )
@@ -12,7 +13,7 @@ const execAPIVersion = execcred.APIVersionV1beta1
 
 // Plugins a user can run for its token.
 const (
-	PluginKccEKS = "kcc-eks"
+	PluginKccEKS = contract.EKSCommand
 	PluginAWS    = "aws"
 )
 
@@ -26,21 +27,22 @@ func (p *Provider) Exec(c connect.Cluster, plugin string) (connect.Exec, error) 
 	e := connect.Exec{APIVersion: execAPIVersion}
 	switch plugin {
 	case "", PluginKccEKS:
-		e.Command = PluginKccEKS
-		e.Args = []string{"--cluster-name", c.Name, "--region", c.Region}
+		// AWS_PROFILE (below) names the profile: kcc-eks needs no --profile.
+		kccEKS := contract.EKS{ClusterName: c.Name, Region: c.Region, RoleARN: c.RoleARN}
+		e.Command, e.Args = kccEKS.Command(), kccEKS.Args()
 	case PluginAWS:
 		e.Command = PluginAWS
 		e.Args = []string{"--region", c.Region, "eks", "get-token", "--cluster-name", c.Name, "--output", "json"}
+		if c.RoleARN != "" {
+			e.Args = append(e.Args, "--role-arn", c.RoleARN)
+		}
+		if c.Profile != "" {
+			e.Args = append(e.Args, "--profile", c.Profile)
+		}
 	default:
 		return connect.Exec{}, fmt.Errorf("unknown exec plugin %q (want %s or %s)", plugin, PluginKccEKS, PluginAWS)
 	}
-	if c.RoleARN != "" {
-		e.Args = append(e.Args, "--role-arn", c.RoleARN)
-	}
 	if c.Profile != "" {
-		if e.Command == PluginAWS {
-			e.Args = append(e.Args, "--profile", c.Profile)
-		}
 		e.Env = append(e.Env, connect.EnvVar{Name: "AWS_PROFILE", Value: c.Profile})
 	}
 	return e, nil
