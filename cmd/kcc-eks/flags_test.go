@@ -100,6 +100,8 @@ func TestBuilderRoundTrip(t *testing.T) {
 		{ClusterName: "demo", Region: "eu-west-1"},
 		{ClusterID: "0123-abcd", Region: "us-west-2", Profile: "prod"},
 		{ClusterName: "demo", Region: "eu-west-1", Profile: "p", RoleARN: role, SessionName: "alice@example.com", ExternalID: "ext:42/x"},
+		// Values the AWS CLI takes after "=" that read as flags here.
+		{ClusterName: "-x", Region: "-1", Profile: "-2.5"},
 	} {
 		got, err := parseArgs(e.Args())
 		if err != nil {

@@ -63,7 +63,7 @@ func TestEndToEndNativeEKSRoleARN(t *testing.T) {
 	testbin.Build(t, bin, "kcc-cache")
 	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"--native-eks", "-i", config}, nil, &stdout, &stderr); code != 0 || stderr.Len() != 0 {
+	if code := run(t.Context(), []string{"--native-eks", "-i", config}, nil, &stdout, &stderr); code != 0 || stderr.Len() != 0 {
 		t.Fatalf("--native-eks: exit %d, stderr %q", code, stderr.String())
 	}
 	switched, err := os.ReadFile(config)
@@ -91,7 +91,7 @@ func TestEndToEndNativeEKSRoleARN(t *testing.T) {
 		t.Errorf("moto saw role sessions %q, want two of %s (aws's, then kcc-eks's)", roles, role)
 	}
 
-	if code := run([]string{"-r", "-i", config}, nil, &stdout, &stderr); code != 0 {
+	if code := run(t.Context(), []string{"-r", "-i", config}, nil, &stdout, &stderr); code != 0 {
 		t.Fatalf("restore: exit %d: %s", code, stderr.String())
 	}
 	if restored, _ := os.ReadFile(config); !bytes.Equal(restored, written) {

@@ -51,5 +51,9 @@ func appendFlag(args []string, name, value string) []string {
 	if value == "" {
 		return args
 	}
+	if value[0] == '-' {
+		// A plugin's parser would take "-x" after a space for a flag.
+		return append(args, "--"+name+"="+value)
+	}
 	return append(args, "--"+name, value)
 }
