@@ -99,20 +99,34 @@ func newConfigCmd(x *extras) *cobra.Command {
 	imp := &cobra.Command{
 		Use:   "import FILE|URL",
 		Short: "Merge a team's defaults file from a path or an https:// URL",
-		Args:  exactArgs(1),
+		Long: "import merges a defaults file into the config file (its keys win). From a URL,\n" +
+			"keys that write files, choose URLs or the IAM role (kubeconfig, history-file,\n" +
+			"log-file, version-check-url, role-arn) are shown and imported only when you\n" +
+			"answer y on a terminal; without a terminal nothing is imported. A local file\n" +
+			"is your own choice and is imported as it is.",
+		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			data, err := settings.ReadSource(cmd.Context(), x.a.httpClient, args[0])
 			if err != nil {
 				return err
 			}
+			shown := settings.Redact(args[0])
 			s, err := settings.Parse(data)
 			if err != nil {
-				return usagef("%s: %v", settings.Redact(args[0]), err)
+				return usagef("%s: %v", shown, err)
+			}
+			if err := settings.Check(s, configKeys(cmd)); err != nil {
+				return usageError{err}
+			}
+			if settings.IsURL(args[0]) {
+				if err := x.confirmRemote(shown, s); err != nil {
+					return err
+				}
 			}
 			if err := x.mergeSettings(cmd, s); err != nil {
 				return err
 			}
-			fmt.Fprintf(x.a.stdout, "imported %d default(s) from %s\n", len(s.Keys()), settings.Redact(args[0]))
+			fmt.Fprintf(x.a.stdout, "imported %d default(s) from %s\n", len(s.Keys()), shown)
 			return nil
 		},
 	}
