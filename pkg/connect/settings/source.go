@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"os"
 	"strings"
+
+	"github.com/IvMisticos/kube-credential-cache/internal/httpsonly"
 )
 
 // ReadSource reads a team's defaults file from a path or an https:// URL
@@ -49,36 +51,13 @@ func readLimited(r io.Reader, shown string) ([]byte, error) {
 	return data, nil
 }
 
-// httpsOnly is client with redirects followed only to https:// URLs; the
-// refusal names the URL it was sent to (without secrets, see Redact).
-func httpsOnly(client *http.Client) *http.Client {
-	if client == nil {
-		client = http.DefaultClient
-	}
-	c := *client
-	next := client.CheckRedirect
-	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if req.URL.Scheme != "https" {
-			return fmt.Errorf("redirected to %s, which is not https://", Redact(req.URL.String()))
-		}
-		if next != nil {
-			return next(req, via)
-		}
-		if len(via) >= 10 {
-			return errors.New("stopped after 10 redirects")
-		}
-		return nil
-	}
-	return &c
-}
-
 func fetch(ctx context.Context, client *http.Client, src string) ([]byte, error) {
 	shown := Redact(src)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, src, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", shown, withoutURL(err))
 	}
-	resp, err := httpsOnly(client).Do(req)
+	resp, err := httpsonly.Client(client).Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("could not fetch %s: %w", shown, withoutURL(err))
 	}
