@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/pem"
 	"io"
 	"log"
 	"net/http"
@@ -149,9 +148,7 @@ func TestConfigImportAsksOnATerminal(t *testing.T) {
 	srv, _ := teamServer(t, map[string]string{
 		"/team.yaml": "region: eu-west-1\nkubeconfig: /tmp/team-kubeconfig\nversion-check-url: \"https://feed.example/\\e]0;owned\\a\"\n",
 	})
-	dir := t.TempDir()
-	ca := filepath.Join(dir, "ca.pem")
-	os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600)
+	dir, ca := t.TempDir(), caFile(t, srv)
 	for _, tt := range []struct {
 		name, redirect, answer string
 		imported               bool
