@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/termtext"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/history"
 )
 
@@ -49,7 +50,7 @@ func newAliasCmd(x *extras) *cobra.Command {
 				return nil
 			})
 			if err == nil {
-				fmt.Fprintf(x.a.stdout, "alias %s now names %s (%s)\n", e.Alias, e.ID, e.Context)
+				fmt.Fprintf(x.a.stdout, "alias %s now names %s (%s)\n", e.Alias, e.ID, termtext.Clean(e.Context))
 			}
 			return err
 		},
@@ -67,7 +68,7 @@ func newAliasCmd(x *extras) *cobra.Command {
 				return nil
 			})
 			if err == nil {
-				fmt.Fprintf(x.a.stdout, "alias %s removed from %s (%s)\n", args[0], e.ID, e.Context)
+				fmt.Fprintf(x.a.stdout, "alias %s removed from %s (%s)\n", args[0], e.ID, termtext.Clean(e.Context))
 			}
 			return err
 		},
