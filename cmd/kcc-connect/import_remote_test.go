@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -237,5 +238,24 @@ func TestConfigImportReadsThroughALimit(t *testing.T) {
 			execApp(t, tt.setup, "config", "import", tt.src).wantError(t, 1, "larger than 1048576 bytes")
 			unchanged(t, env.config, nil)
 		})
+	}
+}
+
+// The real binary in a session of its own (no controlling terminal, so no
+// /dev/tty) with stdin not a terminal, as in CI: refused, nothing written.
+func TestConfigImportBinaryWithoutTerminalRefuses(t *testing.T) {
+	bin := extrasBinary(t)
+	srv, _ := teamServer(t, map[string]string{"/team.yaml": "region: eu-west-1\nhistory-file: /tmp/elsewhere.yaml\n"})
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.yaml")
+	cmd := exec.Command(bin, "config", "import", srv.URL+"/team.yaml")
+	cmd.Env = append(os.Environ(), "HOME="+dir, "SSL_CERT_FILE="+caFile(t, srv), "KCC_CONNECT_CONFIG="+cfg)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.HasSuffix(string(out), "/team.yaml sets history-file, which a file from a URL may only set after you confirm on a terminal; nothing imported\n") || strings.Count(string(out), "\n") != 1 {
+		t.Fatalf("%v %q", err, out)
+	}
+	if _, err := os.Stat(cfg); err == nil {
+		t.Fatal("the refused import wrote the config file")
 	}
 }
