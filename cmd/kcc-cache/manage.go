@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/termtext"
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend"
 	"github.com/IvMisticos/kube-credential-cache/pkg/cache"
 )
@@ -69,7 +70,9 @@ func list(cfg config, format string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(w, "KEY\tUSER\tSERVER\tCOMMAND\tEXPIRES")
 	now := time.Now()
 	for _, e := range entries {
-		fmt.Fprintf(w, "%.12s\t%s\t%s\t%s\t%s\n", e.Key, dash(e.User), dash(e.Server), dash(e.Command), expiresIn(e.Expires, now))
+		// The server comes from the kubeconfig, which kcc-connect filled from
+		// what EKS said: shown, not obeyed (internal/termtext).
+		fmt.Fprintf(w, "%.12s\t%s\t%s\t%s\t%s\n", e.Key, termtext.Clean(dash(e.User)), termtext.Clean(dash(e.Server)), termtext.Clean(dash(e.Command)), expiresIn(e.Expires, now))
 	}
 	if err := w.Flush(); err != nil {
 		return fail(stderr, exitFailure, err)
