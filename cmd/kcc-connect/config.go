@@ -100,10 +100,11 @@ func newConfigCmd(x *extras) *cobra.Command {
 		Use:   "import FILE|URL",
 		Short: "Merge a team's defaults file from a path or an https:// URL",
 		Long: "import merges a defaults file into the config file (its keys win). From a URL,\n" +
-			"keys that write files, choose URLs or the IAM role (kubeconfig, history-file,\n" +
-			"log-file, version-check-url, role-arn) are shown and imported only when you\n" +
-			"answer y on a terminal; without a terminal nothing is imported. A local file\n" +
-			"is your own choice and is imported as it is.",
+			"keys that write files, choose URLs or the IAM role\n" +
+			"(" + strings.Join(askedAlways(), ", ") + ")\n" +
+			"are shown and imported only when you answer y on a terminal; without a\n" +
+			"terminal nothing is imported. A local file is your own choice and is\n" +
+			"imported as it is.",
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			data, err := settings.ReadSource(cmd.Context(), x.a.httpClient, args[0])

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 
 	"github.com/IvMisticos/kube-credential-cache/internal/termtext"
@@ -47,6 +48,18 @@ var remoteKeys = map[string]struct {
 	"verbose":          {true, "log level; logs carry no secrets"},
 	"request-timeout":  {true, "bound on each AWS request"},
 	"max-retries":      {true, "retries per AWS request"},
+}
+
+// askedAlways is every key a file from a URL may not set unseen, sorted.
+func askedAlways() []string {
+	var keys []string
+	for k, c := range remoteKeys {
+		if !c.unseen {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // askedKeys are the keys of s that a file from a URL may not set unseen,

@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -106,13 +105,7 @@ func TestRemoteKeysClassifyEveryKey(t *testing.T) {
 // keys; the same file from a local path is the user's choice and imported.
 func TestConfigImportSensitiveKeysNeedATerminal(t *testing.T) {
 	env := newExtrasEnv(t)
-	var asked []string
-	for k, c := range remoteKeys {
-		if !c.unseen {
-			asked = append(asked, k)
-		}
-	}
-	sort.Strings(asked)
+	asked := askedAlways()
 	all := "region: eu-west-1\n"
 	for _, k := range asked {
 		all += k + ": " + map[string]string{"role-arn": "arn:aws:iam::111122223333:role/x", "version-check-url": "https://feed.example/x"}[k] + "\n"
