@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/IvMisticos/kube-credential-cache/internal/cli"
+	"github.com/IvMisticos/kube-credential-cache/internal/termtext"
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend"
 	"github.com/IvMisticos/kube-credential-cache/pkg/cache"
 )
@@ -74,7 +75,9 @@ func list(cfg config, format string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(w, "KEY\tUSER\tSERVER\tCOMMAND\tEXPIRES")
 	now := time.Now()
 	for _, e := range entries {
-		fmt.Fprintf(w, "%.12s\t%s\t%s\t%s\t%s\n", e.Key, dash(e.User), dash(e.Server), dash(e.Command), expiresIn(e.Expires, now))
+		// The server comes from the kubeconfig, which kcc-connect filled from
+		// what EKS said: shown, not obeyed (internal/termtext).
+		fmt.Fprintf(w, "%.12s\t%s\t%s\t%s\t%s\n", e.Key, termtext.Clean(dash(e.User)), termtext.Clean(dash(e.Server)), termtext.Clean(dash(e.Command)), expiresIn(e.Expires, now))
 	}
 	if err := w.Flush(); err != nil {
 		return cli.Fail(stderr, name, cli.ExitFailure, err)

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/IvMisticos/kube-credential-cache/internal/cli"
+	"github.com/IvMisticos/kube-credential-cache/internal/termtext"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/history"
 )
 
@@ -50,7 +51,7 @@ func newAliasCmd(a *app) *cobra.Command {
 				return nil
 			})
 			if err == nil {
-				fmt.Fprintf(a.stdout, "alias %s now names %s (%s)\n", e.Alias, e.ID, e.Context)
+				fmt.Fprintf(a.stdout, "alias %s now names %s (%s)\n", e.Alias, e.ID, termtext.Clean(e.Context))
 			}
 			return err
 		},
@@ -68,7 +69,7 @@ func newAliasCmd(a *app) *cobra.Command {
 				return nil
 			})
 			if err == nil {
-				fmt.Fprintf(a.stdout, "alias %s removed from %s (%s)\n", args[0], e.ID, e.Context)
+				fmt.Fprintf(a.stdout, "alias %s removed from %s (%s)\n", args[0], e.ID, termtext.Clean(e.Context))
 			}
 			return err
 		},

@@ -100,20 +100,35 @@ func newConfigCmd(a *app) *cobra.Command {
 	imp := &cobra.Command{
 		Use:   "import FILE|URL",
 		Short: "Merge a team's defaults file from a path or an https:// URL",
-		Args:  exactArgs(1),
+		Long: "import merges a defaults file into the config file (its keys win). From a URL,\n" +
+			"keys that write files, choose URLs or the IAM role\n" +
+			"(" + strings.Join(askedAlways(), ", ") + ")\n" +
+			"are shown and imported only when you answer y on a terminal; without a\n" +
+			"terminal nothing is imported. A local file is your own choice and is\n" +
+			"imported as it is.",
+		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			data, err := settings.ReadSource(cmd.Context(), a.httpClient, args[0])
 			if err != nil {
 				return err
 			}
+			shown := settings.Redact(args[0])
 			s, err := settings.Parse(data)
 			if err != nil {
-				return cli.Usagef("%s: %v", settings.Redact(args[0]), err)
+				return cli.Usagef("%s: %v", shown, err)
+			}
+			if err := settings.Check(s, configKeys(cmd)); err != nil {
+				return &cli.UsageError{Err: err}
+			}
+			if settings.IsURL(args[0]) {
+				if err := a.confirmRemote(shown, s); err != nil {
+					return err
+				}
 			}
 			if err := a.mergeSettings(cmd, s); err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "imported %d default(s) from %s\n", len(s.Keys()), settings.Redact(args[0]))
+			fmt.Fprintf(a.stdout, "imported %d default(s) from %s\n", len(s.Keys()), shown)
 			return nil
 		},
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/pem"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +15,17 @@ import (
 func extrasBinary(t *testing.T) string {
 	t.Helper()
 	return testbin.Build(t, t.TempDir(), "kcc-connect", "-X main.version=1.2.3")
+}
+
+// caFile is a PEM file of srv's certificate, for SSL_CERT_FILE: the binary
+// then trusts srv (and only it).
+func caFile(t *testing.T, srv *httptest.Server) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 // tmuxRun runs shell in a real terminal of its own and returns the screen
@@ -30,7 +43,7 @@ func TestVersionNoticeOnARealTerminal(t *testing.T) {
 	srv, hits := releaseFeed(t, "v1.3.0")
 	notice := "kcc-connect: a new version v1.3.0 is available (you have 1.2.3)"
 	env := func(home string) string {
-		return "env HOME=" + home + " XDG_CONFIG_HOME= XDG_CACHE_HOME= KCC_CONNECT_VERSION_CHECK_URL=" + srv.URL + " " + bin
+		return "env HOME=" + home + " XDG_CONFIG_HOME= XDG_CACHE_HOME= SSL_CERT_FILE=" + caFile(t, srv) + " KCC_CONNECT_VERSION_CHECK_URL=" + srv.URL + " " + bin
 	}
 
 	home := t.TempDir()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/IvMisticos/kube-credential-cache/internal/cli"
+	"github.com/IvMisticos/kube-credential-cache/internal/termtext"
 )
 
 // Output formats of the listing commands (-o).
@@ -43,9 +45,14 @@ func printList(w io.Writer, format string, items any, n int, header []string, ro
 			_, err := fmt.Fprintln(w, "[]")
 			return err
 		}
-		enc := json.NewEncoder(w)
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
 		enc.SetIndent("", "  ")
-		return enc.Encode(items)
+		if err := enc.Encode(items); err != nil {
+			return err
+		}
+		_, err := w.Write(escapeJSON(buf.Bytes()))
+		return err
 	case formatYAML:
 		if n == 0 {
 			_, err := fmt.Fprintln(w, "[]")
@@ -58,12 +65,32 @@ func printList(w io.Writer, format string, items any, n int, header []string, ro
 		}
 		return enc.Close()
 	}
+	// Cells hold what AWS said (cluster names, endpoints): shown, not obeyed.
 	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
 	fmt.Fprintln(tw, strings.Join(header, "\t"))
 	for _, r := range rows {
-		fmt.Fprintln(tw, strings.Join(r, "\t"))
+		cells := make([]string, len(r))
+		for i, c := range r {
+			cells[i] = termtext.Clean(c)
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 	}
 	return tw.Flush()
+}
+
+// escapeJSON writes the C1 controls and bidi characters that encoding/json
+// leaves as they are (it escapes only C0) as \uXXXX: the same JSON to a
+// parser, nothing a terminal acts on. They can only be inside strings.
+func escapeJSON(b []byte) []byte {
+	var out bytes.Buffer
+	for _, r := range string(b) {
+		if r >= 0x80 && !termtext.Printable(string(r)) {
+			fmt.Fprintf(&out, `\u%04x`, r)
+			continue
+		}
+		out.WriteRune(r)
+	}
+	return out.Bytes()
 }
 
 // orDash shows an empty cell as "-", so columns stay aligned for awk.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/IvMisticos/kube-credential-cache/internal/cli"
 	"github.com/IvMisticos/kube-credential-cache/internal/kubeconfigfile"
+	"github.com/IvMisticos/kube-credential-cache/internal/termtext"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/eks"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/picker"
@@ -134,7 +135,7 @@ func (a *app) use(cmd *cobra.Command, args []string, f useFlags) error {
 		return nil
 	}
 	for _, e := range entries {
-		fmt.Fprintf(a.stdout, "context %q: cluster %s, user %s\n", e.ContextName, e.ClusterName, e.UserName)
+		fmt.Fprintf(a.stdout, "context %q: cluster %s, user %s\n", e.ContextName, termtext.Clean(e.ClusterName), termtext.Clean(e.UserName))
 	}
 	if f.setCurrent {
 		fmt.Fprintf(a.stdout, "current-context is %q\n", entries[0].ContextName)
@@ -216,7 +217,7 @@ func (a *app) pick(in *os.File, clusters []connect.Cluster) (connect.Cluster, er
 	}
 	labels := make([]string, len(clusters))
 	for i, c := range clusters {
-		labels[i] = fmt.Sprintf("%-30s %-14s %-15s %s", c.Name, c.Account, c.Region, orDash(c.Profile))
+		labels[i] = termtext.Clean(fmt.Sprintf("%-30s %-14s %-15s %s", c.Name, c.Account, c.Region, orDash(c.Profile)))
 	}
 	i, err := picker.Pick(in, a.stderr, labels)
 	if err != nil {

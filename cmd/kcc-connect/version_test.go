@@ -11,15 +11,24 @@ import (
 	"time"
 )
 
-// releaseFeed serves a "latest release" answer and counts the requests.
+// releaseFeed serves a "latest release" answer over https and counts the
+// requests; trustFeed makes the app trust its certificate.
 func releaseFeed(t *testing.T, tag string) (*httptest.Server, *atomic.Int32) {
+	return feedOf(t, `{"tag_name":"`+tag+`","html_url":"https://example.test/releases/`+tag+`"}`)
+}
+
+func feedOf(t *testing.T, answer string) (*httptest.Server, *atomic.Int32) {
 	var hits atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)
-		w.Write([]byte(`{"tag_name":"` + tag + `","html_url":"https://example.test/releases/` + tag + `"}`))
+		w.Write([]byte(answer))
 	}))
 	t.Cleanup(srv.Close)
 	return srv, &hits
+}
+
+func trustFeed(srv *httptest.Server) func(*app) {
+	return func(a *app) { a.httpClient = srv.Client() }
 }
 
 // withVersion sets the build's version for one test.
@@ -37,20 +46,22 @@ func TestVersionCommand(t *testing.T) {
 	}
 	srv, hits := releaseFeed(t, "v1.4.0")
 	t.Setenv("KCC_CONNECT_VERSION_CHECK_URL", srv.URL)
-	out := execApp(t, nil, "version", "--check").wantOK(t).stdout
+	trust := trustFeed(srv)
+	out := execApp(t, trust, "version", "--check").wantOK(t).stdout
 	if !strings.Contains(out, "kcc-connect: a new version v1.4.0 is available (you have 1.2.3): https://example.test/releases/v1.4.0") {
 		t.Fatalf("version --check: %q", out)
 	}
 	// --check asks every time, whatever the daily bound.
-	execApp(t, nil, "version", "--check").wantOK(t)
+	execApp(t, trust, "version", "--check").wantOK(t)
 	if hits.Load() != 2 {
 		t.Fatalf("%d requests for two --check, want 2", hits.Load())
 	}
 	withVersion(t, "1.4.0")
-	if out := execApp(t, nil, "version", "--check").wantOK(t).stdout; !strings.Contains(out, "the latest release is v1.4.0") {
+	if out := execApp(t, trust, "version", "--check").wantOK(t).stdout; !strings.Contains(out, "the latest release is v1.4.0") {
 		t.Fatalf("up to date: %q", out)
 	}
-	execApp(t, nil, "version", "--check", "--version-check-url", "http://127.0.0.1:1/").wantError(t, 1, "version check:")
+	execApp(t, trust, "version", "--check", "--version-check-url", "http://127.0.0.1:1/").wantError(t, 1, "version check: the feed http://127.0.0.1:1/ is not an https:// URL")
+	execApp(t, trust, "version", "--check", "--version-check-url", "https://127.0.0.1:1/").wantError(t, 1, "version check:")
 	execApp(t, nil, "version", "x").wantError(t, 2, "takes no arguments")
 }
 
@@ -63,6 +74,7 @@ func TestVersionNotice(t *testing.T) {
 	terminal := func(a *app) {
 		a.terminal = func(w any) bool { return w == a.stderr }
 		a.now = func() time.Time { return now }
+		a.httpClient = srv.Client()
 	}
 	notice := "kcc-connect: a new version v1.3.0 is available (you have 1.2.3): https://example.test/releases/v1.3.0\n"
 
@@ -124,7 +136,7 @@ func TestVersionNoticeSlowFeed(t *testing.T) {
 	newExtrasEnv(t)
 	withVersion(t, "1.2.3")
 	release := make(chan struct{})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-release:
 		case <-r.Context().Done():
@@ -133,7 +145,7 @@ func TestVersionNoticeSlowFeed(t *testing.T) {
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() { close(release) })
 	t.Setenv("KCC_CONNECT_VERSION_CHECK_URL", srv.URL)
-	r := execApp(t, func(a *app) { a.terminal = func(any) bool { return true } }, "history", "-o", "json")
+	r := execApp(t, func(a *app) { a.terminal = func(any) bool { return true }; a.httpClient = srv.Client() }, "history", "-o", "json")
 	if r.code != 0 || r.stdout != "[]\n" || r.stderr != "" {
 		t.Fatalf("%+v", r)
 	}

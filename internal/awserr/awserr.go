@@ -1,9 +1,10 @@
 // Package awserr turns the AWS SDK's errors into the one readable line a
 // command prints: "STS AssumeRole: AccessDenied: ... (HTTP 403, request id
 // ...)" instead of "operation error STS: AssumeRole, https response error
-// StatusCode: 403, RequestID: ..., api error AccessDenied: ...", and without
+// StatusCode: 403, RequestID: ..., api error AccessDenied: ...", without
 // what credential_process printed, which the SDK quotes whole (keys
-// included) when it is not valid JSON.
+// included) when it is not valid JSON, and with control characters made
+// visible (internal/termtext).
 package awserr
 
 import (
@@ -16,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials/processcreds"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/IvMisticos/kube-credential-cache/internal/termtext"
 )
 
 // Message is err's text on one line, with each AWS SDK error in it
@@ -42,7 +45,9 @@ func Cause(err error) string {
 	return Message(err)
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// oneLine is s on one line with nothing a terminal would act on: AWS's
+// messages (and what else an error quotes) come from the network.
+func oneLine(s string) string { return termtext.Clean(strings.Join(strings.Fields(s), " ")) }
 
 const refreshFailed = "failed to refresh cached credentials, "
 

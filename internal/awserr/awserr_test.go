@@ -46,6 +46,9 @@ func TestMessage(t *testing.T) {
 		{"no API error in the answer", undecodable,
 			"EKS DescribeCluster: deserialization failed, failed to decode response body, EOF (HTTP 500)"},
 		{"not the SDK's", errors.New("two\nlines"), "two lines"},
+		{"escape sequences from the network", &smithy.OperationError{ServiceID: "EKS", OperationName: "DescribeCluster",
+			Err: responseError(404, "r-2", &smithy.GenericAPIError{Code: "ResourceNotFoundException", Message: "no \x1b]2;OWNED\x07cluster \x1b[2J\u009b31m\u202edemo"})},
+			`EKS DescribeCluster: ResourceNotFoundException: no \x1b]2;OWNED\x07cluster \x1b[2J\u009b31m\u202edemo (HTTP 404, request id r-2)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := Message(tc.err); got != tc.want {

@@ -87,3 +87,10 @@ func (term *Terminal) WaitFor(t testing.TB, text string) string {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// Title is the title the program in the terminal set (an OSC 0 or 2
+// escape sequence sets it).
+func (term *Terminal) Title(t testing.TB) string {
+	t.Helper()
+	return strings.TrimSpace(term.run(t, "display-message", "-p", "-t", "0", "#{pane_title}"))
+}

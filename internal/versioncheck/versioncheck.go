@@ -13,12 +13,15 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/IvMisticos/kube-credential-cache/internal/atomicfile"
+	"github.com/IvMisticos/kube-credential-cache/internal/httpsonly"
+	"github.com/IvMisticos/kube-credential-cache/internal/termtext"
 )
 
 const (
@@ -102,8 +105,21 @@ func (c *Checker) Daily(ctx context.Context) (r Result, checked bool, err error)
 	return r, true, err
 }
 
-// Check asks the feed now, within Timeout.
+// maxFeedSize bounds the feed's answer: a release's JSON is a few KiB.
+const maxFeedSize = 1 << 20
+
+// Check asks the feed now, within Timeout. The feed must be an https://
+// URL, and redirects are followed only to https://: its answer is printed
+// to the user and names where to download from.
 func (c *Checker) Check(ctx context.Context) (Result, error) {
+	feed, err := url.Parse(c.URL)
+	if err != nil {
+		return Result{}, fmt.Errorf("version check: the feed URL does not parse")
+	}
+	if feed.Scheme != "https" {
+		return Result{}, fmt.Errorf("version check: the feed %s is not an https:// URL", termtext.Clean(httpsonly.Shown(feed)))
+	}
+	shown := termtext.Clean(httpsonly.Shown(feed))
 	timeout := c.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
@@ -112,32 +128,55 @@ func (c *Checker) Check(ctx context.Context) (Result, error) {
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.URL, nil)
 	if err != nil {
-		return Result{}, fmt.Errorf("version check: %w", err)
+		return Result{}, fmt.Errorf("version check: %s: %w", shown, withoutURL(err))
 	}
 	req.Header.Set("Accept", "application/vnd.github+json")
-	client := c.Client
-	if client == nil {
-		client = http.DefaultClient
-	}
-	resp, err := client.Do(req)
+	resp, err := httpsonly.Client(c.Client).Do(req)
 	if err != nil {
-		return Result{}, fmt.Errorf("version check: %w", err)
+		return Result{}, fmt.Errorf("version check: %s: %w", shown, withoutURL(err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return Result{}, fmt.Errorf("version check: %s answered %s", c.URL, resp.Status)
+		return Result{}, fmt.Errorf("version check: %s answered %s", shown, termtext.Clean(resp.Status))
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxFeedSize+1))
+	if err != nil {
+		return Result{}, fmt.Errorf("version check: %s: %w", shown, err)
+	}
+	if len(body) > maxFeedSize {
+		return Result{}, fmt.Errorf("version check: %s: answer larger than %d bytes", shown, maxFeedSize)
 	}
 	var rel struct {
 		TagName string `json:"tag_name"`
 		HTMLURL string `json:"html_url"`
 	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&rel); err != nil {
-		return Result{}, fmt.Errorf("version check: %s: %w", c.URL, err)
+	if err := json.Unmarshal(body, &rel); err != nil {
+		return Result{}, fmt.Errorf("version check: %s: %w", shown, err)
 	}
-	if _, ok := parse(rel.TagName); !ok {
-		return Result{}, fmt.Errorf("version check: %s: %q is not a version", c.URL, rel.TagName)
+	if _, ok := parse(rel.TagName); !ok || !termtext.Printable(rel.TagName) {
+		return Result{}, fmt.Errorf("version check: %s: %q is not a version", shown, rel.TagName)
 	}
-	return Result{Current: c.Current, Latest: rel.TagName, Newer: Newer(rel.TagName, c.Current), URL: rel.HTMLURL}, nil
+	return Result{Current: c.Current, Latest: rel.TagName, Newer: Newer(rel.TagName, c.Current), URL: releaseURL(rel.HTMLURL)}, nil
+}
+
+// releaseURL is the feed's link to the release when it is one to print: an
+// https:// URL that parses, with a host and nothing a terminal would act on;
+// anything else is left out of the notice.
+func releaseURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || !termtext.Printable(s) || strings.ContainsAny(s, " ") {
+		return ""
+	}
+	return s
+}
+
+// withoutURL is err without the *url.Error that quotes the whole URL.
+func withoutURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
 }
 
 func (c *Checker) stamp() error {

@@ -20,7 +20,7 @@ type feed struct {
 
 func newFeed(t *testing.T, status int, body string) *feed {
 	f := &feed{}
-	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	f.Server = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.hits.Add(1)
 		w.WriteHeader(status)
 		w.Write([]byte(body))
@@ -29,9 +29,11 @@ func newFeed(t *testing.T, status int, body string) *feed {
 	return f
 }
 
-func checker(t *testing.T, url string, now *time.Time) *Checker {
+// checker asks srv (an https test server, whose certificate its client
+// trusts).
+func checker(t *testing.T, srv *httptest.Server, now *time.Time) *Checker {
 	return &Checker{
-		URL: url, Current: "1.2.3",
+		URL: srv.URL, Current: "1.2.3", Client: srv.Client(),
 		StampPath: filepath.Join(t.TempDir(), "connect", "version-check"),
 		Now:       func() time.Time { return *now },
 	}
@@ -57,7 +59,7 @@ func TestCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := checker(t, newFeed(t, tt.status, tt.body).URL, &now)
+			c := checker(t, newFeed(t, tt.status, tt.body).Server, &now)
 			c.Current = tt.current
 			r, err := c.Check(context.Background())
 			if tt.err != "" {
@@ -83,7 +85,7 @@ func TestNoticeLine(t *testing.T) {
 func TestDailyAtMostOnceADay(t *testing.T) {
 	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 	f := newFeed(t, 200, release)
-	c := checker(t, f.URL, &now)
+	c := checker(t, f.Server, &now)
 	steps := []struct {
 		advance time.Duration
 		checked bool
@@ -116,7 +118,7 @@ func TestDailyAtMostOnceADay(t *testing.T) {
 func TestDailyFailureStillStamps(t *testing.T) {
 	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 	f := newFeed(t, 503, "")
-	c := checker(t, f.URL, &now)
+	c := checker(t, f.Server, &now)
 	if _, checked, err := c.Daily(context.Background()); !checked || err == nil {
 		t.Fatalf("checked %v, err %v", checked, err)
 	}
@@ -131,7 +133,7 @@ func TestDailyFailureStillStamps(t *testing.T) {
 // by giving up: a Check without a bound would hang this test.
 func TestSlowFeedGivesUpAtTheBound(t *testing.T) {
 	release := make(chan struct{})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-release:
 		case <-r.Context().Done():
@@ -140,7 +142,7 @@ func TestSlowFeedGivesUpAtTheBound(t *testing.T) {
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() { close(release) })
 	now := time.Now()
-	c := checker(t, srv.URL, &now) // Timeout 0: DefaultTimeout, 1 s
+	c := checker(t, srv, &now) // Timeout 0: DefaultTimeout, 1 s
 	r, checked, err := c.Daily(context.Background())
 	if !checked || !errors.Is(err, context.DeadlineExceeded) || r != (Result{}) {
 		t.Fatalf("Daily = %+v, %v, %v; want a deadline error and no result", r, checked, err)

@@ -9,27 +9,44 @@ import (
 	"net/url"
 	"os"
 	"strings"
+
+	"github.com/IvMisticos/kube-credential-cache/internal/httpsonly"
 )
 
 // ReadSource reads a team's defaults file from a path or an https:// URL
 // with client (whose Timeout and TLS settings bound and verify the fetch).
-// Plain http:// is refused: defaults from a URL choose which profile and
-// kubeconfig the user's commands act on, so they must not be changeable on
-// the way.
+// Plain http:// is refused, and so is a redirect to anything but https://:
+// defaults from a URL choose which profile and kubeconfig the user's
+// commands act on, so they must not be changeable on the way. Either is
+// read through a limit (a path may be /dev/zero or a pipe that never ends).
 func ReadSource(ctx context.Context, client *http.Client, src string) ([]byte, error) {
-	lower := strings.ToLower(src)
 	switch {
-	case strings.HasPrefix(lower, "https://"):
+	case IsURL(src) && strings.HasPrefix(strings.ToLower(src), "https://"):
 		return fetch(ctx, client, src)
-	case strings.Contains(lower, "://"):
+	case IsURL(src):
 		return nil, fmt.Errorf("%s: only https:// URLs or file paths can be imported", Redact(src))
 	}
-	data, err := os.ReadFile(src)
+	f, err := os.Open(src)
 	if err != nil {
 		return nil, fmt.Errorf("could not read %s: %w", src, err)
 	}
+	defer f.Close()
+	return readLimited(f, src)
+}
+
+// IsURL says whether ReadSource takes src as a URL (remote) rather than
+// as a path the user named (local).
+func IsURL(src string) bool { return strings.Contains(src, "://") }
+
+// readLimited reads r to its end, or fails as soon as it holds more than
+// maxFileSize bytes, without reading further.
+func readLimited(r io.Reader, shown string) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("could not read %s: %w", shown, err)
+	}
 	if len(data) > maxFileSize {
-		return nil, fmt.Errorf("%s: larger than %d bytes", src, maxFileSize)
+		return nil, fmt.Errorf("%s: larger than %d bytes", shown, maxFileSize)
 	}
 	return data, nil
 }
@@ -40,7 +57,7 @@ func fetch(ctx context.Context, client *http.Client, src string) ([]byte, error)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", shown, withoutURL(err))
 	}
-	resp, err := client.Do(req)
+	resp, err := httpsonly.Client(client).Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("could not fetch %s: %w", shown, withoutURL(err))
 	}
@@ -48,14 +65,7 @@ func fetch(ctx context.Context, client *http.Client, src string) ([]byte, error)
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("could not fetch %s: %s", shown, resp.Status)
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("could not read %s: %w", shown, err)
-	}
-	if len(data) > maxFileSize {
-		return nil, fmt.Errorf("%s: larger than %d bytes", shown, maxFileSize)
-	}
-	return data, nil
+	return readLimited(resp.Body, shown)
 }
 
 // Redact is src as messages show it: a URL without its user info and

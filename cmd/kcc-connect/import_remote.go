@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/IvMisticos/kube-credential-cache/internal/termtext"
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect/settings"
+)
+
+// remoteKeys says, for every key a defaults file can set, whether a file
+// fetched from a URL may set it unseen (true) or only once the user has
+// seen the value and said yes on a terminal (false), and why. A key that
+// writes a file, chooses a URL or chooses the identity tokens are made
+// with is asked about: a team file, or whoever changed it on the server,
+// must not be able to move the user's kubeconfig, log or history, point the
+// version check elsewhere or switch roles behind the user's back. A local
+// file the user names is their own choice and is imported as it is.
+// TestRemoteKeysClassifyEveryKey keeps this in step with the flags.
+var remoteKeys = map[string]struct {
+	unseen bool
+	why    string
+}{
+	"kubeconfig":        {false, "the kubeconfig file use and to write"},
+	"history-file":      {false, "a file every use writes"},
+	"log-file":          {false, "a file every command appends its log to"},
+	"version-check-url": {false, "the URL the version notice asks, and the link it prints"},
+	"role-arn":          {false, "the IAM role the tokens are made with"},
+
+	"profile":          {true, "which of the user's own AWS profiles are scanned"},
+	"all-profiles":     {true, "scan every profile the user has"},
+	"region":           {true, "regions scanned"},
+	"all-regions":      {true, "scan every enabled region"},
+	"all":              {true, "use writes every cluster found, into the chosen kubeconfig"},
+	"alias":            {true, "context name; a name another context has is refused"},
+	"context-template": {true, "context names; a name another context has is refused"},
+	"set-current":      {true, "use switches current-context to the entry it writes"},
+	"exec":             {true, "kcc-eks or aws, both the user's own programs"},
+	"no-cache":         {true, "no caching: slower, nothing more stored or sent"},
+	"no-version-check": {true, "no notice; version --check still works"},
+	"check":            {true, "version asks the (guarded) feed URL"},
+	"history-limit":    {true, "how many entries the history keeps"},
+	"output":           {true, "table, json or yaml"},
+	"verbose":          {true, "log level; logs carry no secrets"},
+	"request-timeout":  {true, "bound on each AWS request"},
+	"max-retries":      {true, "retries per AWS request"},
+}
+
+// askedAlways is every key a file from a URL may not set unseen, sorted.
+func askedAlways() []string {
+	var keys []string
+	for k, c := range remoteKeys {
+		if !c.unseen {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// askedKeys are the keys of s that a file from a URL may not set unseen,
+// sorted. A key missing from remoteKeys is asked about too.
+func askedKeys(s *settings.Settings) []string {
+	var keys []string
+	for _, k := range s.Keys() {
+		if c, ok := remoteKeys[k]; !ok || !c.unseen {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+// confirmRemote shows the keys of s a file from a URL may not set unseen
+// and asks the user on their terminal; it returns nil only on yes. Without
+// a terminal it refuses, naming the keys.
+func (a *app) confirmRemote(shown string, s *settings.Settings) error {
+	keys := askedKeys(s)
+	if len(keys) == 0 {
+		return nil
+	}
+	in, out, done, ok := a.promptTerminal()
+	if !ok {
+		return fmt.Errorf("%s sets %s, which a file from a URL may only set after you confirm on a terminal; nothing imported", shown, strings.Join(keys, ", "))
+	}
+	defer done()
+	fmt.Fprintf(out, "kcc-connect: %s sets:\n", shown)
+	for _, k := range keys {
+		vals, _ := s.Get(k)
+		why := "an unclassified key"
+		if c, ok := remoteKeys[k]; ok {
+			why = c.why
+		}
+		fmt.Fprintf(out, "  %s=%s   (%s)\n", k, termtext.Clean(strings.Join(vals, ",")), why)
+	}
+	fmt.Fprint(out, "Import these? [y/N] ")
+	answer, _ := bufio.NewReader(in).ReadString('\n')
+	switch strings.ToLower(strings.TrimSpace(answer)) {
+	case "y", "yes":
+		return nil
+	}
+	return fmt.Errorf("%s: not confirmed (%s); nothing imported", shown, strings.Join(keys, ", "))
+}
+
+// promptTerminal is where a question goes and its answer comes from: stdin
+// (asking on stderr) when it is a terminal, else the process's terminal
+// (/dev/tty); ok is false when there is none.
+func (a *app) promptTerminal() (in io.Reader, out io.Writer, done func(), ok bool) {
+	if a.terminal(a.stdin) {
+		return a.stdin, a.stderr, func() {}, true
+	}
+	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+	if err != nil {
+		return nil, nil, nil, false
+	}
+	if !a.terminal(tty) {
+		tty.Close()
+		return nil, nil, nil, false
+	}
+	return tty, tty, func() { tty.Close() }, true
+}
