@@ -12,7 +12,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/IvMisticos/kube-credential-cache/internal/atomicfile"
+	"github.com/IvMisticos/kube-credential-cache/internal/userfile"
 )
 
 // DefaultPath is the file kubectl writes to when given none: the first
@@ -111,17 +111,5 @@ func lock(name string) (func(), error) {
 // when root). A file that does not exist yet is created 0600, in a
 // directory created 0700 if needed: a kubeconfig holds credentials.
 func Write(target string, data []byte) error {
-	info, err := os.Stat(target)
-	if errors.Is(err, fs.ErrNotExist) {
-		if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
-			return fmt.Errorf("could not create the kubeconfig's directory: %w", err)
-		}
-		return atomicfile.WriteFile(target, data, 0o600)
-	}
-	if err != nil {
-		return fmt.Errorf("could not stat kubeconfig: %w", err)
-	}
-	return atomicfile.WriteFileWith(target, data, info.Mode().Perm(), func(tmp *os.File) error {
-		return keepOwner(tmp, info)
-	})
+	return userfile.Write(target, data)
 }
