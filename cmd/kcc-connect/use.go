@@ -32,8 +32,8 @@ func newUseCmd(a *app) *cobra.Command {
 		Use:   "use [ID|NAME]...",
 		Short: "Write kubeconfig entries for clusters",
 		Long: "use writes one cluster, user and context per selected cluster into the\n" +
-			"kubeconfig (the first file of $KUBECONFIG, else ~/.kube/config), leaving every\n" +
-			"other byte of the file as it was. The user runs kcc-cache kcc-eks, so tokens\n" +
+			"kubeconfig (-k, else $KUBECONFIG's files, else ~/.kube/config), leaving every\n" +
+			"other byte as it was. The user runs kcc-cache kcc-eks, so tokens\n" +
 			"are cached from the first kubectl call. A cluster is named by its ARN or, when\n" +
 			"unambiguous, by its name; with no argument on a terminal, pick one from a list.\n\n" +
 			"Context names: the cluster's name when no other selected cluster and no context\n" +
@@ -41,7 +41,10 @@ func newUseCmd(a *app) *cobra.Command {
 			"NAME@REGION, NAME@ACCOUNT or NAME@ACCOUNT:REGION (and /PROFILE+ROLE when one\n" +
 			"cluster is reached twice). A context that already joins the same cluster and\n" +
 			"user keeps its name. Clusters are named by ARN, users ARN@PROFILE[+ROLE-ARN]\n" +
-			"(ARN@ with no --profile: the default credential chain).",
+			"(ARN@ with no --profile: the default credential chain).\n\n" +
+			"Several files in $KUBECONFIG are edited as kubectl config set-* and use-context\n" +
+			"do: a cluster, user or context is changed in the first file that has one of\n" +
+			"its name; a new one, and current-context, go to the first file that exists.",
 		Example: "  kcc-connect use demo --profile dev --region eu-west-1 --set-current\n" +
 			"  kcc-connect use --all --all-profiles --context-template '{{.Name}}-{{.Region}}'\n" +
 			"  kcc-connect use arn:aws:eks:us-east-1:111122223333:cluster/demo -k - > demo.kubeconfig",
@@ -77,10 +80,10 @@ func (a *app) use(cmd *cobra.Command, args []string, f useFlags) error {
 	if pick && !(isFile && a.terminal(in) && a.terminal(a.stderr)) {
 		return usagef("name the clusters to use (ID or NAME), or --all; with no argument use shows a picker, which needs a terminal")
 	}
-	path := f.kubeconfig
-	if path == "" {
+	var files []string
+	if f.kubeconfig == "" {
 		var err error
-		if path, err = kubeconfigfile.DefaultPath(a.getenv); err != nil {
+		if files, err = kubeconfigfile.Files(a.getenv); err != nil {
 			return err
 		}
 	}
@@ -116,7 +119,8 @@ func (a *app) use(cmd *cobra.Command, args []string, f useFlags) error {
 	}
 	entries, err := connect.Use(cmd.Context(), a.provider(nil), chosen, connect.UseOptions{
 		NameOptions: connect.NameOptions{Alias: f.alias, ContextTemplate: f.template},
-		Kubeconfig:  path,
+		Kubeconfig:  f.kubeconfig,
+		Kubeconfigs: files,
 		Out:         a.stdout,
 		SetCurrent:  f.setCurrent,
 		Plugin:      f.plugin,
@@ -129,7 +133,7 @@ func (a *app) use(cmd *cobra.Command, args []string, f useFlags) error {
 	if err != nil {
 		fmt.Fprintf(a.stderr, "kcc-connect: warning: %s\n", oneLine(err))
 	}
-	if path == connect.Stdout {
+	if f.kubeconfig == connect.Stdout {
 		return nil
 	}
 	for _, e := range entries {
