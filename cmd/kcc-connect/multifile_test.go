@@ -70,7 +70,7 @@ func TestUseSeveralKubeconfigFilesLikeKubectl(t *testing.T) {
 			}
 
 			t.Setenv("KUBECONFIG", list(ours))
-			execApp(t, nil, "use", "web", "--set-current").wantOK(t)
+			execApp(t, nil, "use", "web").wantOK(t) // one cluster: made current
 
 			for _, args := range [][]string{
 				{"set-cluster", arn, "--server=https://web.example"},
