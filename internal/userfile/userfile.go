@@ -23,7 +23,7 @@ import (
 type TooLargeError struct{ Limit int64 }
 
 func (e *TooLargeError) Error() string {
-	return fmt.Sprintf("larger than %d bytes, not a file a kcc tool wrote (check the path)", e.Limit)
+	return fmt.Sprintf("larger than %d bytes, too large to be one (check the path)", e.Limit)
 }
 
 // Read reads path, failing with a *TooLargeError once more than limit
