@@ -82,7 +82,7 @@ func EditAll(paths []string, lockWait time.Duration, edit func([]*File) error) e
 		if err != nil {
 			return fmt.Errorf("could not read kubeconfig %s: %w", f.Path, err)
 		}
-		f.Exists, f.Data, f.read = true, data, data
+		f.Exists, f.Data, f.read = true, bytes.Clone(data), data
 	}
 	if err := edit(files); err != nil {
 		return err

@@ -51,10 +51,11 @@ const lockWait = 10 * time.Second
 var ErrRecord = errors.New("could not record the entry in the history")
 
 // Use writes a cluster, user and context for each cluster into the
-// kubeconfig (see package kubeconfig for how the file is kept intact) and
-// returns the entries written. The file is locked like kubectl locks it
-// from read to rename, and replaced atomically; a file that would not
-// change is not written at all.
+// kubeconfig (see package kubeconfig for how the file is kept intact; with
+// several files, splitChanges for which one gets what) and returns the
+// entries written. Each file is locked like kubectl locks it from read to
+// rename, and replaced atomically; a file that would not change is not
+// written at all.
 func Use(ctx context.Context, p Provider, clusters []Cluster, opts UseOptions) ([]Entry, error) {
 	entries, err := buildEntries(p, clusters, opts)
 	if err != nil {
@@ -115,7 +116,8 @@ func merge(entries []Entry, paths []string, opts UseOptions) error {
 		if opts.SetCurrent {
 			ch.CurrentContext = entries[0].ContextName
 		}
-		per := splitChanges(parsed, kubeconfigfile.Default(files), ch)
+		def := kubeconfigfile.Default(files)
+		per := splitChanges(parsed, def, ch)
 		for i, c := range per {
 			if isEmpty(c) {
 				continue
@@ -127,7 +129,7 @@ func merge(entries []Entry, paths []string, opts UseOptions) error {
 			files[i].Data = out
 		}
 		for i := range entries {
-			where := files[holder(parsed, kubeconfigfile.Default(files), (*kubeconfig.File).HasContext, entries[i].ContextName)].Path
+			where := files[holder(parsed, def, (*kubeconfig.File).HasContext, entries[i].ContextName)].Path
 			if abs, err := filepath.Abs(where); err == nil {
 				where = abs
 			}
