@@ -1,21 +1,18 @@
-// Package userfile is the one edit flow for the files a user owns and
-// kcc tools change (kubeconfig, kcc-connect's settings and history): read
-// through a size limit, change in memory, skip a write that changes
-// nothing, and replace the file atomically with its mode and owner kept.
+// Package userfile reads and writes the files a user owns and kcc tools
+// change (kubeconfig, kcc-connect's settings and history): read through a
+// size limit, replace atomically with the mode and owner kept. The edit
+// flows built on it are kubeconfigfile (kubectl's lock) and lockedfile.
 package userfile
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/IvMisticos/kube-credential-cache/internal/atomicfile"
-	"github.com/IvMisticos/kube-credential-cache/internal/filelock"
 )
 
 // TooLargeError is a file over the size its reader accepts: a path that
@@ -66,47 +63,4 @@ func Write(path string, data []byte) error {
 	return atomicfile.WriteFileWith(path, data, info.Mode().Perm(), func(tmp *os.File) error {
 		return keepOwner(tmp, info)
 	})
-}
-
-// Locked says how Update reads and locks.
-type Locked struct {
-	// Limit bounds the bytes read (see Read).
-	Limit int64
-	// LockWait bounds the wait for another process's lock on
-	// "<path>.lock"; 0 means 10 seconds.
-	LockWait time.Duration
-}
-
-// Update changes the file at path under an flock on "<path>.lock", from
-// the read to the rename, so concurrent updates each see the last one.
-// change gets the current content (nil when the file does not exist) and
-// returns the new one; when it fails, or returns the content unchanged,
-// nothing is written.
-func Update(path string, o Locked, change func(old []byte) ([]byte, error)) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("could not create %s: %w", dir, err)
-	}
-	wait := o.LockWait
-	if wait == 0 {
-		wait = 10 * time.Second
-	}
-	unlock, err := filelock.Lock(path+".lock", wait)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	old, err := Read(path, o.Limit)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("could not read %s: %w", path, err)
-	}
-	existed := err == nil
-	data, err := change(old)
-	if err != nil {
-		return err
-	}
-	if existed && bytes.Equal(data, old) {
-		return nil // leave the file and its timestamps alone
-	}
-	return Write(path, data)
 }

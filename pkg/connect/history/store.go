@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/lockedfile"
 	"github.com/IvMisticos/kube-credential-cache/internal/userfile"
 )
 
@@ -81,8 +82,8 @@ func (s *Store) Update(change func(*File) error) error {
 	if wait == 0 {
 		wait = DefaultLockTimeout
 	}
-	o := userfile.Locked{Limit: maxFileSize, LockWait: wait}
-	return userfile.Update(s.Path, o, func(old []byte) ([]byte, error) {
+	o := lockedfile.Options{Limit: maxFileSize, LockWait: wait}
+	return lockedfile.Update(s.Path, o, func(old []byte) ([]byte, error) {
 		f := s.parse(old)
 		if err := change(f); err != nil {
 			return nil, err

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/lockedfile"
 	"github.com/IvMisticos/kube-credential-cache/internal/userfile"
 )
 
@@ -54,7 +55,7 @@ func (f *File) parse(data []byte) (*Settings, error) {
 // its mode and owner); when change fails, or changes nothing, nothing is
 // written.
 func (f *File) Update(change func(*Settings) error) error {
-	return userfile.Update(f.Path, userfile.Locked{Limit: maxFileSize, LockWait: f.LockTimeout}, func(old []byte) ([]byte, error) {
+	return lockedfile.Update(f.Path, lockedfile.Options{Limit: maxFileSize, LockWait: f.LockTimeout}, func(old []byte) ([]byte, error) {
 		s, err := f.parse(old)
 		if err != nil {
 			return nil, err
