@@ -21,7 +21,7 @@ import (
 
 // Options say how Update reads and locks.
 type Options struct {
-	// Limit bounds the bytes read (see Read).
+	// Limit bounds the bytes read (see userfile.Read).
 	Limit int64
 	// LockWait bounds the wait for another process's lock on
 	// "<path>.lock"; 0 means 10 seconds.
