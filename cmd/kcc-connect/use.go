@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -21,7 +22,7 @@ type useFlags struct {
 	all        bool
 	kubeconfig string
 	alias      string
-	setCurrent bool
+	setCurrent optionalBool
 	template   string
 	roleARN    string
 	plugin     string
@@ -34,8 +35,8 @@ func newUseCmd(a *app) *cobra.Command {
 		Use:   "use [ID|NAME]...",
 		Short: "Write kubeconfig entries for clusters",
 		Long: "use writes one cluster, user and context per selected cluster into the\n" +
-			"kubeconfig (the first file of $KUBECONFIG, else ~/.kube/config), leaving every\n" +
-			"other byte of the file as it was. The user runs kcc-cache kcc-eks, so tokens\n" +
+			"kubeconfig (-k, else $KUBECONFIG's files, else ~/.kube/config), leaving every\n" +
+			"other byte as it was. The user runs kcc-cache kcc-eks, so tokens\n" +
 			"are cached from the first kubectl call. A cluster is named by its ARN or, when\n" +
 			"unambiguous, by its name; with no argument on a terminal, pick one from a list.\n\n" +
 			"Context names: the cluster's name when no other selected cluster and no context\n" +
@@ -43,8 +44,16 @@ func newUseCmd(a *app) *cobra.Command {
 			"NAME@REGION, NAME@ACCOUNT or NAME@ACCOUNT:REGION (and /PROFILE+ROLE when one\n" +
 			"cluster is reached twice). A context that already joins the same cluster and\n" +
 			"user keeps its name. Clusters are named by ARN, users ARN@PROFILE[+ROLE-ARN]\n" +
-			"(ARN@ with no --profile: the default credential chain).",
-		Example: "  kcc-connect use demo --profile dev --region eu-west-1 --set-current\n" +
+			"(ARN@ with no --profile: the default credential chain).\n\n" +
+			"current-context: a single cluster's context becomes current, as with aws eks\n" +
+			"update-kubeconfig; --set-current=false (or `kcc-connect config set set-current\n" +
+			"false`) leaves it alone. With several clusters it is left alone unless\n" +
+			"set-current is true (flag, KCC_CONNECT_SET_CURRENT or config): then the first\n" +
+			"context listed becomes current.\n\n" +
+			"Several files in $KUBECONFIG are edited as kubectl config set-* and use-context\n" +
+			"do: a cluster, user or context is changed in the first file that has one of\n" +
+			"its name; a new one, and current-context, go to the first file that exists.",
+		Example: "  kcc-connect use demo --profile dev --region eu-west-1\n" +
 			"  kcc-connect use --all --all-profiles --context-template '{{.Name}}-{{.Region}}'\n" +
 			"  kcc-connect use arn:aws:eks:us-east-1:111122223333:cluster/demo -k - > demo.kubeconfig",
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -56,7 +65,8 @@ func newUseCmd(a *app) *cobra.Command {
 	fs.BoolVar(&f.all, "all", false, "write every cluster found")
 	fs.StringVarP(&f.kubeconfig, "kubeconfig", "k", "", "kubeconfig `file` to write, - to print a standalone one (default: like kubectl)")
 	fs.StringVar(&f.alias, "alias", "", "context `name` for the one cluster")
-	fs.BoolVar(&f.setCurrent, "set-current", false, "make the (first) new context current-context")
+	fs.Var(&f.setCurrent, "set-current", "make the (first) new context current-context (default: true for one cluster, false for several)")
+	fs.Lookup("set-current").NoOptDefVal = "true"
 	fs.StringVar(&f.template, "context-template", "", "Go `template` of context names over the cluster's fields (.Name .Region .Account .Profile .ID .RoleARN)")
 	fs.StringVar(&f.roleARN, "role-arn", "", "IAM role `ARN` the token is made with (kcc-eks --role-arn)")
 	fs.StringVar(&f.plugin, "exec", eks.PluginKccEKS, "token plugin: kcc-eks or aws (aws eks get-token)")
@@ -79,10 +89,10 @@ func (a *app) use(cmd *cobra.Command, args []string, f useFlags) error {
 	if pick && !(isFile && a.terminal(in) && a.terminal(a.stderr)) {
 		return cli.Usagef("name the clusters to use (ID or NAME), or --all; with no argument use shows a picker, which needs a terminal")
 	}
-	path := f.kubeconfig
-	if path == "" {
+	var files []string
+	if f.kubeconfig == "" {
 		var err error
-		if path, err = kubeconfigfile.DefaultPath(a.getenv); err != nil {
+		if files, err = kubeconfigfile.Files(a.getenv); err != nil {
 			return err
 		}
 	}
@@ -116,11 +126,13 @@ func (a *app) use(cmd *cobra.Command, args []string, f useFlags) error {
 	for i := range chosen {
 		chosen[i].RoleARN = f.roleARN
 	}
+	setCurrent := f.setCurrent.or(len(chosen) == 1)
 	entries, err := connect.Use(cmd.Context(), a.provider(nil), chosen, connect.UseOptions{
 		NameOptions: connect.NameOptions{Alias: f.alias, ContextTemplate: f.template},
-		Kubeconfig:  path,
+		Kubeconfig:  f.kubeconfig,
+		Kubeconfigs: files,
 		Out:         a.stdout,
-		SetCurrent:  f.setCurrent,
+		SetCurrent:  setCurrent,
 		Plugin:      f.plugin,
 		NoCache:     f.noCache,
 		Recorder:    a,
@@ -131,16 +143,49 @@ func (a *app) use(cmd *cobra.Command, args []string, f useFlags) error {
 	if err != nil {
 		cli.Warn(a.stderr, name, oneLine(err))
 	}
-	if path == connect.Stdout {
+	if f.kubeconfig == connect.Stdout {
 		return nil
 	}
 	for _, e := range entries {
 		fmt.Fprintf(a.stdout, "context %q: cluster %s, user %s\n", e.ContextName, termtext.Clean(e.ClusterName), termtext.Clean(e.UserName))
 	}
-	if f.setCurrent {
+	if setCurrent {
 		fmt.Fprintf(a.stdout, "current-context is %q\n", entries[0].ContextName)
 	}
 	return nil
+}
+
+// optionalBool is a boolean flag that tells "not given" from false: the
+// flag, KCC_CONNECT_* or the config file set it (settings.Apply calls Set);
+// otherwise the command decides.
+type optionalBool struct{ set, value bool }
+
+func (b *optionalBool) Set(s string) error {
+	v, err := strconv.ParseBool(s)
+	if err != nil {
+		return errors.New("want true or false")
+	}
+	b.set, b.value = true, v
+	return nil
+}
+
+// Type is "bool", so that help shows no value and settings.Check checks a
+// config value as a boolean.
+func (b *optionalBool) Type() string { return "bool" }
+
+func (b *optionalBool) String() string {
+	if !b.set {
+		return ""
+	}
+	return strconv.FormatBool(b.value)
+}
+
+// or is the value given, else def.
+func (b *optionalBool) or(def bool) bool {
+	if b.set {
+		return b.value
+	}
+	return def
 }
 
 // arnRegions are the regions of the arguments when every one is an ARN,

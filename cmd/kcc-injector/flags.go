@@ -29,9 +29,10 @@ type options struct {
 const usageHead = `Usage: kcc-injector [flags] [kubeconfig]
 
 Wraps every exec credential plugin of the kubeconfig with kcc-cache (-r puts
-them back). Without a file: the first file of $KUBECONFIG, else ~/.kube/config.
-Without -i the result is printed and the file is left alone. --native-eks also
-replaces aws eks get-token, aws-iam-authenticator and eks-auth with kcc-eks.
+them back). Without a file: the files of $KUBECONFIG (each user where kubectl
+reads it), else ~/.kube/config. Without -i the result is printed and the file
+is left alone. --native-eks also replaces aws eks get-token,
+aws-iam-authenticator and eks-auth with kcc-eks.
 
 Flags:
 `

@@ -9,17 +9,17 @@ import (
 	"github.com/IvMisticos/kube-credential-cache/internal/kubeconfigfile"
 )
 
-// kubeconfigPath picks the file like kubectl would write to it: the
-// argument, else the first entry of $KUBECONFIG, else ~/.kube/config.
-func kubeconfigPath(files []string) (string, error) {
+// kubeconfigPaths are the files to edit: the argument, else those kubectl
+// reads ($KUBECONFIG, else ~/.kube/config).
+func kubeconfigPaths(files []string) ([]string, error) {
 	if len(files) == 1 {
-		return files[0], nil
+		return files, nil
 	}
-	return kubeconfigfile.DefaultPath(os.Getenv)
+	return kubeconfigfile.Files(os.Getenv)
 }
 
-// resolve follows symlinks, so that an in-place edit replaces the target and
-// keeps the link (a dotfiles repository, say) intact.
+// resolve follows symlinks, so that the file printed is the one an
+// in-place edit would change.
 func resolve(path string) (string, error) {
 	target, err := kubeconfigfile.Resolve(path)
 	if errors.Is(err, fs.ErrNotExist) {

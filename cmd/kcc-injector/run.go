@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
 
 	"github.com/IvMisticos/kube-credential-cache/internal/buildinfo"
@@ -34,30 +33,22 @@ func run(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer
 	if len(o.files) > 1 {
 		return cli.Fail(stderr, name, cli.ExitUsage, fmt.Errorf("one kubeconfig at a time, got %d", len(o.files)))
 	}
-	path, err := kubeconfigPath(o.files)
+	paths, err := kubeconfigPaths(o.files)
 	if err != nil {
 		return cli.Fail(stderr, name, cli.ExitFailure, err)
 	}
+	if len(paths) > 1 && !o.inPlace {
+		return cli.Fail(stderr, name, cli.ExitUsage, fmt.Errorf("$KUBECONFIG names %d files; name the one to print, or give -i to edit each in place", len(paths)))
+	}
 
-	opts := injector.Options{Users: o.users}
-	if o.commandSet {
-		opts.Command = o.command // restore then also recognises this command
-	}
-	edit := func(b []byte) ([]byte, error) { return injector.Restore(b, opts) }
 	var report injector.NativeReport
-	switch {
-	case o.restore: // Restore also undoes --native-eks
-	case o.native:
-		opts.Command = o.command
-		edit = func(b []byte) (out []byte, err error) {
-			out, report, err = injector.InjectNativeEKS(b, opts)
-			return out, err
-		}
-	default:
-		opts.Command = o.command
-		edit = func(b []byte) ([]byte, error) { return injector.Inject(b, opts) }
+	edit := edits(o, &report)
+	if o.inPlace {
+		err = editInPlace(paths, len(o.files) == 1, o.users, edit)
+	} else {
+		err = printEdited(paths[0], o.users, edit, stdout)
 	}
-	if err := process(path, o.inPlace, edit, stdout); err != nil {
+	if err != nil {
 		return cli.Fail(stderr, name, cli.ExitFailure, err)
 	}
 	for _, s := range report.Skipped {
@@ -82,37 +73,4 @@ func warnIfNotOnPath(command string, stderr io.Writer) {
 
 func printVersion(w io.Writer) {
 	fmt.Fprintln(w, buildinfo.Line(name, version, commit, date))
-}
-
-// process reads the kubeconfig, edits it and writes the result to stdout or,
-// with inPlace, back to the file. An in-place edit holds the lock from the
-// read to the rename, so a kubectl write cannot slip in between and be lost.
-func process(path string, inPlace bool, edit func([]byte) ([]byte, error), stdout io.Writer) error {
-	target, err := resolve(path)
-	if err != nil {
-		return err
-	}
-	if inPlace {
-		unlock, err := lockKubeconfig(path, target)
-		if err != nil {
-			return err
-		}
-		defer unlock()
-	}
-	src, err := os.ReadFile(target)
-	if err != nil {
-		return fmt.Errorf("could not read kubeconfig: %w", err)
-	}
-	out, err := edit(src)
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if !inPlace {
-		_, err := stdout.Write(out)
-		return err
-	}
-	if string(out) == string(src) {
-		return nil // nothing to do; leave the file and its timestamps alone
-	}
-	return writeAtomic(target, out)
 }

@@ -1,7 +1,8 @@
-// Package kubeconfigfile holds the file handling every kubeconfig editor of
-// this module shares (kcc-injector, kcc-connect): which file kubectl would
-// use, kubectl's lock, symlinks, and an atomic write that keeps the file's
-// mode and owner.
+// Package kubeconfigfile is the one kubeconfig edit flow of this module
+// (kcc-injector, kcc-connect, every provider): which files kubectl reads
+// and which one it writes, kubectl's lock, symlinks, a read, an edit in
+// memory, no write when nothing changed, and an atomic write that keeps the
+// file's mode and owner (internal/userfile).
 package kubeconfigfile
 
 import (
@@ -12,22 +13,61 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/IvMisticos/kube-credential-cache/internal/atomicfile"
+	"github.com/IvMisticos/kube-credential-cache/internal/userfile"
 )
 
-// DefaultPath is the file kubectl writes to when given none: the first
-// entry of $KUBECONFIG, else ~/.kube/config.
-func DefaultPath(getenv func(string) string) (string, error) {
+// Files are the kubeconfig files kubectl reads, in order: the entries of
+// $KUBECONFIG (empty ones dropped, each once), else ~/.kube/config.
+func Files(getenv func(string) string) ([]string, error) {
+	var files []string
+	seen := map[string]bool{}
 	for _, p := range filepath.SplitList(getenv("KUBECONFIG")) {
-		if p != "" {
-			return p, nil
+		if p != "" && !seen[p] {
+			seen[p] = true
+			files = append(files, p)
 		}
+	}
+	if len(files) > 0 {
+		return files, nil
 	}
 	home, err := os.UserHomeDir()
 	if err != nil {
-		return "", fmt.Errorf("no kubeconfig given and no home directory: %w", err)
+		return nil, fmt.Errorf("no kubeconfig given and no home directory: %w", err)
 	}
-	return filepath.Join(home, ".kube", "config"), nil
+	return []string{filepath.Join(home, ".kube", "config")}, nil
+}
+
+// DefaultPath is the file kubectl writes a new entry and current-context
+// to when given none (client-go's PathOptions.GetDefaultFilename): the one
+// file of Files, else the first of them that exists, else the last.
+func DefaultPath(getenv func(string) string) (string, error) {
+	files, err := Files(getenv)
+	if err != nil {
+		return "", err
+	}
+	return DefaultOf(files), nil
+}
+
+// DefaultOf is the file of files (not empty) that kubectl writes to.
+func DefaultOf(files []string) string {
+	exists := make([]bool, len(files))
+	for i, f := range files {
+		_, err := os.Stat(f)
+		exists[i] = err == nil
+	}
+	return files[defaultIndex(exists)]
+}
+
+// defaultIndex is GetDefaultFilename over files that do or do not exist.
+func defaultIndex(exists []bool) int {
+	if len(exists) > 1 {
+		for i, ok := range exists {
+			if ok {
+				return i
+			}
+		}
+	}
+	return len(exists) - 1
 }
 
 // Resolve follows symlinks, so that an in-place edit replaces the target and
@@ -111,17 +151,5 @@ func lock(name string) (func(), error) {
 // when root). A file that does not exist yet is created 0600, in a
 // directory created 0700 if needed: a kubeconfig holds credentials.
 func Write(target string, data []byte) error {
-	info, err := os.Stat(target)
-	if errors.Is(err, fs.ErrNotExist) {
-		if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
-			return fmt.Errorf("could not create the kubeconfig's directory: %w", err)
-		}
-		return atomicfile.WriteFile(target, data, 0o600)
-	}
-	if err != nil {
-		return fmt.Errorf("could not stat kubeconfig: %w", err)
-	}
-	return atomicfile.WriteFileWith(target, data, info.Mode().Perm(), func(tmp *os.File) error {
-		return keepOwner(tmp, info)
-	})
+	return userfile.Write(target, data)
 }

@@ -3,6 +3,7 @@ package kubeconfigfile
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -88,13 +89,33 @@ func TestWriteKeepsModeAndCreatesPrivately(t *testing.T) {
 	}
 }
 
+// DefaultPath is client-go's GetDefaultFilename: with several files the
+// first that exists, else the last.
 func TestDefaultPath(t *testing.T) {
-	env := map[string]string{"KUBECONFIG": string(filepath.ListSeparator) + "/a/first" + string(filepath.ListSeparator) + "/b/second"}
-	if p, err := DefaultPath(func(k string) string { return env[k] }); err != nil || p != "/a/first" {
-		t.Errorf("DefaultPath = %q, %v", p, err)
+	dir := t.TempDir()
+	a, b, c := filepath.Join(dir, "a"), filepath.Join(dir, "b"), filepath.Join(dir, "c")
+	if err := os.WriteFile(b, nil, 0o600); err != nil {
+		t.Fatal(err)
 	}
+	list := func(p ...string) string { return strings.Join(p, string(filepath.ListSeparator)) }
 	t.Setenv("HOME", "/home/someone")
-	if p, err := DefaultPath(func(string) string { return "" }); err != nil || p != filepath.Join("/home/someone", ".kube", "config") {
-		t.Errorf("DefaultPath without KUBECONFIG = %q, %v", p, err)
+	tests := []struct{ name, kubeconfig, want string }{
+		{"one missing file", a, a},
+		{"first that exists", list(a, b, c), b},
+		{"none exists: the last", list(a, c), c},
+		{"empty entries dropped", list("", a, "", c, ""), c},
+		{"unset", "", filepath.Join("/home/someone", ".kube", "config")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := func(string) string { return tt.kubeconfig }
+			if p, err := DefaultPath(env); err != nil || p != tt.want {
+				t.Errorf("DefaultPath = %q, %v; want %q", p, err, tt.want)
+			}
+		})
+	}
+	files, err := Files(func(string) string { return list(a, b, a, "", c, b) })
+	if err != nil || !reflect.DeepEqual(files, []string{a, b, c}) {
+		t.Errorf("Files = %q, %v; want each once, in order", files, err)
 	}
 }

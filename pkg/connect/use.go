@@ -1,12 +1,10 @@
 package connect
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -30,8 +28,12 @@ type UseOptions struct {
 	// Kubeconfig is the file to merge into (created if missing); Stdout
 	// ("-") prints a standalone kubeconfig to Out and writes nothing.
 	Kubeconfig string
-	Out        io.Writer
-	// SetCurrent makes the first entry's context current-context.
+	// Kubeconfigs, when Kubeconfig is empty, are the files kubectl reads
+	// ($KUBECONFIG), which Use edits as kubectl does (see mergeFiles).
+	Kubeconfigs []string
+	Out         io.Writer
+	// SetCurrent makes the first entry's context current-context (a
+	// standalone kubeconfig on Stdout always has one).
 	SetCurrent bool
 	// Plugin is the provider's plugin for the token ("" for its default).
 	Plugin string
@@ -50,10 +52,11 @@ const lockWait = 10 * time.Second
 var ErrRecord = errors.New("could not record the entry in the history")
 
 // Use writes a cluster, user and context for each cluster into the
-// kubeconfig (see package kubeconfig for how the file is kept intact) and
-// returns the entries written. The file is locked like kubectl locks it
-// from read to rename, and replaced atomically; a file that would not
-// change is not written at all.
+// kubeconfig (see package kubeconfig for how the file is kept intact; with
+// several files, splitChanges for which one gets what) and returns the
+// entries written. Each file is locked like kubectl locks it from read to
+// rename, and replaced atomically; a file that would not change is not
+// written at all.
 func Use(ctx context.Context, p Provider, clusters []Cluster, opts UseOptions) ([]Entry, error) {
 	entries, err := buildEntries(p, clusters, opts)
 	if err != nil {
@@ -68,61 +71,73 @@ func Use(ctx context.Context, p Provider, clusters []Cluster, opts UseOptions) (
 		if _, err := opts.Out.Write(kubeconfig.New(ch)); err != nil {
 			return nil, err
 		}
-	} else if err := merge(entries, opts); err != nil {
-		return nil, err
-	}
-	where := opts.Kubeconfig
-	if where != Stdout {
-		if abs, err := filepath.Abs(where); err == nil {
-			where = abs
+		for i := range entries {
+			entries[i].Kubeconfig = Stdout
 		}
+	} else {
+		paths := opts.Kubeconfigs
+		if opts.Kubeconfig != "" {
+			paths = []string{opts.Kubeconfig}
+		}
+		if len(paths) == 0 {
+			return nil, errors.New("no kubeconfig file to write")
+		}
+		if err := merge(entries, paths, opts); err != nil {
+			return nil, err
+		}
+		entries[0].Current = opts.SetCurrent
 	}
-	for i := range entries {
-		entries[i].Kubeconfig = where
-	}
-	entries[0].Current = opts.SetCurrent && where != Stdout
 	return entries, record(ctx, entries, opts.Recorder)
 }
 
-func merge(entries []Entry, opts UseOptions) error {
-	path := opts.Kubeconfig
-	target, err := kubeconfigfile.Resolve(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		// A first kubeconfig: its directory (~/.kube) may not exist yet,
-		// and the lock file goes there.
-		target, err = path, os.MkdirAll(filepath.Dir(path), 0o700)
-	}
-	if err != nil {
+// merge writes the entries through the kubeconfig edit flow
+// (kubeconfigfile.EditAll: kubectl's locks, a write only of what changed)
+// and sets each entry's Kubeconfig to the file its context is in.
+func merge(entries []Entry, paths []string, opts UseOptions) error {
+	// A first kubeconfig: its directory (~/.kube) may not exist yet, and
+	// the lock file goes there.
+	if err := os.MkdirAll(filepath.Dir(kubeconfigfile.DefaultOf(paths)), 0o700); err != nil {
 		return err
 	}
-	unlock, err := kubeconfigfile.LockWithin(path, target, lockWait)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	src, err := os.ReadFile(target)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("could not read the kubeconfig: %w", err)
-	}
-	f, err := kubeconfig.Parse(src)
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := contextNames(entries, f.Contexts(), opts.NameOptions); err != nil {
-		return err
-	}
-	ch := changes(entries)
-	if opts.SetCurrent {
-		ch.CurrentContext = entries[0].ContextName
-	}
-	out, err := f.Merge(ch)
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if bytes.Equal(out, src) && src != nil {
-		return nil // nothing to do; leave the file and its timestamps alone
-	}
-	return kubeconfigfile.Write(target, out)
+	return kubeconfigfile.EditAll(paths, lockWait, func(files []*kubeconfigfile.File) error {
+		parsed := make([]*kubeconfig.File, len(files))
+		var existing []kubeconfig.Context
+		for i, f := range files {
+			p, err := kubeconfig.Parse(f.Data)
+			if err != nil {
+				return fmt.Errorf("%s: %w", f.Path, err)
+			}
+			parsed[i] = p
+			existing = append(existing, p.Contexts()...)
+		}
+		if err := contextNames(entries, existing, opts.NameOptions); err != nil {
+			return err
+		}
+		ch := changes(entries)
+		if opts.SetCurrent {
+			ch.CurrentContext = entries[0].ContextName
+		}
+		def := kubeconfigfile.Default(files)
+		per := splitChanges(parsed, def, ch)
+		for i, c := range per {
+			if isEmpty(c) {
+				continue
+			}
+			out, err := parsed[i].Merge(c)
+			if err != nil {
+				return fmt.Errorf("%s: %w", files[i].Path, err)
+			}
+			files[i].Data = out
+		}
+		for i := range entries {
+			where := files[holder(parsed, def, (*kubeconfig.File).HasContext, entries[i].ContextName)].Path
+			if abs, err := filepath.Abs(where); err == nil {
+				where = abs
+			}
+			entries[i].Kubeconfig = where
+		}
+		return nil
+	})
 }
 
 // buildEntries gives each cluster its cluster and user names and its exec,

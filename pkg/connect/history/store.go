@@ -8,8 +8,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/IvMisticos/kube-credential-cache/internal/atomicfile"
-	"github.com/IvMisticos/kube-credential-cache/internal/filelock"
+	"github.com/IvMisticos/kube-credential-cache/internal/lockedfile"
+	"github.com/IvMisticos/kube-credential-cache/internal/userfile"
 )
 
 // DefaultLockTimeout bounds the wait for another kcc-connect's update, which
@@ -45,60 +45,56 @@ func DefaultPath() (string, error) {
 
 // Load reads the history. A missing file is an empty history; a file that
 // is not valid is reported to Warn once and read as empty, and the next
-// change replaces it.
+// change replaces it. A file over the size limit is an error, not replaced:
+// it is not one kcc-connect wrote.
 func (s *Store) Load() (*File, error) {
-	data, err := os.ReadFile(s.Path)
+	data, err := userfile.Read(s.Path, maxFileSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &File{Entries: []Entry{}}, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("could not read history %s: %w", s.Path, err)
 	}
+	return s.parse(data), nil
+}
+
+// parse is Parse with Load's leniency: a file that is not valid is
+// reported and read as empty.
+func (s *Store) parse(data []byte) *File {
 	f, err := Parse(data)
 	if err != nil {
 		if s.Warn != nil {
 			s.Warn(fmt.Errorf("history %s is not valid and will be replaced: %v", s.Path, err))
 		}
-		return &File{Entries: []Entry{}}, nil
+		return &File{Entries: []Entry{}}
 	}
-	return f, nil
+	return f
 }
 
 // Update runs change on the history under the lock and writes the result,
-// trimmed to Limit. When change fails nothing is written.
+// trimmed to Limit. When change fails, or changes nothing, nothing is
+// written.
 func (s *Store) Update(change func(*File) error) error {
 	if s.Limit < 0 {
 		return fmt.Errorf("history limit %d is negative", s.Limit)
 	}
-	dir := filepath.Dir(s.Path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("could not create %s: %w", dir, err)
+	wait := s.LockTimeout
+	if wait == 0 {
+		wait = DefaultLockTimeout
 	}
-	timeout := s.LockTimeout
-	if timeout == 0 {
-		timeout = DefaultLockTimeout
-	}
-	unlock, err := filelock.Lock(s.Path+".lock", timeout)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	f, err := s.Load()
-	if err != nil {
-		return err
-	}
-	if err := change(f); err != nil {
-		return err
-	}
-	f.Trim(s.Limit)
-	data, err := f.Marshal()
-	if err != nil {
-		return fmt.Errorf("could not encode history: %w", err)
-	}
-	if err := atomicfile.WriteFile(s.Path, data, 0o600); err != nil {
-		return fmt.Errorf("could not write history: %w", err)
-	}
-	return nil
+	o := lockedfile.Options{Limit: maxFileSize, LockWait: wait}
+	return lockedfile.Update(s.Path, o, func(old []byte) ([]byte, error) {
+		f := s.parse(old)
+		if err := change(f); err != nil {
+			return nil, err
+		}
+		f.Trim(s.Limit)
+		data, err := f.Marshal()
+		if err != nil {
+			return nil, fmt.Errorf("could not encode history: %w", err)
+		}
+		return data, nil
+	})
 }
 
 // Record adds or refreshes the entry e (its ID and LastUsed are set here)

@@ -159,6 +159,12 @@ func (f *File) Contexts() []Context {
 	return out
 }
 
+// HasCluster, HasUser and HasContext report whether the file defines an
+// entry of that name: the file kubectl changes it in.
+func (f *File) HasCluster(name string) bool { return f.lists[listClusters].items[name] != nil }
+func (f *File) HasUser(name string) bool    { return f.lists[listUsers].items[name] != nil }
+func (f *File) HasContext(name string) bool { return f.lists[listContexts].items[name] != nil }
+
 // CurrentContext is the file's current-context, "" when unset.
 func (f *File) CurrentContext() string {
 	if f.curVal == nil || ys.IsNull(f.curVal) {

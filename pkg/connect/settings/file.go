@@ -8,8 +8,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/IvMisticos/kube-credential-cache/internal/atomicfile"
-	"github.com/IvMisticos/kube-credential-cache/internal/filelock"
+	"github.com/IvMisticos/kube-credential-cache/internal/lockedfile"
+	"github.com/IvMisticos/kube-credential-cache/internal/userfile"
 )
 
 // File is the defaults file on disk.
@@ -32,13 +32,17 @@ func DefaultPath() (string, error) {
 // not parse is an error (unlike the history, it is the user's own writing
 // and is never replaced behind their back).
 func (f *File) Load() (*Settings, error) {
-	data, err := os.ReadFile(f.Path)
+	data, err := userfile.Read(f.Path, maxFileSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return New(), nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("could not read config file %s: %w", f.Path, err)
 	}
+	return f.parse(data)
+}
+
+func (f *File) parse(data []byte) (*Settings, error) {
 	s, err := Parse(data)
 	if err != nil {
 		return nil, fmt.Errorf("config file %s: %w", f.Path, err)
@@ -47,31 +51,18 @@ func (f *File) Load() (*Settings, error) {
 }
 
 // Update changes the file under a lock on "<path>.lock" and replaces it
-// atomically (0600, in a 0700 directory); when change fails nothing is
+// atomically (a new file 0600 in a 0700 directory, an existing one keeps
+// its mode and owner); when change fails, or changes nothing, nothing is
 // written.
 func (f *File) Update(change func(*Settings) error) error {
-	dir := filepath.Dir(f.Path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("could not create %s: %w", dir, err)
-	}
-	timeout := f.LockTimeout
-	if timeout == 0 {
-		timeout = 10 * time.Second
-	}
-	unlock, err := filelock.Lock(f.Path+".lock", timeout)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	s, err := f.Load()
-	if err != nil {
-		return err
-	}
-	if err := change(s); err != nil {
-		return err
-	}
-	if err := atomicfile.WriteFile(f.Path, s.Marshal(), 0o600); err != nil {
-		return fmt.Errorf("could not write config file: %w", err)
-	}
-	return nil
+	return lockedfile.Update(f.Path, lockedfile.Options{Limit: maxFileSize, LockWait: f.LockTimeout}, func(old []byte) ([]byte, error) {
+		s, err := f.parse(old)
+		if err != nil {
+			return nil, err
+		}
+		if err := change(s); err != nil {
+			return nil, err
+		}
+		return s.Marshal(), nil
+	})
 }

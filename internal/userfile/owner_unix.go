@@ -1,6 +1,6 @@
 //go:build unix
 
-package kubeconfigfile
+package userfile
 
 import (
 	"fmt"
@@ -10,14 +10,14 @@ import (
 )
 
 // keepOwner gives the new file the old one's owner. Only root can, and a
-// root-run edit of another user's kubeconfig must not hand it to root.
+// root-run edit of another user's file must not hand it to root.
 func keepOwner(f *os.File, info fs.FileInfo) error {
 	st, ok := info.Sys().(*syscall.Stat_t)
 	if !ok || os.Geteuid() != 0 {
 		return nil
 	}
 	if err := f.Chown(int(st.Uid), int(st.Gid)); err != nil {
-		return fmt.Errorf("could not keep the owner of the kubeconfig: %w", err)
+		return fmt.Errorf("could not keep the owner of the file: %w", err)
 	}
 	return nil
 }

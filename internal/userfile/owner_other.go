@@ -1,6 +1,6 @@
 //go:build !unix
 
-package kubeconfigfile
+package userfile
 
 import (
 	"io/fs"
