@@ -486,12 +486,51 @@ const agentMemory = time.Minute
 type agentSecrets struct {
 	seen    uint64 // the connection's signal count when last checked
 	entries map[string]agentSecret
+	now     func() time.Duration // agentClock; tests fix it
 }
 
 type agentSecret struct {
 	item   dbus.ObjectPath
-	secret []byte // tagged, as stored
-	read   time.Time
+	secret []byte        // tagged, as stored
+	read   time.Duration // on mem.now's clock
+}
+
+func newAgentSecrets(seen uint64) *agentSecrets {
+	return &agentSecrets{seen: seen, entries: map[string]agentSecret{}, now: agentClock}
+}
+
+// lookup returns key's secret when it was read from item less than
+// agentMemory ago.
+func (m *agentSecrets) lookup(key string, item dbus.ObjectPath) ([]byte, bool) {
+	e, ok := m.entries[key]
+	if !ok || e.item != item || m.now()-e.read >= agentMemory {
+		return nil, false
+	}
+	return e.secret, true
+}
+
+// keep remembers secret as key's, read from item now.
+func (m *agentSecrets) keep(key string, item dbus.ObjectPath, secret []byte) {
+	if old, ok := m.entries[key]; ok {
+		clear(old.secret)
+	}
+	if len(m.entries) >= maxAgentSecrets {
+		m.forget()
+	}
+	m.entries[key] = agentSecret{item: item, secret: secret, read: m.now()}
+}
+
+// agentClock is the clock of the agent's ages and waits (its memory, its
+// idle time, a client's deadline): CLOCK_BOOTTIME, which never steps back
+// as the wall clock does when it is set (which kept secrets in memory for
+// as long as it was set back), and counts a suspend, which Go's monotonic
+// clock does not (a night's sleep is idle time, and age).
+func agentClock() time.Duration {
+	var ts unix.Timespec
+	if unix.ClockGettime(unix.CLOCK_BOOTTIME, &ts) != nil {
+		_ = unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts) // before Linux 2.6.39
+	}
+	return time.Duration(ts.Nano())
 }
 
 // forget drops every secret, overwriting its bytes first.
@@ -518,7 +557,7 @@ func serveAgent(ss *secretService, lfd int, opts AgentOptions) error {
 			return fmt.Errorf("agent: could not subscribe to the Secret Service's signals: %w", err)
 		}
 	}
-	mem := &agentSecrets{seen: ss.conn.Signals(), entries: map[string]agentSecret{}}
+	mem := newAgentSecrets(ss.conn.Signals())
 	defer mem.forget()
 	var clients agentClients
 	defer clients.closeAll()
@@ -542,13 +581,11 @@ func serveAgent(ss *secretService, lfd int, opts AgentOptions) error {
 		return nil
 	}
 	busFd := ss.conn.Fd()
-	// Wall clock (Round(0)), not the monotonic one, which stops while the
-	// machine sleeps: a night's suspend counts as idle time, and as age.
-	idleSince := time.Now().Round(0)
+	idleSince := mem.now()
 	for {
-		now := time.Now().Round(0)
+		now := mem.now()
 		clients.expire(now)
-		left := opts.Idle - now.Sub(idleSince)
+		left := opts.Idle - (now - idleSince)
 		if left <= 0 && len(clients) == 0 {
 			return nil
 		}
@@ -557,7 +594,7 @@ func serveAgent(ss *secretService, lfd int, opts AgentOptions) error {
 			wait = min(wait, left)
 		}
 		if next, ok := clients.nextDeadline(); ok {
-			wait = min(wait, next.Sub(now))
+			wait = min(wait, next-now)
 		}
 		fds := []unix.PollFd{{Fd: int32(lfd), Events: unix.POLLIN}, {Fd: int32(busFd), Events: unix.POLLIN}}
 		if opts.stop != nil {
@@ -595,7 +632,7 @@ func serveAgent(ss *secretService, lfd int, opts AgentOptions) error {
 			idleSince = now
 			// A client writes its request as it connects: read it at once
 			// rather than after another poll.
-			for _, c := range clients.accept(lfd, now.Add(opts.Timeout)) {
+			for _, c := range clients.accept(lfd, now+opts.Timeout) {
 				if err := handle(c); err != nil {
 					return err
 				}
@@ -613,7 +650,7 @@ type agentClients []*agentConn
 type agentConn struct {
 	fd       int
 	buf      []byte
-	deadline time.Time
+	deadline time.Duration // on agentClock
 }
 
 // maxAgentClients bounds the connections waiting for their request: far
@@ -622,7 +659,7 @@ const maxAgentClients = 256
 
 // accept takes the connections waiting at lfd, those of our own uid only,
 // and returns them; the caller adds those still to be read.
-func (cs *agentClients) accept(lfd int, deadline time.Time) []*agentConn {
+func (cs *agentClients) accept(lfd int, deadline time.Duration) []*agentConn {
 	var fresh []*agentConn
 	for len(*cs)+len(fresh) < maxAgentClients {
 		fd, _, err := unix.Accept4(lfd, unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK)
@@ -652,10 +689,10 @@ func (cs *agentClients) take(fd int) *agentConn {
 	return nil
 }
 
-func (cs *agentClients) expire(now time.Time) {
+func (cs *agentClients) expire(now time.Duration) {
 	kept := (*cs)[:0]
 	for _, c := range *cs {
-		if now.Before(c.deadline) {
+		if now < c.deadline {
 			kept = append(kept, c)
 		} else {
 			unix.Close(c.fd)
@@ -664,14 +701,15 @@ func (cs *agentClients) expire(now time.Time) {
 	*cs = kept
 }
 
-func (cs agentClients) nextDeadline() (time.Time, bool) {
-	var next time.Time
-	for _, c := range cs {
-		if next.IsZero() || c.deadline.Before(next) {
-			next = c.deadline
-		}
+func (cs agentClients) nextDeadline() (time.Duration, bool) {
+	if len(cs) == 0 {
+		return 0, false
 	}
-	return next, !next.IsZero()
+	next := cs[0].deadline
+	for _, c := range cs[1:] {
+		next = min(next, c.deadline)
+	}
+	return next, true
 }
 
 func (cs *agentClients) closeAll() {
@@ -766,8 +804,8 @@ func (s *secretService) agentRead(mem *agentSecrets, key string, item dbus.Objec
 	if err := s.readSignals(mem, bound); err != nil {
 		return nil, err
 	}
-	if e, ok := mem.entries[key]; ok && e.item == item && time.Now().Round(0).Sub(e.read) < agentMemory {
-		return e.secret, nil
+	if secret, ok := mem.lookup(key, item); ok {
+		return secret, nil
 	}
 	out, err := s.call(item, ssItem+".GetSecret", "o", s.session)
 	if err != nil {
@@ -787,13 +825,7 @@ func (s *secretService) agentRead(mem *agentSecrets, key string, item dbus.Objec
 	// the one a change replaced): the signal is counted, and the next
 	// request's readSignals forgets it before anything is served from
 	// memory. It is served now, as a direct read at this moment would be.
-	if old, ok := mem.entries[key]; ok {
-		clear(old.secret)
-	}
-	if len(mem.entries) >= maxAgentSecrets {
-		mem.forget()
-	}
-	mem.entries[key] = agentSecret{item: item, secret: secret, read: time.Now().Round(0)}
+	mem.keep(key, item, secret)
 	return secret, nil
 }
 
