@@ -557,6 +557,10 @@ func serveAgent(ss *secretService, lfd int, opts AgentOptions) error {
 			return fmt.Errorf("agent: could not subscribe to the Secret Service's signals: %w", err)
 		}
 	}
+	own, err := readNamespaces("self")
+	if err != nil {
+		return fmt.Errorf("agent: could not read its own namespaces: %w", err)
+	}
 	mem := newAgentSecrets(ss.conn.Signals())
 	defer mem.forget()
 	var clients agentClients
@@ -632,7 +636,7 @@ func serveAgent(ss *secretService, lfd int, opts AgentOptions) error {
 			idleSince = now
 			// A client writes its request as it connects: read it at once
 			// rather than after another poll.
-			for _, c := range clients.accept(lfd, now+opts.Timeout) {
+			for _, c := range clients.accept(lfd, own, now+opts.Timeout) {
 				if err := handle(c); err != nil {
 					return err
 				}
@@ -657,9 +661,10 @@ type agentConn struct {
 // above a burst of kubectl, and under any descriptor limit.
 const maxAgentClients = 256
 
-// accept takes the connections waiting at lfd, those of our own uid only,
-// and returns them; the caller adds those still to be read.
-func (cs *agentClients) accept(lfd int, deadline time.Duration) []*agentConn {
+// accept takes the connections waiting at lfd, those of processes it may
+// serve only (peerAllowed), and returns them; the caller adds those still to
+// be read.
+func (cs *agentClients) accept(lfd int, own namespaces, deadline time.Duration) []*agentConn {
 	var fresh []*agentConn
 	for len(*cs)+len(fresh) < maxAgentClients {
 		fd, _, err := unix.Accept4(lfd, unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK)
@@ -669,7 +674,7 @@ func (cs *agentClients) accept(lfd int, deadline time.Duration) []*agentConn {
 		if err != nil {
 			return fresh // EAGAIN: no more; anything else: the client gave up
 		}
-		if !peerIsUs(fd) {
+		if !peerAllowed(fd, own) {
 			unix.Close(fd)
 			continue
 		}
@@ -837,6 +842,37 @@ const maxAgentSecrets = 4096
 func peerIsUs(fd int) bool {
 	cred, err := unix.GetsockoptUcred(fd, unix.SOL_SOCKET, unix.SO_PEERCRED)
 	return err == nil && int(cred.Uid) == os.Getuid()
+}
+
+// namespaces names a process's mount and user namespaces.
+type namespaces struct{ mnt, user string }
+
+// readNamespaces reads the namespaces of the process pid ("self" for ours).
+func readNamespaces(pid string) (namespaces, error) {
+	mnt, err := os.Readlink("/proc/" + pid + "/ns/mnt")
+	if err != nil {
+		return namespaces{}, err
+	}
+	user, err := os.Readlink("/proc/" + pid + "/ns/user")
+	if err != nil {
+		return namespaces{}, err
+	}
+	return namespaces{mnt: mnt, user: user}, nil
+}
+
+// peerAllowed reports whether the agent serves the process at the other end
+// of fd: one of our uid, in our mount and user namespaces. A sandbox of the
+// same user (a container, a flatpak) that cannot reach the bus must not reach
+// the secrets through our socket, which a shared runtime directory may show
+// it; a peer whose namespaces cannot be read is refused too. The peer is the
+// process that connected (SO_PEERCRED), still waiting for its answer.
+func peerAllowed(fd int, own namespaces) bool {
+	cred, err := unix.GetsockoptUcred(fd, unix.SOL_SOCKET, unix.SO_PEERCRED)
+	if err != nil || int(cred.Uid) != os.Getuid() || cred.Pid <= 0 {
+		return false
+	}
+	ns, err := readNamespaces(strconv.Itoa(int(cred.Pid)))
+	return err == nil && ns == own
 }
 
 func setSocketTimeout(fd int, d time.Duration) error {
