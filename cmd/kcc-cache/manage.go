@@ -8,7 +8,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/IvMisticos/kube-credential-cache/pkg/backend"
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/agent"
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/filestore"
 	"github.com/IvMisticos/kube-credential-cache/pkg/cache"
 )
 
@@ -23,10 +24,10 @@ func info(cfg config, stdout, stderr io.Writer) int {
 	if choice.Warning != "" {
 		fmt.Fprintf(w, "warning:\t%s\n", choice.Warning)
 	}
-	if status := backend.AgentStatus(); choice.Name == "keyring" && agentCommand(cfg) != nil && status != "" {
+	if status := agent.Status(); choice.Name == "keyring" && agentCommand(cfg) != nil && status != "" {
 		fmt.Fprintf(w, "Secret Service agent:\t%s\n", status)
 	}
-	fmt.Fprintf(w, "entries dir (file backend):\t%s\n", backend.EntriesDir(cfg.File))
+	fmt.Fprintf(w, "entries dir (file backend):\t%s\n", filestore.EntriesDir(cfg.File))
 	fmt.Fprintf(w, "lock and marker dir:\t%s\n", cfg.stateDir())
 	fmt.Fprintf(w, "%s_FILE:\t%s\n", envPrefix, cfg.File)
 	fmt.Fprintf(w, "%s_REFRESH_MARGIN:\t%s\n", envPrefix, cfg.RefreshMargin)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend"
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/agent"
 	"github.com/IvMisticos/kube-credential-cache/pkg/cache"
 
 	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
@@ -96,8 +97,8 @@ func serveAgent(stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, exitUsage, err)
 	}
-	err = backend.ServeAgent(backend.AgentOptions{Timeout: cfg.KeyringTimeout, Idle: cfg.AgentIdle})
-	if err != nil && !errors.Is(err, backend.ErrAgentRunning) {
+	err = agent.Serve(agent.Options{Timeout: cfg.KeyringTimeout, Idle: cfg.AgentIdle})
+	if err != nil && !errors.Is(err, agent.ErrRunning) {
 		return fail(stderr, exitFailure, err)
 	}
 	return 0

@@ -1,4 +1,4 @@
-package backend
+package filestore
 
 import (
 	"encoding/json"

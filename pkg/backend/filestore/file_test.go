@@ -1,4 +1,4 @@
-package backend
+package filestore
 
 import (
 	"errors"
@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/blob"
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/privatefile"
 	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
 
@@ -268,18 +270,18 @@ func TestPruneKeepsAnEntryReplacedMeanwhile(t *testing.T) {
 	if err := f.ensureDirs(); err != nil {
 		t.Fatal(err)
 	}
-	if err := writeAtomic(filepath.Join(f.Dir, "k"), encodeBlob(rec("k", now.Add(-time.Minute)))); err != nil {
+	if err := privatefile.WriteFile(filepath.Join(f.Dir, "k"), blob.Encode(rec("k", now.Add(-time.Minute)))); err != nil {
 		t.Fatal(err)
 	}
 	fresh := rec("k", now.Add(time.Hour))
 	fresh.Label = "fresh"
 	// What removeIfExpired read is the expired entry; replace it now, as a
 	// concurrent writer would between that read and the removal.
-	data, err := readPrivate(filepath.Join(f.Dir, "k"))
+	data, err := privatefile.ReadFile(filepath.Join(f.Dir, "k"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := writeAtomic(filepath.Join(f.Dir, "k"), encodeBlob(fresh)); err != nil {
+	if err := privatefile.WriteFile(filepath.Join(f.Dir, "k"), blob.Encode(fresh)); err != nil {
 		t.Fatal(err)
 	}
 	f.removeAside("k", data)
@@ -292,7 +294,7 @@ func TestPruneKeepsAnEntryReplacedMeanwhile(t *testing.T) {
 	}
 
 	// And what was judged is removed when nobody replaced it.
-	data, _ = readPrivate(filepath.Join(f.Dir, "k"))
+	data, _ = privatefile.ReadFile(filepath.Join(f.Dir, "k"))
 	f.removeAside("k", data)
 	if _, err := f.Get("k"); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("Get after removing the judged entry = %v", err)

@@ -1,4 +1,4 @@
-package backend
+package filestore
 
 import (
 	"bytes"
@@ -10,6 +10,9 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/blob"
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/privatefile"
 )
 
 // pruneEvery is how often a store sweeps the entry directory for expired
@@ -51,7 +54,7 @@ func (f *File) prune(now time.Time) {
 	for _, de := range ents {
 		name := de.Name()
 		switch {
-		case validKey(name):
+		case privatefile.ValidName(name):
 			f.removeIfExpired(name, now)
 		case strings.HasPrefix(name, ".") && name != pruneStamp:
 			// A young temp file may be another writer's, about to be renamed.
@@ -64,11 +67,11 @@ func (f *File) prune(now time.Time) {
 
 // removeIfExpired deletes the entry name if it is expired or unreadable.
 func (f *File) removeIfExpired(name string, now time.Time) {
-	data, err := readPrivate(filepath.Join(f.Dir, name))
+	data, err := privatefile.ReadFile(filepath.Join(f.Dir, name))
 	if err != nil {
 		return
 	}
-	if rec, err := decodeBlob(name, data); err == nil && rec.Expires.After(now) {
+	if rec, err := blob.Decode(name, data); err == nil && rec.Expires.After(now) {
 		return
 	}
 	f.removeAside(name, data)

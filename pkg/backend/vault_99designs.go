@@ -64,7 +64,7 @@ func open99(cfg keyring.Config, label string, limit int, timeout time.Duration) 
 	return k, nil
 }
 
-func (k *osKeyring) get(key string) ([]byte, error) {
+func (k *osKeyring) Get(key string) ([]byte, error) {
 	it, err := bounded(k.timeout, func() (keyring.Item, error) { return k.kr.Get(key) })
 	if errors.Is(err, keyring.ErrKeyNotFound) {
 		return nil, fmt.Errorf("no keyring item %.12s: %w", key, fs.ErrNotExist)
@@ -75,8 +75,8 @@ func (k *osKeyring) get(key string) ([]byte, error) {
 	return it.Data, nil
 }
 
-func (k *osKeyring) set(key, label string, blob []byte) error {
-	it := keyring.Item{Key: key, Label: itemLabelPrefix + label, Data: blob}
+func (k *osKeyring) Set(key, label string, blob []byte) error {
+	it := keyring.Item{Key: key, Label: label, Data: blob}
 	_, err := bounded(k.timeout, func() (struct{}, error) { return struct{}{}, k.kr.Set(it) })
 	if err != nil {
 		return fmt.Errorf("could not store keyring item %.12s: %w", key, err)
@@ -84,7 +84,7 @@ func (k *osKeyring) set(key, label string, blob []byte) error {
 	return nil
 }
 
-func (k *osKeyring) remove(keys ...string) error {
+func (k *osKeyring) Remove(keys ...string) error {
 	for _, key := range keys {
 		_, err := bounded(k.timeout, func() (struct{}, error) { return struct{}{}, k.kr.Remove(key) })
 		if err != nil && !errors.Is(err, keyring.ErrKeyNotFound) {
@@ -94,14 +94,14 @@ func (k *osKeyring) remove(keys ...string) error {
 	return nil
 }
 
-func (k *osKeyring) list() (map[string][]byte, error) {
+func (k *osKeyring) List() (map[string][]byte, error) {
 	keys, err := bounded(k.timeout, k.kr.Keys)
 	if err != nil {
 		return nil, fmt.Errorf("could not list keyring items: %w", err)
 	}
 	out := make(map[string][]byte, len(keys))
 	for _, key := range keys {
-		blob, err := k.get(key)
+		blob, err := k.Get(key)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue // deleted since Keys
 		}
@@ -113,8 +113,14 @@ func (k *osKeyring) list() (map[string][]byte, error) {
 	return out, nil
 }
 
-func (k *osKeyring) maxBlob() int { return k.limit }
+func (k *osKeyring) MaxBlob() int { return k.limit }
 
-func (k *osKeyring) name() string { return k.label }
+func (k *osKeyring) Name() string { return k.label }
 
-func (k *osKeyring) close() error { return nil }
+func (k *osKeyring) Close() error { return nil }
+
+// callTimeout bounds each call to the store once it has answered the probe:
+// as secretservice.CallBound, for a store that is alive but busy.
+func callTimeout(probe time.Duration) time.Duration {
+	return max(10*probe, 5*time.Second)
+}

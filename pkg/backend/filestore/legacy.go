@@ -1,4 +1,4 @@
-package backend
+package filestore
 
 import (
 	"encoding/json"
@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/IvMisticos/kube-credential-cache/internal/filelock"
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/blob"
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/privatefile"
 	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
 
@@ -75,7 +77,7 @@ func (f *File) migrate() error {
 		return nil // a stuck writer of the old layout: try again on the next miss
 	}
 	defer unlock()
-	data, err := readPrivate(f.Path)
+	data, err := privatefile.ReadFile(f.Path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil // another process migrated it while we waited
 	}
@@ -97,7 +99,7 @@ func (f *File) migrate() error {
 				continue // an entry of the new layout is newer than anything here
 			}
 			rec := record.Record{Key: k, Label: e.Label, Expires: e.Expires, Value: e.Value}
-			if err := writeAtomic(path, encodeBlob(rec)); err != nil {
+			if err := privatefile.WriteFile(path, blob.Encode(rec)); err != nil {
 				return err
 			}
 		}

@@ -1,15 +1,15 @@
 //go:build !unix
 
-package backend
+package privatefile
 
 import (
 	"io"
 	"os"
 )
 
-// readPrivate reads a secret file and tightens its mode when it is readable
+// ReadFile reads a secret file and tightens its mode when it is readable
 // by others (on Windows, Chmod only toggles the read-only bit).
-func readPrivate(path string) ([]byte, error) {
+func ReadFile(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err

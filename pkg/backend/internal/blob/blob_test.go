@@ -1,4 +1,4 @@
-package backend
+package blob
 
 import (
 	"bytes"
@@ -25,9 +25,9 @@ func TestBlobRoundTrip(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := decodeBlob("k1", encodeBlob(tt.rec))
+			got, err := Decode("k1", Encode(tt.rec))
 			if err != nil {
-				t.Fatalf("decodeBlob: %v", err)
+				t.Fatalf("Decode: %v", err)
 			}
 			if got.Key != "k1" || got.Label != tt.wantLabel || string(got.Value) != tt.wantValue || !got.Expires.Equal(tt.rec.Expires) {
 				t.Errorf("got %+v (value %s), want label %q value %s expires %v", got, got.Value, tt.wantLabel, tt.wantValue, tt.rec.Expires)
@@ -46,23 +46,23 @@ func TestDecodeBlobRejectsForeignData(t *testing.T) {
 	}
 	for name, blob := range tests {
 		t.Run(name, func(t *testing.T) {
-			if _, err := decodeBlob("k", []byte(blob)); !errors.Is(err, errNotOurBlob) {
-				t.Errorf("decodeBlob(%q) error = %v, want errNotOurBlob", blob, err)
+			if _, err := Decode("k", []byte(blob)); !errors.Is(err, ErrNotOurs) {
+				t.Errorf("Decode(%q) error = %v, want ErrNotOurs", blob, err)
 			}
 		})
 	}
 }
 
 func FuzzDecodeBlob(f *testing.F) {
-	f.Add(encodeBlob(record.Record{Label: "l", Expires: time.Unix(1e9, 0), Value: []byte(`{"x":"y"}`)}))
+	f.Add(Encode(record.Record{Label: "l", Expires: time.Unix(1e9, 0), Value: []byte(`{"x":"y"}`)}))
 	f.Add([]byte("kcc1 \n\n"))
 	f.Fuzz(func(t *testing.T, blob []byte) {
-		rec, err := decodeBlob("k", blob)
+		rec, err := Decode("k", blob)
 		if err != nil {
 			return
 		}
 		// Whatever decodes must survive another round unchanged.
-		again, err := decodeBlob("k", encodeBlob(rec))
+		again, err := Decode("k", Encode(rec))
 		if err != nil || again.Label != rec.Label || !again.Expires.Equal(rec.Expires) {
 			t.Fatalf("re-decode of %q: %+v, %v", blob, again, err)
 		}

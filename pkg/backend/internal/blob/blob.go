@@ -1,4 +1,6 @@
-package backend
+// Package blob lays a record out as the bytes a store keeps: the secret of
+// one keyring item, or the content of one entry file.
+package blob
 
 import (
 	"bytes"
@@ -15,7 +17,7 @@ import (
 // tell our items from anything else stored under a name we use.
 const itemMagic = "kcc1 "
 
-// encodeBlob lays a record out as the secret of one keyring item, and as the
+// Encode lays a record out as the secret of one keyring item, and as the
 // content of one entry file of the file store:
 //
 //	kcc1 <expiry, RFC 3339>\n<label>\n<value>
@@ -26,7 +28,7 @@ const itemMagic = "kcc1 "
 // holds 2560 bytes and an EKS credential alone is 2–2.6 KB. For the file
 // store it also means a hit decodes two short lines by hand instead of a JSON
 // document by reflection.
-func encodeBlob(rec record.Record) []byte {
+func Encode(rec record.Record) []byte {
 	label := oneLine(rec.Label)
 	var b bytes.Buffer
 	b.Grow(len(itemMagic) + 40 + len(label) + len(rec.Value))
@@ -39,26 +41,27 @@ func encodeBlob(rec record.Record) []byte {
 	return b.Bytes()
 }
 
-var errNotOurBlob = errors.New("not a kube-credential-cache entry")
+// ErrNotOurs marks a blob that is not a kcc-cache entry.
+var ErrNotOurs = errors.New("not a kube-credential-cache entry")
 
-// decodeBlob is the inverse of encodeBlob. The blob comes from a store other
+// Decode is the inverse of Encode. The blob comes from a store other
 // programs can write to, so it rejects rather than trusts a malformed one.
-func decodeBlob(key string, blob []byte) (record.Record, error) {
+func Decode(key string, blob []byte) (record.Record, error) {
 	rest, ok := bytes.CutPrefix(blob, []byte(itemMagic))
 	if !ok {
-		return record.Record{}, errNotOurBlob
+		return record.Record{}, ErrNotOurs
 	}
 	expires, rest, ok := bytes.Cut(rest, []byte{'\n'})
 	if !ok {
-		return record.Record{}, fmt.Errorf("%w: no expiry line", errNotOurBlob)
+		return record.Record{}, fmt.Errorf("%w: no expiry line", ErrNotOurs)
 	}
 	label, value, ok := bytes.Cut(rest, []byte{'\n'})
 	if !ok || len(value) == 0 {
-		return record.Record{}, fmt.Errorf("%w: no value", errNotOurBlob)
+		return record.Record{}, fmt.Errorf("%w: no value", ErrNotOurs)
 	}
 	exp, err := time.Parse(time.RFC3339Nano, string(expires))
 	if err != nil {
-		return record.Record{}, fmt.Errorf("%w: bad expiry: %v", errNotOurBlob, err)
+		return record.Record{}, fmt.Errorf("%w: bad expiry: %v", ErrNotOurs, err)
 	}
 	return record.Record{Key: key, Label: oneLine(string(label)), Expires: exp, Value: bytes.Clone(value)}, nil
 }

@@ -1,4 +1,4 @@
-package backend
+package agent
 
 import (
 	"errors"
@@ -15,12 +15,14 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/blob"
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/dbus"
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/dbus/dbustest"
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/secretservice"
 	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
 
-// The Secret Service agent (ssagent_linux.go) against the real Secret
+// The Secret Service agent against the real Secret
 // Service: it serves hits without the client touching the bus, never serves
 // what a finished change took away or another key's secret, runs once per
 // bus, and ends when idle or when the bus goes.
@@ -54,18 +56,18 @@ func (a *agentRun) wait(t *testing.T) error {
 func runAgent(t *testing.T, idle time.Duration) *agentRun {
 	t.Helper()
 	t.Setenv("XDG_RUNTIME_DIR", dbustest.ShortTempDir(t))
-	addr, err := sessionBusAddress()
+	addr, err := secretservice.SessionBusAddress()
 	if err != nil {
 		t.Fatal(err)
 	}
-	run := &agentRun{sock: agentSocket(addr), done: make(chan struct{})}
+	run := &agentRun{sock: Socket(addr), done: make(chan struct{})}
 	stopR, stopW, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
 	go func() {
 		defer close(run.done)
-		run.err = ServeAgent(AgentOptions{Timeout: 2 * time.Second, Idle: idle, stop: stopR})
+		run.err = Serve(Options{Timeout: 2 * time.Second, Idle: idle, stop: stopR})
 	}()
 	t.Cleanup(func() {
 		stopW.Close()
@@ -90,34 +92,17 @@ func runAgent(t *testing.T, idle time.Duration) *agentRun {
 	}
 }
 
-// agentKeyring opens the keyring as the proxy does, with the agent: a new
-// client, as each kcc-cache process is.
-func agentKeyring(t *testing.T, opts Options, command []string) (*Keyring, *secretService) {
-	t.Helper()
-	opts.Agent, opts.Lazy = command, true
-	c, err := Open(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lazy, ok := c.Store.(*LazyKeyring)
-	if !ok {
-		t.Fatalf("Open gave %T (%s), want the keyring", c.Store, c.Reason)
-	}
-	t.Cleanup(func() { _ = lazy.Close() })
-	return lazy.keyring, lazy.keyring.vault.(*secretService)
-}
-
 // getThroughAgent reads key with a new client and checks that the agent
 // served it, without the client ever connecting to the bus.
-func getThroughAgent(t *testing.T, opts Options, key string) (record.Record, error) {
+func getThroughAgent(t *testing.T, opts string, key string) (record.Record, error) {
 	t.Helper()
 	k, ss := agentKeyring(t, opts, noAgentCommand)
 	rec, err := k.Get(key)
-	if !ss.agentSeen {
+	if !ss.seen {
 		t.Fatal("the client did not reach the running agent")
 	}
-	if err == nil && (!ss.viaAgent || ss.conn != nil) {
-		t.Fatalf("served %s, with a bus connection %v; want the agent's answer and no connection", ss.route(), ss.conn != nil)
+	if err == nil && (!ss.via || ss.Conn() != nil) {
+		t.Fatalf("served %s, with a bus connection %v; want the agent's answer and no connection", ss.Route(), ss.Conn() != nil)
 	}
 	return rec, err
 }
@@ -144,7 +129,7 @@ func TestAgentServesHitsWithoutTheBus(t *testing.T) {
 // credential, a deleted item, a new one. Repeated, since the property is
 // about the order in which the signal and the next request reach the agent.
 func TestAgentSeesEveryFinishedChange(t *testing.T) {
-	k, ss, opts := hintedKeyring(t)
+	k, _, opts := hintedKeyring(t)
 	key := newKey(t)
 	t.Cleanup(func() { _ = k.Delete(key) })
 	runAgent(t, time.Minute)
@@ -163,14 +148,12 @@ func TestAgentSeesEveryFinishedChange(t *testing.T) {
 		if i%4 == 3 {
 			// Deleted behind the hint's back, so that the next hit still asks
 			// the agent, which holds the secret in memory.
-			if err := ss.deleteItems([]dbus.ObjectPath{itemOf(t, ss, key)}); err != nil {
-				t.Fatal(err)
-			}
+			deleteBehindTheHint(t, key)
 			k2, ss2 := agentKeyring(t, opts, noAgentCommand)
 			if got, err := k2.Get(key); !errors.Is(err, fs.ErrNotExist) {
 				t.Fatalf("round %d, after Delete: %.12s, %v; want it missing", i, got.Key, err)
 			}
-			if !ss2.agentSeen {
+			if !ss2.seen {
 				t.Fatalf("round %d: the read after the deletion did not ask the agent", i)
 			}
 		}
@@ -197,8 +180,8 @@ func TestAgentAndALockedCollection(t *testing.T) {
 	sameRecord(t, got, want)
 	lockDefaultCollection(t, addr)
 	k2, ss := agentKeyring(t, opts, noAgentCommand)
-	if got, err := k2.Get(key); err == nil || ss.viaAgent {
-		t.Fatalf("after the lock: %.12s (%s), %v; want no credential", got.Key, ss.route(), err)
+	if got, err := k2.Get(key); err == nil || ss.via {
+		t.Fatalf("after the lock: %.12s (%s), %v; want no credential", got.Key, ss.Route(), err)
 	}
 }
 
@@ -249,7 +232,7 @@ func TestAgentServesOnlyTheKeyAsked(t *testing.T) {
 		got := rawAgentRequest(t, sock, tc.line)
 		if tc.want == "ok " {
 			header, secret, _ := strings.Cut(got, "\n")
-			if header != "ok "+strconv.Itoa(len(secret)) || !strings.HasPrefix(secret, secretTag+a+"\n") {
+			if header != "ok "+strconv.Itoa(len(secret)) || !strings.HasPrefix(secret, "kcck "+a+"\n") {
 				t.Errorf("%s: reply %.60q, want ok, its length and the secret tagged with the key", tc.name, got)
 			}
 			continue
@@ -262,8 +245,8 @@ func TestAgentServesOnlyTheKeyAsked(t *testing.T) {
 
 func TestAgentRunsOncePerBus(t *testing.T) {
 	runAgent(t, time.Minute)
-	if err := ServeAgent(AgentOptions{Timeout: time.Second, Idle: time.Minute}); !errors.Is(err, ErrAgentRunning) {
-		t.Fatalf("a second agent: %v, want ErrAgentRunning", err)
+	if err := Serve(Options{Timeout: time.Second, Idle: time.Minute}); !errors.Is(err, ErrRunning) {
+		t.Fatalf("a second agent: %v, want ErrRunning", err)
 	}
 }
 
@@ -298,17 +281,17 @@ func TestAgentEndsWithTheBus(t *testing.T) {
 // A client whose agent answers nothing useful reads the item itself: an
 // agent is a shortcut, never a new way to fail.
 func TestAgentMissFallsBackToTheBus(t *testing.T) {
-	k, ss, opts := hintedKeyring(t)
+	k, _, opts := hintedKeyring(t)
 	key := newKey(t)
 	t.Cleanup(func() { _ = k.Delete(key) })
 	// An untagged item, as an older kcc-cache wrote it: the agent refuses
 	// it, the client's own search serves it.
-	storeRaw(t, ss, key, encodeBlob(newRecord(key, "old", 10)))
-	writeHint(t, opts, key, string(itemOf(t, ss, key)))
+	storeRaw(t, key, blob.Encode(newRecord(key, "old", 10)))
+	writeHint(t, opts, key, searchItem(t, key))
 	runAgent(t, time.Minute)
 	k2, ss2 := agentKeyring(t, opts, noAgentCommand)
-	if _, err := k2.Get(key); err != nil || ss2.viaAgent {
-		t.Fatalf("untagged item: %v via %s; want it read from the Secret Service", err, ss2.route())
+	if _, err := k2.Get(key); err != nil || ss2.via {
+		t.Fatalf("untagged item: %v via %s; want it read from the Secret Service", err, ss2.Route())
 	}
 }
 
@@ -336,7 +319,7 @@ func TestAgentStartedDetached(t *testing.T) {
 	}
 	defer inheritedR.Close()
 	client := exec.Command(exe, spawnHelperArg)
-	client.Env = append(os.Environ(), "KCC_HELPER_FILE="+opts.File, "KCC_HELPER_KEY="+key)
+	client.Env = append(os.Environ(), "KCC_HELPER_DIR="+opts, "KCC_HELPER_KEY="+key)
 	client.ExtraFiles = []*os.File{inheritedW} // fd 3, without close-on-exec
 	var out strings.Builder
 	client.Stdout, client.Stderr = &out, &out
@@ -356,8 +339,8 @@ func TestAgentStartedDetached(t *testing.T) {
 		t.Fatal("a descriptor the client inherited is still open after it exited: the agent holds it")
 	}
 
-	addr, _ := sessionBusAddress()
-	sock := agentSocket(addr)
+	addr, _ := secretservice.SessionBusAddress()
+	sock := Socket(addr)
 	deadline := time.Now().Add(hangGuard)
 	var a *agentClient
 	for a = dialAgent(sock, time.Second); a == nil; a = dialAgent(sock, time.Second) {
@@ -390,12 +373,12 @@ func runSpawnHelper() int {
 	if err != nil {
 		return 1
 	}
-	c, err := Open(Options{Kind: "keyring", File: os.Getenv("KCC_HELPER_FILE"), Timeout: 2 * time.Second, Lazy: true, Agent: []string{exe, agentHelperArg}})
+	v, err := OpenVault(secretservice.Options{Bound: 2 * time.Second, HintDir: os.Getenv("KCC_HELPER_DIR")}, []string{exe, agentHelperArg})
 	if err != nil {
 		return 1
 	}
-	defer c.Store.(*LazyKeyring).Close()
-	if err := c.Store.Put(newRecord(os.Getenv("KCC_HELPER_KEY"), "u @ s", 10)); err != nil {
+	defer v.Close()
+	if err := (store{v}).Put(newRecord(os.Getenv("KCC_HELPER_KEY"), "u @ s", 10)); err != nil {
 		return 1
 	}
 	return 0
@@ -417,7 +400,7 @@ func runAgentHelper() int {
 	if err != nil {
 		idle = time.Minute
 	}
-	if err := ServeAgent(AgentOptions{Timeout: 2 * time.Second, Idle: idle}); err != nil && !errors.Is(err, ErrAgentRunning) {
+	if err := Serve(Options{Timeout: 2 * time.Second, Idle: idle}); err != nil && !errors.Is(err, ErrRunning) {
 		return 1
 	}
 	return 0
@@ -445,19 +428,19 @@ func TestPeerIsUs(t *testing.T) {
 
 func TestAgentSocketPath(t *testing.T) {
 	t.Setenv("XDG_RUNTIME_DIR", "")
-	if s := agentSocket("unix:path=/x"); s != "" {
+	if s := Socket("unix:path=/x"); s != "" {
 		t.Errorf("without XDG_RUNTIME_DIR: %q, want none", s)
 	}
 	t.Setenv("XDG_RUNTIME_DIR", "relative/dir")
-	if s := agentSocket("unix:path=/x"); s != "" {
+	if s := Socket("unix:path=/x"); s != "" {
 		t.Errorf("with a relative XDG_RUNTIME_DIR: %q, want none", s)
 	}
 	t.Setenv("XDG_RUNTIME_DIR", "/"+strings.Repeat("d", 100))
-	if s := agentSocket("unix:path=/x"); s != "" {
+	if s := Socket("unix:path=/x"); s != "" {
 		t.Errorf("too long for a socket: %q, want none", s)
 	}
 	t.Setenv("XDG_RUNTIME_DIR", "/run/user/1000")
-	a, b := agentSocket("unix:path=/a"), agentSocket("unix:path=/b")
+	a, b := Socket("unix:path=/a"), Socket("unix:path=/b")
 	if a == b || !strings.HasPrefix(a, "/run/user/1000/kube-credential-cache/agent-") {
 		t.Errorf("sockets %q and %q: want one per bus, in the runtime dir", a, b)
 	}
@@ -529,7 +512,7 @@ func TestReadAgentReply(t *testing.T) {
 func TestSpawnAgentHandsTheLockOn(t *testing.T) {
 	rt := dbustest.ShortTempDir(t)
 	t.Setenv("XDG_RUNTIME_DIR", rt)
-	sock := agentSocket("unix:path=/kcc-test-bus")
+	sock := Socket("unix:path=/kcc-test-bus")
 	pidFile := filepath.Join(rt, "pid")
 	// A stand-in agent: it records its pid and holds what it inherited.
 	command := []string{"/bin/sh", "-c", "echo $$ >" + pidFile + "; exec sleep 60"}
@@ -563,7 +546,7 @@ func TestSpawnAgentHandsTheLockOn(t *testing.T) {
 	}
 
 	// A failed start holds starters off for a while.
-	other := agentSocket("unix:path=/kcc-test-bus-2")
+	other := Socket("unix:path=/kcc-test-bus-2")
 	if err := os.WriteFile(other+".failed", []byte("no bus\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -582,7 +565,7 @@ func TestSpawnAgentHandsTheLockOn(t *testing.T) {
 	if err := os.Chmod(rt, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if spawnAgent([]string{"/bin/true"}, agentSocket("unix:path=/kcc-test-bus-3"), "unix:path=/kcc-test-bus-3") {
+	if spawnAgent([]string{"/bin/true"}, Socket("unix:path=/kcc-test-bus-3"), "unix:path=/kcc-test-bus-3") {
 		t.Error("an agent started in a runtime directory that is not private")
 	}
 }
@@ -592,11 +575,11 @@ func TestSpawnAgentHandsTheLockOn(t *testing.T) {
 func fakeAgent(t *testing.T, respond func(fd int)) {
 	t.Helper()
 	t.Setenv("XDG_RUNTIME_DIR", dbustest.ShortTempDir(t))
-	addr, err := sessionBusAddress()
+	addr, err := secretservice.SessionBusAddress()
 	if err != nil {
 		t.Fatal(err)
 	}
-	sock := agentSocket(addr)
+	sock := Socket(addr)
 	if err := privateRuntimeDir(filepath.Dir(sock)); err != nil {
 		t.Fatal(err)
 	}
@@ -639,7 +622,7 @@ func TestMisbehavingAgent(t *testing.T) {
 		respond func() func(fd int)
 	}{
 		{"another key's secret", func() func(int) {
-			other := tagSecret(strings.Repeat("0", 64), encodeBlob(newRecord(strings.Repeat("0", 64), "someone else", 10)))
+			other := secretservice.Tag(strings.Repeat("0", 64), blob.Encode(newRecord(strings.Repeat("0", 64), "someone else", 10)))
 			return func(fd int) { _ = writeAll(fd, append([]byte("ok "+strconv.Itoa(len(other))+"\n"), other...)) }
 		}},
 		// Reads on, past the request, until the client gives up and closes.
@@ -659,8 +642,8 @@ func TestMisbehavingAgent(t *testing.T) {
 			fakeAgent(t, tc.respond())
 			k2, ss := agentKeyring(t, opts, noAgentCommand)
 			got, err := k2.Get(key)
-			if err != nil || ss.viaAgent {
-				t.Fatalf("%v, via %s; want the record from the Secret Service", err, ss.route())
+			if err != nil || ss.via {
+				t.Fatalf("%v, via %s; want the record from the Secret Service", err, ss.Route())
 			}
 			sameRecord(t, got, want)
 		})
@@ -668,7 +651,7 @@ func TestMisbehavingAgent(t *testing.T) {
 }
 
 // The agent serves a secret from memory for agentMemory after reading it,
-// by its own clock only, and forgets it after a signal.
+// by its own clock only.
 func TestAgentMemoryAge(t *testing.T) {
 	const item = dbus.ObjectPath("/org/freedesktop/secrets/collection/login/1")
 	for _, tt := range []struct {
@@ -833,20 +816,19 @@ func TestPeerAllowed(t *testing.T) {
 const getHelperArg = "--test-get-with-agent"
 
 func runGetHelper() int {
-	c, err := Open(Options{Kind: "keyring", File: os.Getenv("KCC_HELPER_FILE"), Timeout: 2 * time.Second, Lazy: true, Agent: noAgentCommand})
+	v, err := OpenVault(secretservice.Options{Bound: 2 * time.Second, HintDir: os.Getenv("KCC_HELPER_DIR")}, noAgentCommand)
 	if err != nil {
 		fmt.Println(err)
 		return 1
 	}
-	lazy := c.Store.(*LazyKeyring)
-	defer lazy.Close()
-	rec, err := lazy.Get(os.Getenv("KCC_HELPER_KEY"))
+	defer v.Close()
+	rec, err := store{v}.Get(os.Getenv("KCC_HELPER_KEY"))
 	if err != nil {
 		fmt.Println(err)
 		return 1
 	}
-	ss := lazy.keyring.vault.(*secretService)
-	fmt.Printf("agent reached %v, read %s, label %s\n", ss.agentSeen, ss.route(), rec.Label)
+	ss := v
+	fmt.Printf("agent reached %v, read %s, label %s\n", ss.seen, ss.Route(), rec.Label)
 	return 0
 }
 
@@ -869,7 +851,7 @@ func TestAgentRefusesAnotherNamespace(t *testing.T) {
 		t.Helper()
 		args := append(wrap, exe, getHelperArg)
 		cmd := exec.Command(args[0], args[1:]...)
-		cmd.Env = append(os.Environ(), "KCC_HELPER_FILE="+opts.File, "KCC_HELPER_KEY="+key)
+		cmd.Env = append(os.Environ(), "KCC_HELPER_DIR="+opts, "KCC_HELPER_KEY="+key)
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Fatalf("client: %v\n%s", err, out)

@@ -1,7 +1,6 @@
-// Package backend holds the stores that meet cache.Store: a directory of
-// entry files, the operating system's secret store, and the choice between
-// them.
-package backend
+// Package filestore is the file backend: one private file per cache entry,
+// and the migration from the single-file layout of earlier versions.
+package filestore
 
 import (
 	"encoding/json"
@@ -12,6 +11,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/blob"
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/privatefile"
 	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
 
@@ -54,14 +55,14 @@ func (f *File) Get(key string) (record.Record, error) {
 	if err != nil {
 		return record.Record{}, err
 	}
-	data, err := readPrivate(path)
+	data, err := privatefile.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		// Only a miss looks for a cache file of the old layout: a hit must
 		// not pay for a migration that happens once.
 		if merr := f.migrate(); merr != nil {
 			return record.Record{}, merr
 		}
-		data, err = readPrivate(path)
+		data, err = privatefile.ReadFile(path)
 	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return record.Record{}, fmt.Errorf("no entry %.12s: %w", key, fs.ErrNotExist)
@@ -69,7 +70,7 @@ func (f *File) Get(key string) (record.Record, error) {
 	if err != nil {
 		return record.Record{}, fmt.Errorf("could not read cache entry %s: %w", path, err)
 	}
-	rec, err := decodeBlob(key, data)
+	rec, err := blob.Decode(key, data)
 	if err != nil {
 		return record.Record{}, fmt.Errorf("%w: entry %.12s: %v", ErrCorrupt, key, err)
 	}
@@ -89,7 +90,7 @@ func (f *File) Put(rec record.Record) error {
 	if err := f.ensureDirs(); err != nil {
 		return err
 	}
-	if err := writeAtomic(path, encodeBlob(rec)); err != nil {
+	if err := privatefile.WriteFile(path, blob.Encode(rec)); err != nil {
 		return err
 	}
 	f.maybePrune()
@@ -126,14 +127,14 @@ func (f *File) List() ([]record.Record, error) {
 	recs := make([]record.Record, 0, len(ents))
 	for _, de := range ents {
 		name := de.Name()
-		if !validKey(name) || !de.Type().IsRegular() {
+		if !privatefile.ValidName(name) || !de.Type().IsRegular() {
 			continue // temp files, the prune stamp
 		}
-		data, err := readPrivate(filepath.Join(f.Dir, name))
+		data, err := privatefile.ReadFile(filepath.Join(f.Dir, name))
 		if errors.Is(err, fs.ErrNotExist) {
 			continue // deleted since ReadDir
 		}
-		rec, derr := decodeBlob(name, data)
+		rec, derr := blob.Decode(name, data)
 		if err != nil || derr != nil {
 			rec = record.Record{Key: name, Label: "(unreadable)"}
 		}
@@ -145,31 +146,16 @@ func (f *File) List() ([]record.Record, error) {
 // entryPath is the file of key. Keys are hex digests; anything that could
 // leave the directory is refused rather than trusted.
 func (f *File) entryPath(key string) (string, error) {
-	if !validKey(key) {
+	if !privatefile.ValidName(key) {
 		return "", fmt.Errorf("invalid cache key %q", key)
 	}
 	return filepath.Join(f.Dir, key), nil
 }
 
-// validKey accepts the names an entry file may have: letters, digits, '-'
-// and '_' (the cache's keys are hex), never a dot or a separator.
-func validKey(key string) bool {
-	if key == "" || len(key) > 128 {
-		return false
-	}
-	for i := 0; i < len(key); i++ {
-		c := key[i]
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
-}
-
 // ensureDirs creates the entry directory (0700) and the directories above it
 // up to the configured file's, tightening the ones that are ours.
 func (f *File) ensureDirs() error {
-	if err := ensurePrivateDir(filepath.Dir(f.Path)); err != nil {
+	if err := privatefile.EnsureDir(filepath.Dir(f.Path)); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(f.Dir, 0o700); err != nil {
@@ -177,5 +163,5 @@ func (f *File) ensureDirs() error {
 	}
 	// The entry directory holds secrets and is always kcc-cache's own, so a
 	// looser mode (a restored backup, a umask-ignoring tool) is tightened.
-	return tighten(f.Dir)
+	return privatefile.TightenDir(f.Dir)
 }

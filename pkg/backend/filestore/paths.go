@@ -1,15 +1,12 @@
-package backend
+package filestore
 
 import (
 	"fmt"
 	"os"
 	"path/filepath"
-)
 
-// privateDirName is the directory name of the default cache location. Only a
-// directory of that name is tightened to 0700: a user who points the cache
-// file into a shared directory must not have that directory's mode changed.
-const privateDirName = "kube-credential-cache"
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/privatefile"
+)
 
 // DefaultFile is the cache file when KUBE_CREDENTIAL_CACHE_FILE is unset:
 // kube-credential-cache/cache.json in the OS's per-user cache directory.
@@ -18,7 +15,7 @@ func DefaultFile() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("no user cache directory: %w", err)
 	}
-	return filepath.Join(dir, privateDirName, "cache.json"), nil
+	return filepath.Join(dir, privatefile.DirName, "cache.json"), nil
 }
 
 // StateDir holds the entry files, lock files, served markers and remembered

@@ -1,4 +1,4 @@
-package backend
+package secretservice
 
 import (
 	"errors"
@@ -9,30 +9,23 @@ import (
 	"testing"
 	"time"
 
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/blob"
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/dbus"
 	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
 
-// The item hints (secretservice_hints_linux.go) against the real Secret
+// The item hints (hints_linux.go) against the real Secret
 // Service: a hint saves the search on a hit, and no hint, however wrong,
 // makes one key's credential another's.
 
-// hintedKeyring is sessionKeyring with access to its Secret Service client.
-func hintedKeyring(t *testing.T) (*Keyring, *secretService, Options) {
-	t.Helper()
-	k, opts := sessionKeyring(t)
-	ss, ok := k.vault.(*secretService)
-	if !ok {
-		t.Fatalf("the keyring's vault is a %T, want the Secret Service", k.vault)
-	}
-	return k, ss, opts
+// hintedKeyring is sessionStore, as the tests below name it.
+func hintedKeyring(t *testing.T) (store, *Client, string) { return sessionStore(t) }
+
+func hintFile(dir, key string) string {
+	return filepath.Join(dir, key)
 }
 
-func hintFile(opts Options, key string) string {
-	return filepath.Join(StateDir(opts.File), "items", key)
-}
-
-func readHint(t *testing.T, opts Options, key string) string {
+func readHint(t *testing.T, opts string, key string) string {
 	t.Helper()
 	data, err := os.ReadFile(hintFile(opts, key))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -44,7 +37,7 @@ func readHint(t *testing.T, opts Options, key string) string {
 	return string(data)
 }
 
-func writeHint(t *testing.T, opts Options, key, content string) {
+func writeHint(t *testing.T, opts string, key, content string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(hintFile(opts, key)), 0o700); err != nil {
 		t.Fatal(err)
@@ -55,7 +48,7 @@ func writeHint(t *testing.T, opts Options, key, content string) {
 }
 
 // itemOf is the path of key's item, by the search a hit without a hint does.
-func itemOf(t *testing.T, ss *secretService, key string) dbus.ObjectPath {
+func itemOf(t *testing.T, ss *Client, key string) dbus.ObjectPath {
 	t.Helper()
 	items, _, err := ss.search(key)
 	if err != nil || len(items) != 1 {
@@ -66,13 +59,13 @@ func itemOf(t *testing.T, ss *secretService, key string) dbus.ObjectPath {
 
 // storeRaw stores secret as key's item exactly as given, as an older
 // version of kcc-cache (untagged) or a confused writer would.
-func storeRaw(t *testing.T, ss *secretService, key string, secret []byte) {
+func storeRaw(t *testing.T, ss *Client, key string, secret []byte) {
 	t.Helper()
 	if err := ss.start(); err != nil {
 		t.Fatal(err)
 	}
 	props := map[string]dbus.Variant{
-		ssItem + ".Label":      dbus.MakeVariant(itemLabelPrefix + "raw"),
+		ssItem + ".Label":      dbus.MakeVariant("kube-credential-cache: raw"),
 		ssItem + ".Attributes": dbus.MakeVariant(map[string]string{"service": attrService, "key": key}),
 	}
 	coll := itemCollection(t, ss)
@@ -81,9 +74,9 @@ func storeRaw(t *testing.T, ss *secretService, key string, secret []byte) {
 	}
 }
 
-func itemCollection(t *testing.T, ss *secretService) dbus.ObjectPath {
+func itemCollection(t *testing.T, ss *Client) dbus.ObjectPath {
 	t.Helper()
-	if err := ss.usable(); err != nil {
+	if err := ss.Usable(); err != nil {
 		t.Fatal(err)
 	}
 	return ss.collection
@@ -217,7 +210,7 @@ func TestSecretServiceUntaggedItem(t *testing.T) {
 	key := newKey(t)
 	t.Cleanup(func() { _ = k.Delete(key) })
 	old := newRecord(key, "u @ s", 10)
-	storeRaw(t, ss, key, encodeBlob(old))
+	storeRaw(t, ss, key, blob.Encode(old))
 
 	got, err := k.Get(key)
 	if err != nil {
@@ -251,7 +244,7 @@ func TestSecretServiceItemTaggedForAnotherKey(t *testing.T) {
 	k, ss, _ := hintedKeyring(t)
 	key, other := newKey(t), newKey(t)
 	t.Cleanup(func() { _ = k.Delete(key) })
-	storeRaw(t, ss, key, tagSecret(other, encodeBlob(newRecord(other, "other", 10))))
+	storeRaw(t, ss, key, Tag(other, blob.Encode(newRecord(other, "other", 10))))
 	if got, err := k.Get(key); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("Get: %.12s (%v), want fs.ErrNotExist", got.Key, err)
 	}
@@ -271,7 +264,6 @@ func TestSecretServiceItemTaggedForAnotherKey(t *testing.T) {
 
 func TestSecretServicePruneDropsHints(t *testing.T) {
 	k, _, opts := hintedKeyring(t)
-	k.prunes = func() bool { return false }
 	old, fresh := newKey(t), newKey(t)
 	t.Cleanup(func() { _ = k.Delete(old, fresh) })
 	expired := newRecord(old, "old", 1)
@@ -291,10 +283,10 @@ func TestSecretServicePruneDropsHints(t *testing.T) {
 	if err := os.Chtimes(tmp, hourAgo, hourAgo); err != nil {
 		t.Fatal(err)
 	}
-	k.prunes = func() bool { return true }
 	if err := k.Put(newRecord(fresh, "fresh", 1)); err != nil {
 		t.Fatal(err)
 	}
+	k.pruneExpired(t)
 	if h := readHint(t, opts, old); h != "" {
 		t.Errorf("hint of a pruned item: %q, want it removed", h)
 	}
@@ -303,30 +295,5 @@ func TestSecretServicePruneDropsHints(t *testing.T) {
 	}
 	if _, err := os.Stat(tmp); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("old temp file in the hint directory: %v, want it swept", err)
-	}
-}
-
-func TestUntagSecret(t *testing.T) {
-	key := strings.Repeat("ab", 32)
-	tests := []struct {
-		name, secret, wantKey, wantBlob string
-	}{
-		{"tagged", "kcck " + key + "\nkcc1 x", key, "kcc1 x"},
-		{"untagged", "kcc1 x\ny\nz", "", "kcc1 x\ny\nz"},
-		{"no newline", "kcck " + key, "", "kcck " + key},
-		{"bad key", "kcck ../x\nkcc1 x", "", "kcck ../x\nkcc1 x"},
-		{"empty key", "kcck \nkcc1 x", "", "kcck \nkcc1 x"},
-		{"empty", "", "", ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			gotKey, gotBlob := untagSecret([]byte(tt.secret))
-			if gotKey != tt.wantKey || string(gotBlob) != tt.wantBlob {
-				t.Errorf("untagSecret(%q) = %q, %q; want %q, %q", tt.secret, gotKey, gotBlob, tt.wantKey, tt.wantBlob)
-			}
-		})
-	}
-	if k, b := untagSecret(tagSecret(key, []byte("blob"))); k != key || string(b) != "blob" {
-		t.Errorf("round trip: %q, %q", k, b)
 	}
 }

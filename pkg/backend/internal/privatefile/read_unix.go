@@ -1,13 +1,13 @@
 //go:build unix
 
-package backend
+package privatefile
 
 import (
 	"io/fs"
 	"syscall"
 )
 
-// readPrivate reads a secret file and tightens its mode when it is readable
+// ReadFile reads a secret file and tightens its mode when it is readable
 // by others (aws-iam-authenticator refuses such files; so should we leave
 // them).
 //
@@ -15,7 +15,7 @@ import (
 // os.Open registers each file with the runtime's poller (which starts it,
 // on the first file, and fails for regular files), six system calls that
 // do nothing for a file read once.
-func readPrivate(path string) ([]byte, error) {
+func ReadFile(path string) ([]byte, error) {
 	fd, err := openRetry(path)
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
