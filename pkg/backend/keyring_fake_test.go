@@ -14,7 +14,7 @@ import (
 
 // mapVault is an in-memory vault shaped like WinCred (a size limit, no
 // pruner), for the store logic shared by every OS. The Secret Service
-// itself is tested for real in secretservice_linux_test.go.
+// itself is tested for real in secretservice_linux_test.go and pkg/backend/secretservice.
 type mapVault struct {
 	items map[string][]byte
 	limit int

@@ -2,5 +2,5 @@
 // user and session bus that keeps a Secret Service session open and reads
 // secrets for the short-lived ones over a unix socket, and the client side
 // that asks it first (Vault). Why, and what it never changes:
-// docs/design.md, "The Secret Service agent".
+// docs/design.md §12.
 package agent

@@ -18,7 +18,7 @@ import (
 // refuses a request it would misread rather than guess.
 const agentProtocol = "kcc-agent-1"
 
-// agentSocket is the agent's socket for the bus at addr, "" when the agent
+// Socket is the agent's socket for the bus at addr, "" when the agent
 // cannot run (no runtime directory, or a path too long for a socket).
 func Socket(addr string) string {
 	dir := os.Getenv("XDG_RUNTIME_DIR")

@@ -12,9 +12,6 @@ import (
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/dbus"
 )
 
-// Why a client of our own, what a hit costs, and why one call at a time and
-// no alias paths: docs/design.md, "The Secret Service client".
-
 // BusName is the Secret Service's name on the bus.
 const BusName = ssBus
 
@@ -173,8 +170,8 @@ func (s *Client) waitStart() error {
 	defer cancel()
 	// A "plain" session: the secret travels over the local bus, as with
 	// secret-tool. Sent only once the bus has answered the Hello: queued
-	// behind it, in the same write, it crashed gnome-keyring 46 (see the top
-	// of the file).
+	// behind it, in the same write, it crashed gnome-keyring 46 (docs/design.md
+	// §12).
 	out, err := s.conn.Call(ctx, ssBus, ssPath, ssService+".OpenSession", "sv", "plain", dbus.MakeVariant(""))
 	if err != nil {
 		if isDBusError(err, "org.freedesktop.DBus.Error.ServiceUnknown") {

@@ -167,7 +167,7 @@ func (s *Client) Remove(keys ...string) error {
 	return nil
 }
 
-// deleteItems deletes items, one call at a time (see the top of the file).
+// deleteItems deletes items, one call at a time (docs/design.md §12).
 func (s *Client) deleteItems(items []dbus.ObjectPath) error {
 	for _, item := range items {
 		out, err := s.call(item, ssItem+".Delete", "")
