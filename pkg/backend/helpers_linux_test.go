@@ -6,8 +6,11 @@ import (
 )
 
 // What the Secret Service tests share (keyringtest), by the names they use.
+const hangGuard = keyringtest.HangGuard
+
 var (
-	lookPath              = keyringtest.LookPath
+	requireKeyring        = keyringtest.Require
+	newKey                = keyringtest.NewKey
 	secretTool            = keyringtest.SecretTool
 	silentSocket          = keyringtest.SilentSocket
 	privateBus            = keyringtest.PrivateBus
