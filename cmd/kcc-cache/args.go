@@ -32,7 +32,7 @@ type command struct {
 	key    string   // key or key prefix, for actionClear; "" clears all
 }
 
-// agentFlag runs the Secret Service agent (backend.ServeAgent). kcc-cache
+// agentFlag runs the Secret Service agent (agent.Serve). kcc-cache
 // starts it itself; it is not in the usage, since nobody needs to type it.
 const agentFlag = "--secret-service-agent"
 

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/IvMisticos/kube-credential-cache/internal/contract"
-	"github.com/IvMisticos/kube-credential-cache/pkg/backend"
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/filestore"
 	"github.com/IvMisticos/kube-credential-cache/pkg/cache"
 )
 
@@ -79,7 +79,7 @@ func loadConfigFrom(lookup func(string) (string, bool)) (config, error) {
 		return config{}, err
 	}
 	if cfg.File == "" {
-		file, err := backend.DefaultFile()
+		file, err := filestore.DefaultFile()
 		if err != nil {
 			return config{}, fmt.Errorf("no cache file location (set %s_FILE): %w", envPrefix, err)
 		}
@@ -136,7 +136,7 @@ func (c config) policy() cache.Policy {
 }
 
 // stateDir holds lock files and served markers beside the cache file.
-func (c config) stateDir() string { return backend.StateDir(c.File) }
+func (c config) stateDir() string { return filestore.StateDir(c.File) }
 
 // cleanNames trims the names of the cache-key list ("A, B" is a common way
 // to write it, and " B" is never set, which would silently drop B from the

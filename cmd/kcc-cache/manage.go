@@ -10,7 +10,8 @@ import (
 
 	"github.com/IvMisticos/kube-credential-cache/internal/cli"
 	"github.com/IvMisticos/kube-credential-cache/internal/termtext"
-	"github.com/IvMisticos/kube-credential-cache/pkg/backend"
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/agent"
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/filestore"
 	"github.com/IvMisticos/kube-credential-cache/pkg/cache"
 )
 
@@ -25,12 +26,12 @@ func info(cfg config, stdout, stderr io.Writer) int {
 	if choice.Warning != "" {
 		fmt.Fprintf(w, "warning:\t%s\n", choice.Warning)
 	}
-	if status := backend.AgentStatus(); choice.Name == "keyring" && agentCommand(cfg) != nil && status != "" {
+	if status := agent.Status(); choice.Name == "keyring" && agentCommand(cfg) != nil && status != "" {
 		fmt.Fprintf(w, "Secret Service agent:\t%s\n", status)
 	}
-	fmt.Fprintf(w, "entries dir (file backend):\t%s\n", backend.EntriesDir(cfg.File))
+	fmt.Fprintf(w, "entries dir (file backend):\t%s\n", filestore.EntriesDir(cfg.File))
 	fmt.Fprintf(w, "lock and marker dir:\t%s\n", cfg.stateDir())
-	if err := backend.NewFile(cfg.File).Check(); err != nil {
+	if err := filestore.NewFile(cfg.File).Check(); err != nil {
 		fmt.Fprintf(w, "warning:\t%v: nothing is cached (see docs/troubleshooting.md)\n", err)
 	}
 	fmt.Fprintf(w, "%s_FILE:\t%s\n", envPrefix, cfg.File)

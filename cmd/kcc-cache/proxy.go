@@ -11,6 +11,7 @@ import (
 
 	"github.com/IvMisticos/kube-credential-cache/internal/cli"
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend"
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/agent"
 	"github.com/IvMisticos/kube-credential-cache/pkg/cache"
 	"github.com/IvMisticos/kube-credential-cache/pkg/cache/inputs"
 
@@ -105,8 +106,8 @@ func serveAgent(stderr io.Writer) int {
 	if err != nil {
 		return cli.Fail(stderr, name, cli.ExitUsage, err)
 	}
-	err = backend.ServeAgent(backend.AgentOptions{Timeout: cfg.KeyringTimeout, Idle: cfg.AgentIdle})
-	if err != nil && !errors.Is(err, backend.ErrAgentRunning) {
+	err = agent.Serve(agent.Options{Timeout: cfg.KeyringTimeout, Idle: cfg.AgentIdle})
+	if err != nil && !errors.Is(err, agent.ErrRunning) {
 		return cli.Fail(stderr, name, cli.ExitFailure, err)
 	}
 	return 0

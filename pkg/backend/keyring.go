@@ -8,35 +8,42 @@ import (
 	"sort"
 	"time"
 
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/filestore"
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/blob"
 	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
 
 // vault is what each operating system's secret store must offer; one
-// build-tagged file per OS implements it (secretservice_linux.go,
-// keychain_darwin.go, wincred_windows.go). It moves opaque blobs: the record
-// layout is this file's business, so every OS stores the same thing.
+// build-tagged file per OS opens it (vault_secretservice_linux.go,
+// vault_keychain_darwin.go, vault_wincred_windows.go). It moves opaque
+// blobs: the record layout is the Keyring's business, so every OS stores
+// the same thing.
 type vault interface {
-	// get returns the blob stored under key, or an error wrapping
+	// Get returns the blob stored under key, or an error wrapping
 	// fs.ErrNotExist.
-	get(key string) ([]byte, error)
-	// set stores blob under key, replacing any previous item.
-	set(key, label string, blob []byte) error
-	// remove deletes the items of keys; absent keys are not an error.
-	remove(keys ...string) error
-	// list returns the blobs of this program's items only, by key.
-	list() (map[string][]byte, error)
-	// maxBlob is the largest blob the store accepts, 0 when unbounded.
-	maxBlob() int
-	// name says which store this is, for --info ("Secret Service", ...).
-	name() string
-	close() error
+	Get(key string) ([]byte, error)
+	// Set stores data under key, labelled label, replacing any previous item.
+	Set(key, label string, data []byte) error
+	// Remove deletes the items of keys; absent keys are not an error.
+	Remove(keys ...string) error
+	// List returns the blobs of this program's items only, by key.
+	List() (map[string][]byte, error)
+	// MaxBlob is the largest blob the store accepts, 0 when unbounded.
+	MaxBlob() int
+	// Name says which store this is, for --info ("Secret Service", ...).
+	Name() string
+	Close() error
 }
 
 // routedVault is a vault that can read through another process (the Secret
 // Service agent) and says which way the last read went, for debug output.
 type routedVault interface {
-	route() string
+	Route() string
 }
+
+// itemLabelPrefix starts the label of every item we create, so that a human
+// browsing Seahorse, Keychain Access or Credential Manager knows whose it is.
+const itemLabelPrefix = "kube-credential-cache: "
 
 // Keyring is a Store that keeps each record as one item of the
 // operating system's secret store. Records too large for that store go to an
@@ -44,7 +51,7 @@ type routedVault interface {
 // one entry rather than an error in kubectl; Get, List and Delete consult both.
 type Keyring struct {
 	vault    vault
-	overflow *File
+	overflow *filestore.File
 	// limit is the largest blob kept in the vault; tests lower it to exercise
 	// the overflow path against a real store that has no limit of its own.
 	limit int
@@ -54,22 +61,22 @@ type Keyring struct {
 	debugf func(format string, args ...any)
 }
 
-func newKeyring(v vault, overflow *File, debugf func(string, ...any)) *Keyring {
+func newKeyring(v vault, overflow *filestore.File, debugf func(string, ...any)) *Keyring {
 	if debugf == nil {
 		debugf = func(string, ...any) {}
 	}
-	return &Keyring{vault: v, overflow: overflow, limit: v.maxBlob(), prunes: oneIn(pruneOdds), now: time.Now, debugf: debugf}
+	return &Keyring{vault: v, overflow: overflow, limit: v.MaxBlob(), prunes: oneIn(pruneOdds), now: time.Now, debugf: debugf}
 }
 
 // Get returns the record for key from the secret store, or from the overflow
 // file when the store has none.
 func (k *Keyring) Get(key string) (record.Record, error) {
-	blob, err := k.vault.get(key)
+	data, err := k.vault.Get(key)
 	if err == nil {
-		rec, derr := decodeBlob(key, blob)
+		rec, derr := blob.Decode(key, data)
 		if derr == nil {
 			if r, ok := k.vault.(routedVault); ok {
-				k.debugf("keyring: item %.12s read %s", key, r.route())
+				k.debugf("keyring: item %.12s read %s", key, r.Route())
 			}
 			return rec, nil
 		}
@@ -88,16 +95,16 @@ func (k *Keyring) Get(key string) (record.Record, error) {
 // would exceed the store's size limit. Only one of the two holds a key at a
 // time, so Get never serves an older copy from the other.
 func (k *Keyring) Put(rec record.Record) error {
-	blob := encodeBlob(rec)
-	if k.limit > 0 && len(blob) > k.limit {
+	data := blob.Encode(rec)
+	if k.limit > 0 && len(data) > k.limit {
 		k.debugf("keyring: entry %.12s needs %d bytes, over the %s limit of %d; storing it in %s",
-			rec.Key, len(blob), k.vault.name(), k.limit, k.overflow.Path)
+			rec.Key, len(data), k.vault.Name(), k.limit, k.overflow.Path)
 		if err := k.overflow.Put(rec); err != nil {
 			return err
 		}
-		return k.vault.remove(rec.Key)
+		return k.vault.Remove(rec.Key)
 	}
-	if err := k.vault.set(rec.Key, rec.Label, blob); err != nil {
+	if err := k.vault.Set(rec.Key, itemLabelPrefix+rec.Label, data); err != nil {
 		return err
 	}
 	if err := k.overflow.Delete(rec.Key); err != nil {
@@ -123,7 +130,7 @@ func oneIn(n int) func() bool {
 // pruner is met by a vault that can drop expired items more cheaply than
 // list-then-remove (the Secret Service: without reading each item's key).
 type pruner interface {
-	prune(expired func(blob []byte) bool) (int, error)
+	Prune(expired func(data []byte) bool) (int, error)
 }
 
 // prune deletes expired items, as the file backend does on its writes. It
@@ -131,8 +138,8 @@ type pruner interface {
 // extra round trips go unnoticed; a failure only leaves stale items behind.
 func (k *Keyring) prune() {
 	now := k.now()
-	expired := func(blob []byte) bool {
-		rec, err := decodeBlob("", blob)
+	expired := func(data []byte) bool {
+		rec, err := blob.Decode("", data)
 		return err != nil || !rec.Expires.After(now)
 	}
 	n, err := k.pruneVault(expired)
@@ -145,27 +152,27 @@ func (k *Keyring) prune() {
 
 func (k *Keyring) pruneVault(expired func([]byte) bool) (int, error) {
 	if p, ok := k.vault.(pruner); ok {
-		return p.prune(expired)
+		return p.Prune(expired)
 	}
-	items, err := k.vault.list()
+	items, err := k.vault.List()
 	if err != nil {
 		return 0, err
 	}
 	var keys []string
-	for key, blob := range items {
-		if expired(blob) {
+	for key, data := range items {
+		if expired(data) {
 			keys = append(keys, key)
 		}
 	}
 	if len(keys) == 0 {
 		return 0, nil
 	}
-	return len(keys), k.vault.remove(keys...)
+	return len(keys), k.vault.Remove(keys...)
 }
 
 // Delete removes keys from the secret store and the overflow file.
 func (k *Keyring) Delete(keys ...string) error {
-	if err := k.vault.remove(keys...); err != nil {
+	if err := k.vault.Remove(keys...); err != nil {
 		return err
 	}
 	return k.overflow.Delete(keys...)
@@ -174,7 +181,7 @@ func (k *Keyring) Delete(keys ...string) error {
 // List returns this program's records from the secret store and the overflow
 // file, ordered by key. Other programs' items in the same store are not read.
 func (k *Keyring) List() ([]record.Record, error) {
-	items, err := k.vault.list()
+	items, err := k.vault.List()
 	if err != nil {
 		return nil, err
 	}
@@ -186,8 +193,8 @@ func (k *Keyring) List() ([]record.Record, error) {
 	for _, r := range recs {
 		byKey[r.Key] = r
 	}
-	for key, blob := range items {
-		rec, err := decodeBlob(key, blob)
+	for key, data := range items {
+		rec, err := blob.Decode(key, data)
 		if err != nil {
 			k.debugf("keyring: skipping unreadable item %.12s: %v", key, err)
 			continue
@@ -206,24 +213,24 @@ func (k *Keyring) List() ([]record.Record, error) {
 // can hold items (the Secret Service: the collection may be locked); the
 // others are checked when they open.
 type prober interface {
-	usable() error
+	Usable() error
 }
 
 // usable reports why the store cannot hold our items, or nil.
 func (k *Keyring) usable() error {
 	if p, ok := k.vault.(prober); ok {
-		return p.usable()
+		return p.Usable()
 	}
 	return nil
 }
 
 // Describe names the secret store in use, for --info.
 func (k *Keyring) Describe() string {
-	return k.vault.name()
+	return k.vault.Name()
 }
 
 // Close releases the connection to the secret store. A kcc-cache process
 // need not call it (exiting does the same); long-lived callers and tests do.
 func (k *Keyring) Close() error {
-	return k.vault.close()
+	return k.vault.Close()
 }

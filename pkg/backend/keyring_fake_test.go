@@ -5,22 +5,22 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/filestore"
 	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
 
 // mapVault is an in-memory vault shaped like WinCred (a size limit, no
 // pruner), for the store logic shared by every OS. The Secret Service
-// itself is tested for real in secretservice_linux_test.go.
+// itself is tested for real in secretservice_linux_test.go and pkg/backend/secretservice.
 type mapVault struct {
 	items map[string][]byte
 	limit int
 }
 
-func (m *mapVault) get(key string) ([]byte, error) {
+func (m *mapVault) Get(key string) ([]byte, error) {
 	b, ok := m.items[key]
 	if !ok {
 		return nil, fmt.Errorf("no item: %w", fs.ErrNotExist)
@@ -28,7 +28,7 @@ func (m *mapVault) get(key string) ([]byte, error) {
 	return b, nil
 }
 
-func (m *mapVault) set(key, _ string, blob []byte) error {
+func (m *mapVault) Set(key, _ string, blob []byte) error {
 	if m.limit > 0 && len(blob) > m.limit {
 		return errors.New("blob over the limit reached the vault")
 	}
@@ -36,22 +36,22 @@ func (m *mapVault) set(key, _ string, blob []byte) error {
 	return nil
 }
 
-func (m *mapVault) remove(keys ...string) error {
+func (m *mapVault) Remove(keys ...string) error {
 	for _, k := range keys {
 		delete(m.items, k)
 	}
 	return nil
 }
 
-func (m *mapVault) list() (map[string][]byte, error) { return m.items, nil }
-func (m *mapVault) maxBlob() int                     { return m.limit }
-func (m *mapVault) name() string                     { return "map" }
-func (m *mapVault) close() error                     { return nil }
+func (m *mapVault) List() (map[string][]byte, error) { return m.items, nil }
+func (m *mapVault) MaxBlob() int                     { return m.limit }
+func (m *mapVault) Name() string                     { return "map" }
+func (m *mapVault) Close() error                     { return nil }
 
 func TestKeyringWithSizeLimitedVault(t *testing.T) {
 	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 	v := &mapVault{items: map[string][]byte{}, limit: winCredMaxBlobForTest}
-	k := newKeyring(v, NewFile(filepath.Join(t.TempDir(), "cache.json")), t.Logf)
+	k := newKeyring(v, filestore.NewFile(filepath.Join(t.TempDir(), "cache.json")), t.Logf)
 	k.now = func() time.Time { return now }
 	k.prunes = func() bool { return true }
 	rec := func(key string, size int, ttl time.Duration) record.Record {
@@ -92,26 +92,8 @@ func TestKeyringWithSizeLimitedVault(t *testing.T) {
 			}
 		})
 	}
-	if _, err := NewFile(k.overflow.Path).Get("b"); !errors.Is(err, fs.ErrNotExist) {
+	if _, err := filestore.NewFile(k.overflow.Path).Get("b"); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("b still in the overflow file after it moved back: %v", err)
-	}
-}
-
-func newRecord(key, label string, size int) record.Record {
-	return record.Record{
-		Key:     key,
-		Label:   label,
-		Expires: time.Now().Add(time.Hour).UTC().Truncate(time.Second),
-		Value:   []byte(`{"kind":"ExecCredential","status":{"token":"` + strings.Repeat("t", size) + `"}}`),
-	}
-}
-
-func sameRecord(t *testing.T, got, want record.Record) {
-	t.Helper()
-	if got.Key != want.Key || got.Label != want.Label || !got.Expires.Equal(want.Expires) || string(got.Value) != string(want.Value) {
-		// Values are test tokens, but print only their sizes as a habit.
-		t.Errorf("got record %.12s %q %v (%d bytes), want %.12s %q %v (%d bytes)",
-			got.Key, got.Label, got.Expires, len(got.Value), want.Key, want.Label, want.Expires, len(want.Value))
 	}
 }
 

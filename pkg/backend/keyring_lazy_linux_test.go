@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/filestore"
 )
 
 // The proxy's store: a hit reads the item without any check first, and a
@@ -49,7 +51,7 @@ func TestLazyKeyringHitAndMiss(t *testing.T) {
 	if err := lazy.Put(newRecord(other, "o", 10)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := k.vault.get(other); err != nil {
+	if _, err := k.vault.Get(other); err != nil {
 		t.Errorf("the Put after the check did not go to the keyring: %v", err)
 	}
 }
@@ -85,7 +87,7 @@ func TestLazyKeyringLockedCollection(t *testing.T) {
 		if err := c.Store.Put(rec); err != nil {
 			t.Fatal(err)
 		}
-		if got, err := NewFile(file).Get(key); err != nil || got.Label != "in the file" {
+		if got, err := filestore.NewFile(file).Get(key); err != nil || got.Label != "in the file" {
 			t.Fatalf("the fallback is not the file: %+v %v", got, err)
 		}
 		again, err := Open(Options{Kind: "auto", File: file, Timeout: 2 * time.Second, Lazy: true})

@@ -5,13 +5,14 @@ import (
 	"time"
 
 	"github.com/IvMisticos/kube-credential-cache/internal/contract"
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/filestore"
 	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
 
 // Options says which store the user asked for.
 type Options struct {
 	Kind    string        // "auto", "keyring" or "file"
-	File    string        // the configured cache file; entries live in EntriesDir(File)
+	File    string        // the configured cache file; entries live in filestore.EntriesDir(File)
 	Timeout time.Duration // bound for probing the secret store; 0 means DefaultTimeout
 	// Debugf, when set, receives debug notes (an entry too large for the
 	// secret store going to the file, say). Never called with a secret.
@@ -24,7 +25,7 @@ type Options struct {
 	// Warn, with Lazy, receives the warning a Choice would have carried
 	// when the check finds that an explicitly chosen keyring is unusable.
 	Warn func(string)
-	// Agent is the command that runs the Secret Service agent (ServeAgent),
+	// Agent is the command that runs the Secret Service agent (agent.Serve),
 	// for the proxy: a hit is then read through a running agent, and a
 	// read or store without one starts it. Empty: no agent. Linux only.
 	Agent []string
@@ -67,7 +68,7 @@ func Open(opts Options) (Choice, error) {
 	case "file":
 		return Choice{Store: opts.file(), Name: "file", Reason: contract.BackendEnv + "=file"}, nil
 	case "auto", "":
-		verdict := unusableVerdict{dir: StateDir(opts.File), address: vaultAddress(), now: time.Now}
+		verdict := unusableVerdict{dir: filestore.StateDir(opts.File), address: vaultAddress(), now: time.Now}
 		if reason, ok := verdict.recall(); ok {
 			return Choice{Store: opts.file(), Name: "file", Reason: "auto: " + reason}, nil
 		}
@@ -129,11 +130,11 @@ func keyringWarning(err error) string {
 // openKeyring connects to this OS's secret store; its error says why the
 // store cannot be used, in words fit for --info.
 func openKeyring(opts Options, quick bool) (*Keyring, error) {
-	v, err := openVault(opts.Timeout, quick, StateDir(opts.File), opts.Agent)
+	v, err := openVault(opts.Timeout, quick, filestore.StateDir(opts.File), opts.Agent)
 	if err != nil {
 		return nil, err
 	}
 	return newKeyring(v, opts.file(), opts.Debugf), nil
 }
 
-func (opts Options) file() *File { return NewFile(opts.File) }
+func (opts Options) file() *filestore.File { return filestore.NewFile(opts.File) }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/filestore"
 )
 
 // The whole kcc-cache, not just Open, must keep answering when the session
@@ -58,7 +60,7 @@ func TestKccCacheAnswersDespiteSilentBus(t *testing.T) {
 			t.Errorf("%s: auto falling back must be silent, stderr:\n%s", call, stderr.String())
 		}
 	}
-	if ents, err := filepath.Glob(filepath.Join(EntriesDir(cacheFile), "[0-9a-f]*")); err != nil || len(ents) != 1 {
+	if ents, err := filepath.Glob(filepath.Join(filestore.EntriesDir(cacheFile), "[0-9a-f]*")); err != nil || len(ents) != 1 {
 		t.Errorf("the credential did not go to the file backend: %d entries, %v", len(ents), err)
 	}
 }

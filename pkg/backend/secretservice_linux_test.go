@@ -1,22 +1,16 @@
 package backend
 
 import (
-	"context"
-	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"io/fs"
-	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	godbus "github.com/godbus/dbus/v5"
-
-	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/dbus/dbustest"
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/filestore"
 	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
 
@@ -25,16 +19,6 @@ import (
 // private dbus-daemon + gnome-keyring-daemon a test starts for itself when it
 // must change the service's state (locking it), so that running the tests on
 // a desktop never locks the user's own keyring.
-
-// requireKeyring skips the test, or fails it when KCC_REQUIRE_KEYRING=1 (CI),
-// because a Secret Service or a tool the test needs is missing.
-func requireKeyring(t *testing.T, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("KCC_REQUIRE_KEYRING") == "1" {
-		t.Fatalf("KCC_REQUIRE_KEYRING=1 but "+format, args...)
-	}
-	t.Skipf(format+" (run inside dbus-run-session with gnome-keyring unlocked; KCC_REQUIRE_KEYRING=1 makes this a failure)", args...)
-}
 
 // sessionKeyring opens the Secret Service of the surrounding session bus.
 func sessionKeyring(t *testing.T) (*Keyring, Options) {
@@ -50,37 +34,6 @@ func sessionKeyring(t *testing.T) (*Keyring, Options) {
 	}
 	t.Cleanup(func() { _ = k.Close() })
 	return k, opts
-}
-
-// newKey returns a key no other test or process uses, shaped like a digest.
-func newKey(t *testing.T) string {
-	t.Helper()
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	return hex.EncodeToString(b)
-}
-
-func lookPath(t *testing.T, name string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		requireKeyring(t, "%s is not installed", name)
-	}
-}
-
-// secretTool runs secret-tool, the libsecret CLI, against the session's
-// Secret Service, to check our items the way a user would see them.
-func secretTool(t *testing.T, stdin string, args ...string) string {
-	t.Helper()
-	lookPath(t, "secret-tool")
-	cmd := exec.Command("secret-tool", args...)
-	cmd.Stdin = strings.NewReader(stdin)
-	out, err := cmd.CombinedOutput()
-	if err != nil && !(args[0] == "lookup" && len(out) == 0) {
-		t.Fatalf("secret-tool %v: %v\n%s", args, err, out)
-	}
-	return string(out)
 }
 
 func listed(t *testing.T, s Store, key string) bool {
@@ -183,11 +136,11 @@ func TestKeyringOversizeEntryGoesToFile(t *testing.T) {
 	key := newKey(t)
 	t.Cleanup(func() { _ = k.Delete(key) })
 	inFile := func() bool {
-		_, err := NewFile(opts.File).Get(key)
+		_, err := filestore.NewFile(opts.File).Get(key)
 		return err == nil
 	}
 	inVault := func() bool {
-		_, err := k.vault.get(key)
+		_, err := k.vault.Get(key)
 		return err == nil
 	}
 
@@ -240,7 +193,7 @@ func TestKeyringPrunesExpiredItems(t *testing.T) {
 	if err := k.Put(newRecord(fresh, "fresh", 1)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := k.vault.get(old); !errors.Is(err, fs.ErrNotExist) {
+	if _, err := k.vault.Get(old); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("expired item still there after a Put: %v", err)
 	}
 }
@@ -297,7 +250,7 @@ func TestOpenFallsBack(t *testing.T) {
 				}
 				switch kind {
 				case "auto":
-					if _, ok := c.Store.(*File); !ok || c.Name != "file" || c.Warning != "" {
+					if _, ok := c.Store.(*filestore.File); !ok || c.Name != "file" || c.Warning != "" {
 						t.Errorf("auto chose %s (%T), warning %q; want the file, silently", c.Name, c.Store, c.Warning)
 					}
 				case "keyring":
@@ -332,111 +285,6 @@ func openGuarded(t *testing.T, opts Options) (Choice, error) {
 	case <-time.After(hangGuard):
 		t.Fatalf("Open(%s) hung for %v", opts.Kind, hangGuard)
 		return Choice{}, nil
-	}
-}
-
-// silentSocket listens on a unix socket that accepts connections and never
-// says a word, like a wedged bus daemon.
-func silentSocket(t *testing.T) string {
-	t.Helper()
-	path := filepath.Join(dbustest.ShortTempDir(t), "bus")
-	l, err := net.Listen("unix", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var conns []net.Conn
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			conns = append(conns, c)
-		}
-	}()
-	t.Cleanup(func() {
-		l.Close()
-		<-done
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return path
-}
-
-// privateBus starts a dbus-daemon of our own with no service files, so that
-// nothing gets activated on it, and returns its address.
-func privateBus(t *testing.T) string {
-	t.Helper()
-	lookPath(t, "dbus-daemon")
-	return dbustest.Bus(t, "")
-}
-
-// privateKeyring runs gnome-keyring-daemon on the bus at addr with a fresh
-// home, its login keyring created and unlocked with a throwaway password,
-// and waits until its Secret Service answers.
-func privateKeyring(t *testing.T, addr string) {
-	t.Helper()
-	lookPath(t, "gnome-keyring-daemon")
-	home := dbustest.ShortTempDir(t)
-	run := filepath.Join(home, "run")
-	if err := os.Mkdir(run, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets")
-	cmd.Env = append(os.Environ(),
-		"DBUS_SESSION_BUS_ADDRESS="+addr, "HOME="+home,
-		"XDG_DATA_HOME="+filepath.Join(home, "data"), "XDG_RUNTIME_DIR="+run)
-	cmd.Stdin = strings.NewReader("test-password")
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting gnome-keyring-daemon: %v", err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-
-	conn := busConn(t, addr)
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		var v godbus.Variant
-		err := conn.Object(ssBus, aliasDefault).Call("org.freedesktop.DBus.Properties.Get", 0, ssCollection, "Locked").Store(&v)
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("gnome-keyring-daemon's Secret Service did not come up: %v", err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-// aliasDefault is the default collection by its alias, for the godbus calls
-// that set a test's service up.
-const aliasDefault = godbus.ObjectPath("/org/freedesktop/secrets/aliases/default")
-
-// busConn connects with godbus: the tests set the service's state up with
-// an independent client, not with the one under test.
-func busConn(t *testing.T, addr string) *godbus.Conn {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	t.Cleanup(cancel)
-	conn, err := godbus.Connect(addr, godbus.WithContext(ctx))
-	if err != nil {
-		t.Fatalf("connecting to %s: %v", addr, err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	return conn
-}
-
-// lockDefaultCollection locks the default collection with the Secret
-// Service's own Lock method, as a screen locker or `Lock` in Seahorse does.
-func lockDefaultCollection(t *testing.T, addr string) {
-	t.Helper()
-	var locked []godbus.ObjectPath
-	var prompt godbus.ObjectPath
-	err := busConn(t, addr).Object(ssBus, godbus.ObjectPath(ssPath)).Call(ssService+".Lock", 0, []godbus.ObjectPath{aliasDefault}).Store(&locked, &prompt)
-	if err != nil || len(locked) != 1 || prompt != godbus.ObjectPath(noPrompt) {
-		t.Fatalf("Lock: locked %v, prompt %v, err %v", locked, prompt, err)
 	}
 }
 
@@ -508,39 +356,4 @@ func BenchmarkSecretService(b *testing.B) {
 			_ = c.Store.(*LazyKeyring).Close()
 		}
 	})
-}
-
-// Another kcc-cache may delete an item between our search and our read; that
-// item is skipped (List) or missing (Get), not an error.
-func TestSecretServiceItemVanishing(t *testing.T) {
-	k, _ := sessionKeyring(t)
-	s := k.vault.(*secretService)
-	key := newKey(t)
-	if err := k.Put(newRecord(key, "gone soon", 1)); err != nil {
-		t.Fatal(err)
-	}
-	items, _, err := s.search(key)
-	if err != nil || len(items) != 1 {
-		t.Fatalf("search: %v, %v", items, err)
-	}
-	secretTool(t, "", "clear", "service", attrService, "key", key)
-
-	_, attrsErr := s.call(items[0], ssProps+".Get", "ss", ssItem, "Attributes")
-	_, secretErr := s.call(items[0], ssItem+".GetSecret", "o", s.session)
-	tests := map[string]error{
-		"attributes": attrsErr,
-		"secret":     secretErr,
-		"delete":     s.deleteItems(items),
-	}
-	for name, err := range tests {
-		if name == "delete" {
-			if err != nil {
-				t.Errorf("deleting a vanished item: %v, want nil", err)
-			}
-			continue
-		}
-		if !vanished(err) {
-			t.Errorf("%s of a deleted item: %v, want it recognised as vanished", name, err)
-		}
-	}
 }

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/privatefile"
 )
 
 // verdictTTL is how long auto trusts an earlier "the secret store is
@@ -62,5 +64,5 @@ func (v unusableVerdict) remember(reason string) {
 	if err := os.MkdirAll(v.dir, 0o700); err != nil {
 		return
 	}
-	_ = writeAtomic(v.path(), []byte(reason+"\n"))
+	_ = privatefile.WriteFile(v.path(), []byte(reason+"\n"))
 }

@@ -126,3 +126,32 @@ func TestDialFailsAtOnceWithoutListener(t *testing.T) {
 		}
 	}
 }
+
+// What a read held is wiped once decoded: a reply's bytes (a secret, when
+// it is GetSecret's) stay only in the value the caller got, not in the
+// connection's read, message or write buffers, where they would outlive
+// the value the caller clears. The bus's error reply to GetNameOwner
+// repeats the name asked for, which stands in for the secret.
+func TestBuffersWipedAfterRead(t *testing.T) {
+	addr := privateBus(t, "")
+	c, err := Dial(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	secret := "org.example.kcc.SecretMarker0123456789"
+	_, err = c.Call(ctx(t), busName, busPath, busName+".GetNameOwner", "s", secret)
+	var de *Error
+	if !errors.As(err, &de) || !strings.Contains(de.Message, secret) {
+		t.Fatalf("GetNameOwner(%q) = %v, want an error reply naming it", secret, err)
+	}
+	for name, buf := range map[string][]byte{
+		"read buffer":    c.r.buf,
+		"message buffer": c.msg[:cap(c.msg)],
+		"write buffer":   c.out[:cap(c.out)],
+	} {
+		if strings.Contains(string(buf), secret) {
+			t.Errorf("the %s still holds the bytes read", name)
+		}
+	}
+}

@@ -3,7 +3,7 @@
 package dbus
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"encoding/hex"
 	"errors"
@@ -22,8 +22,9 @@ import (
 // kcc-cache makes its calls one after another.
 type Conn struct {
 	fd      int
-	r       *bufio.Reader // reads fd through sockReader
-	out     []byte        // queued, not yet written
+	r       *sockBuffer // reads fd
+	msg     []byte      // the message being read (readMessageInto)
+	out     []byte      // queued, not yet written
 	serial  uint32
 	hello   uint32 // serial of the Hello
 	authed  bool
@@ -58,7 +59,7 @@ func Dial(addr string) (*Conn, error) {
 			continue
 		}
 		c := &Conn{fd: fd, replies: map[uint32]*message{}}
-		c.r = bufio.NewReaderSize(sockReader(fd), 16<<10)
+		c.r = &sockBuffer{fd: fd, buf: make([]byte, 16<<10)}
 		// EXTERNAL: the bus reads our uid from the socket; we say which uid we
 		// claim, as the hex of its decimal digits. The nul byte first is the
 		// protocol's "credentials" byte.
@@ -138,6 +139,7 @@ func (c *Conn) Send(dest string, path ObjectPath, member, sig string, args ...an
 		return 0, err
 	}
 	c.out = append(c.out, b...)
+	clear(b)
 	return c.serial, nil
 }
 
@@ -207,6 +209,7 @@ func (c *Conn) setTimeout(ctx context.Context) error {
 }
 
 func (c *Conn) wait(serial uint32) (*message, error) {
+	sent := c.out
 	for len(c.out) > 0 {
 		n, err := syscall.Write(c.fd, c.out)
 		if err == syscall.EINTR {
@@ -217,9 +220,12 @@ func (c *Conn) wait(serial uint32) (*message, error) {
 		}
 		c.out = c.out[n:]
 	}
-	c.out = nil
+	// What was written may hold a secret (CreateItem's): wiped, not left
+	// for the next call's append or the garbage collector.
+	clear(sent[:cap(sent)])
+	c.out = sent[:0]
 	if !c.authed {
-		line, err := c.r.ReadString('\n')
+		line, err := c.r.readLine()
 		if err != nil {
 			return nil, fmt.Errorf("dbus: authentication: %w", readErr(err))
 		}
@@ -233,12 +239,22 @@ func (c *Conn) wait(serial uint32) (*message, error) {
 			delete(c.replies, serial)
 			return m, nil
 		}
-		m, err := readMessage(c.r)
+		m, err := c.read()
 		if err != nil {
 			return nil, fmt.Errorf("dbus: read: %w", readErr(err))
 		}
 		c.keep(m)
 	}
+}
+
+// read reads the next message, and wipes the bytes it came in once they
+// are decoded: the values decoded are copies, and a secret (GetSecret's
+// reply) then lives only in the value the caller got and clears.
+func (c *Conn) read() (*message, error) {
+	m, err := readMessageInto(c.r, &c.msg)
+	clear(c.msg) // its length is the last message's
+	c.r.wipe()
+	return m, err
 }
 
 // keep files a reply for its caller and counts a signal. Signals (NameAcquired
@@ -285,7 +301,7 @@ func (c *Conn) ReadPending(ctx context.Context) error {
 				return nil
 			}
 		}
-		m, err := readMessage(c.r)
+		m, err := c.read()
 		if err != nil {
 			c.err = fmt.Errorf("dbus: read: %w", readErr(err))
 			return c.err
@@ -319,13 +335,69 @@ func (c *Conn) Close() error {
 
 var errClosed = errors.New("dbus: connection closed")
 
-// sockReader reads the socket with the system call, retrying interrupted
-// reads; a timeout is EAGAIN.
-type sockReader int
+// sockBuffer reads the socket with the system call, retrying interrupted
+// reads (a timeout is EAGAIN), through a buffer of its own.
+type sockBuffer struct {
+	fd   int
+	buf  []byte
+	r, w int // buf[r:w] has been read from the socket and not yet consumed
+}
 
-func (r sockReader) Read(p []byte) (int, error) {
+func (b *sockBuffer) Read(p []byte) (int, error) {
+	if b.r == b.w {
+		b.r, b.w = 0, 0
+		if len(p) >= len(b.buf) {
+			return sockRead(b.fd, p)
+		}
+		n, err := sockRead(b.fd, b.buf)
+		if err != nil {
+			return 0, err
+		}
+		b.w = n
+	}
+	n := copy(p, b.buf[b.r:b.w])
+	b.r += n
+	return n, nil
+}
+
+// wipe zeroes the bytes already consumed.
+func (b *sockBuffer) wipe() {
+	clear(b.buf[:b.r])
+	if b.r == b.w {
+		b.r, b.w = 0, 0
+	}
+}
+
+// Buffered is the number of bytes read from the socket and not yet consumed.
+func (b *sockBuffer) Buffered() int { return b.w - b.r }
+
+// readLine reads up to and including the next newline: the bus's answer to
+// the authentication.
+func (b *sockBuffer) readLine() (string, error) {
 	for {
-		n, err := syscall.Read(int(r), p)
+		if i := bytes.IndexByte(b.buf[b.r:b.w], '\n'); i >= 0 {
+			line := string(b.buf[b.r : b.r+i+1])
+			b.r += i + 1
+			return line, nil
+		}
+		if b.w == len(b.buf) {
+			if b.r == 0 {
+				return "", errors.New("authentication line too long")
+			}
+			b.w = copy(b.buf, b.buf[b.r:b.w])
+			b.r = 0
+		}
+		n, err := sockRead(b.fd, b.buf[b.w:])
+		if err != nil {
+			return "", err
+		}
+		b.w += n
+	}
+}
+
+func sockRead(fd int, p []byte) (int, error) {
+	for {
+		n, err := syscall.Read(fd, p)
 		if err == syscall.EINTR {
 			continue
 		}

@@ -10,8 +10,8 @@
 // where a cache hit wants as few round trips as possible. This client
 // sends the authentication and Hello in one write, and can send several
 // calls before reading their replies (Send, then Reply for each serial);
-// the Secret Service backend does not, for gnome-keyring's sake (see
-// secretservice_linux.go).
+// the Secret Service client does not, for gnome-keyring's sake
+// (docs/design.md §12).
 //
 // What it does not do, because kcc-cache does not need it: serve objects,
 // receive signals, pass file descriptors, connect over TCP.

@@ -82,11 +82,20 @@ func (m *message) encode() ([]byte, error) {
 		return nil, err
 	}
 	h.align(8)
-	return append(h.buf, body.buf...), nil
+	out := append(h.buf, body.buf...)
+	clear(body.buf) // the arguments may hold a secret (CreateItem's)
+	return out, nil
 }
 
 // readMessage reads one message from r and decodes it.
 func readMessage(r io.Reader) (*message, error) {
+	var buf []byte
+	return readMessageInto(r, &buf)
+}
+
+// readMessageInto is readMessage reading the message into *buf, grown as
+// needed, so that the connection keeps one buffer it can wipe.
+func readMessageInto(r io.Reader, buf *[]byte) (*message, error) {
 	var fixed [16]byte
 	if _, err := io.ReadFull(r, fixed[:]); err != nil {
 		return nil, err
@@ -112,15 +121,20 @@ func readMessage(r io.Reader) (*message, error) {
 	if headerLen+int(bodyLen) > maxMessage {
 		return nil, errMalformed
 	}
-	buf := make([]byte, headerLen+int(bodyLen))
-	copy(buf, fixed[:])
-	if _, err := io.ReadFull(r, buf[16:]); err != nil {
+	size := headerLen + int(bodyLen)
+	if cap(*buf) < size {
+		*buf = make([]byte, size)
+	}
+	msg := (*buf)[:size]
+	*buf = msg
+	copy(msg, fixed[:])
+	if _, err := io.ReadFull(r, msg[16:]); err != nil {
 		if err == io.EOF {
 			err = io.ErrUnexpectedEOF
 		}
 		return nil, err
 	}
-	return decodeMessage(buf, order)
+	return decodeMessage(msg, order)
 }
 
 // decodeMessage decodes a whole message whose fixed part says order.

@@ -1,0 +1,145 @@
+package agent
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/blob"
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/dbus"
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/keyringtest"
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/secretservice"
+	"github.com/IvMisticos/kube-credential-cache/pkg/record"
+)
+
+// What the Secret Service tests share (keyringtest), by the names they use.
+const hangGuard = keyringtest.HangGuard
+
+var (
+	requireKeyring        = keyringtest.Require
+	newKey                = keyringtest.NewKey
+	lookPath              = keyringtest.LookPath
+	secretTool            = keyringtest.SecretTool
+	newRecord             = keyringtest.NewRecord
+	sameRecord            = keyringtest.SameRecord
+	privateBus            = keyringtest.PrivateBus
+	privateKeyring        = keyringtest.PrivateKeyring
+	lockDefaultCollection = keyringtest.LockDefaultCollection
+)
+
+// argHelpers are the other roles of the test binary, by its first argument
+// (the agent's, which a kcc-cache-like client starts by its command line).
+var argHelpers = map[string]func() int{}
+
+func TestMain(m *testing.M) {
+	if len(os.Args) > 1 {
+		if helper, ok := argHelpers[os.Args[1]]; ok {
+			os.Exit(helper())
+		}
+	}
+	os.Exit(m.Run())
+}
+
+// blobStore is a Vault or a Client: what the Keyring uses of them.
+type blobStore interface {
+	Get(key string) ([]byte, error)
+	Set(key, label string, b []byte) error
+	Remove(keys ...string) error
+}
+
+// store uses a blobStore as the Keyring does: records in and out.
+type store struct{ blobStore }
+
+func (s store) Put(rec record.Record) error {
+	return s.Set(rec.Key, "kube-credential-cache: "+rec.Label, blob.Encode(rec))
+}
+
+func (s store) Get(key string) (record.Record, error) {
+	b, err := s.blobStore.Get(key)
+	if err != nil {
+		return record.Record{}, err
+	}
+	rec, err := blob.Decode(key, b)
+	if err != nil {
+		return record.Record{}, fmt.Errorf("item %.12s unreadable (%v): %w", key, err, fs.ErrNotExist)
+	}
+	return rec, nil
+}
+
+func (s store) Delete(keys ...string) error { return s.Remove(keys...) }
+
+// hintedKeyring opens the Secret Service of the session bus without the
+// agent, its item hints in a directory of the test's own, and returns the
+// store, its client and that directory.
+func hintedKeyring(t *testing.T) (store, *secretservice.Client, string) {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "kube-credential-cache", "cache.json.d", "items")
+	c, err := secretservice.Open(secretservice.Options{Bound: 2 * time.Second, HintDir: dir})
+	if err != nil {
+		requireKeyring(t, "no session bus: %v", err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	if err := c.Usable(); err != nil {
+		requireKeyring(t, "no usable Secret Service: %v", err)
+	}
+	return store{c}, c, dir
+}
+
+// agentKeyring opens the Secret Service as the proxy does, with the agent
+// in front and the hints in dir: a new client, as each kcc-cache process is.
+func agentKeyring(t *testing.T, dir string, command []string) (store, *Vault) {
+	t.Helper()
+	v, err := OpenVault(secretservice.Options{Bound: 2 * time.Second, HintDir: dir}, command)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = v.Close() })
+	return store{v}, v
+}
+
+// itemOf is the path of key's item, as the hint its Put wrote says.
+func itemOf(t *testing.T, ss *secretservice.Client, key string) dbus.ObjectPath {
+	t.Helper()
+	item, ok := ss.Hint(key)
+	if !ok {
+		t.Fatalf("no hint for %.12s", key)
+	}
+	return item
+}
+
+func writeHint(t *testing.T, dir, key, content string) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, key), []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// storeRaw stores secret as key's item exactly as given, as an older
+// version of kcc-cache (untagged) or a confused writer would, with
+// secret-tool, and writes no hint.
+func storeRaw(t *testing.T, key string, secret []byte) {
+	t.Helper()
+	secretTool(t, string(secret), "store", "--label=kube-credential-cache: raw", "service", "kube-credential-cache", "key", key)
+}
+
+// deleteBehindTheHint deletes key's item without telling its hint.
+func deleteBehindTheHint(t *testing.T, key string) {
+	t.Helper()
+	secretTool(t, "", "clear", "service", "kube-credential-cache", "key", key)
+}
+
+// searchItem is the path of key's one item, found by the search.
+func searchItem(t *testing.T, key string) string {
+	t.Helper()
+	addr, err := secretservice.SessionBusAddress()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return keyringtest.ItemOf(t, addr, key)
+}
