@@ -24,7 +24,8 @@ func readPrivate(path string) ([]byte, error) { return readPrivateMax(path, maxE
 // over max is corrupt.
 func readPrivateMax(path string, max int) ([]byte, error) {
 	data, err := privatefile.ReadFile(path, max)
-	if errors.Is(err, privatefile.ErrTooLarge) {
+	var big *privatefile.TooLargeError
+	if errors.As(err, &big) {
 		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
 	return data, err

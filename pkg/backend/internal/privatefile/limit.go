@@ -1,14 +1,16 @@
 package privatefile
 
-import (
-	"errors"
-	"fmt"
-)
+import "fmt"
 
-// ErrTooLarge marks a file larger than the limit its reader gave: not one
+// TooLargeError is a file larger than the limit its reader gave: not one
 // that kcc-cache wrote.
-var ErrTooLarge = errors.New("too large")
-
-func tooLarge(path string, max int) error {
-	return fmt.Errorf("%s is larger than %d bytes: %w", path, max, ErrTooLarge)
+type TooLargeError struct {
+	Path string
+	Max  int
 }
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("%s is larger than %d bytes", e.Path, e.Max)
+}
+
+func tooLarge(path string, max int) error { return &TooLargeError{Path: path, Max: max} }
