@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"runtime"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/cache"
+	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
+	"github.com/IvMisticos/kube-credential-cache/pkg/oidctoken/flags"
+	"github.com/IvMisticos/kube-credential-cache/pkg/oidctoken/gettoken"
+	"github.com/IvMisticos/kube-credential-cache/pkg/oidctoken/grant"
+)
+
+func (w world) getToken(ctx context.Context, args []string) error {
+	o, err := flags.Parse(args)
+	if err != nil {
+		return err
+	}
+	if o.Help {
+		printUsage(w.stdout)
+		return nil
+	}
+	info, err := cache.ParseExecInfo(w.getenv(execcred.ExecInfoEnv))
+	if err != nil {
+		return &flags.UsageError{Err: err}
+	}
+	store, err := w.openStore()
+	if err != nil {
+		return err
+	}
+	env := gettoken.Env{Now: w.now, Store: store, Stdin: w.stdin, Stderr: w.stderr, Open: w.open}
+	if env.Open == nil {
+		env.Open = grant.OpenBrowser(o.BrowserCommand)
+	}
+	stdinTTY := isTerminal(w.stdin)
+	// kubectl says whether the plugin may read stdin; run by hand, a
+	// terminal on stdin says it.
+	env.CanAsk = stdinTTY
+	if w.getenv(execcred.ExecInfoEnv) != "" {
+		env.CanAsk = info.Interactive && stdinTTY
+	}
+	env.CanShow = isTerminal(w.stderr) || (!o.SkipOpenBrowser && w.hasBrowser(o.BrowserCommand))
+	if env.CanAsk {
+		f := w.stdin.(*os.File)
+		env.Prompt = func(label string) (string, error) {
+			fmt.Fprint(w.stderr, label)
+			b, err := term.ReadPassword(int(f.Fd()))
+			fmt.Fprintln(w.stderr)
+			return string(b), err
+		}
+	}
+	tok, err := gettoken.Run(ctx, o, env)
+	if err != nil {
+		return err
+	}
+	status, err := json.Marshal(struct {
+		Expiration string `json:"expirationTimestamp"`
+		Token      string `json:"token"`
+	}{tok.Expiry.UTC().Format(time.RFC3339), tok.IDToken})
+	if err != nil {
+		return err
+	}
+	if _, err := w.stdout.Write(cache.Render(info.APIVersion, status)); err != nil {
+		return fmt.Errorf("could not write the credential: %w", err)
+	}
+	return nil
+}
+
+// hasBrowser says whether a browser can be opened: a --browser-command, the
+// desktop of macOS or Windows, or a graphical session on other systems.
+func (w world) hasBrowser(command string) bool {
+	switch {
+	case command != "":
+		return true
+	case runtime.GOOS == "darwin" || runtime.GOOS == "windows":
+		return true
+	}
+	return w.getenv("DISPLAY") != "" || w.getenv("WAYLAND_DISPLAY") != ""
+}
+
+func isTerminal(v any) bool {
+	f, ok := v.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
