@@ -38,16 +38,10 @@ func (w world) getToken(ctx context.Context, args []string) error {
 	if env.Open == nil {
 		env.Open = grant.OpenBrowser(o.BrowserCommand)
 	}
-	stdinTTY := isTerminal(w.stdin)
-	// kubectl says whether the plugin may read stdin; run by hand, a
-	// terminal on stdin says it.
-	env.CanAsk = stdinTTY
-	if w.getenv(execcred.ExecInfoEnv) != "" {
-		env.CanAsk = info.Interactive && stdinTTY
-	}
+	// kubectl says whether the plugin may read stdin; run by hand, it may.
+	env.CanAsk = w.getenv(execcred.ExecInfoEnv) == "" || info.Interactive
 	env.CanShow = isTerminal(w.stderr) || (!o.SkipOpenBrowser && w.hasBrowser(o.BrowserCommand))
-	if env.CanAsk {
-		f := w.stdin.(*os.File)
+	if f, ok := w.stdin.(*os.File); ok && env.CanAsk && isTerminal(f) {
 		env.Prompt = func(label string) (string, error) {
 			fmt.Fprint(w.stderr, label)
 			b, err := term.ReadPassword(int(f.Fd()))

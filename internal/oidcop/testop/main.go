@@ -42,7 +42,8 @@ func main() {
 		storage.WebClient("web", "secret", redirects...),
 		storage.DeviceClient("device", "secret"),
 	)
-	store := lifetimeStorage{Storage: storage.NewStorage(storage.NewUserStore(issuer)), lifetime: lifetime}
+	users := storage.NewUserStore(issuer)
+	store := lifetimeStorage{Storage: storage.NewStorage(users), users: users, lifetime: lifetime}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	router := exampleop.SetupServer(issuer, store, logger, false)
 
@@ -57,10 +58,21 @@ func main() {
 	}
 }
 
-// lifetimeStorage gives every client the chosen id_token lifetime.
+// lifetimeStorage gives every client the chosen id_token lifetime, and
+// mends the example's device login, which records the username where the
+// token endpoint then looks up a user id ("user not found").
 type lifetimeStorage struct {
 	*storage.Storage
+	users    storage.UserStore
 	lifetime time.Duration
+}
+
+func (s lifetimeStorage) CompleteDeviceAuthorization(ctx context.Context, userCode, username string) error {
+	subject := username
+	if u := s.users.GetUserByUsername(username); u != nil {
+		subject = u.ID
+	}
+	return s.Storage.CompleteDeviceAuthorization(ctx, userCode, subject)
 }
 
 func (s lifetimeStorage) GetClientByClientID(ctx context.Context, id string) (op.Client, error) {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/url"
 
 	"golang.org/x/oauth2"
 
@@ -24,7 +26,17 @@ func (c *Client) deviceCode(ctx context.Context) (Result, error) {
 	for k, v := range c.Opts.ExtraParams {
 		opts = append(opts, oauth2.SetAuthURLParam(k, v))
 	}
-	da, err := cfg.DeviceAuth(ctx, opts...)
+	// x/oauth2 sends only the client_id to the device endpoint; a
+	// confidential client authenticates there as at the token endpoint.
+	authCtx := ctx
+	if c.Opts.ClientSecret != "" {
+		if cfg.Endpoint.AuthStyle == oauth2.AuthStyleInParams {
+			opts = append(opts, oauth2.SetAuthURLParam("client_secret", c.Opts.ClientSecret))
+		} else {
+			authCtx = context.WithValue(ctx, oauth2.HTTPClient, basicAuthClient(c.Env.HTTP, c.Opts.ClientID, c.Opts.ClientSecret))
+		}
+	}
+	da, err := cfg.DeviceAuth(authCtx, opts...)
 	if err != nil {
 		return Result{}, fmt.Errorf("could not start the device login: %w", Explain(err))
 	}
@@ -46,4 +58,27 @@ func (c *Client) deviceCode(ctx context.Context) (Result, error) {
 		return Result{}, fmt.Errorf("device login failed: %w", Explain(err))
 	}
 	return Result{Token: tok, Want: verify.Expected{AccessToken: tok.AccessToken}}, nil
+}
+
+// basicAuthClient is client sending client_secret_basic credentials
+// (RFC 6749 §2.3.1: both parts form-encoded) with every request.
+func basicAuthClient(client *http.Client, id, secret string) *http.Client {
+	c := *client
+	c.Transport = basicAuth{next: client.Transport, id: url.QueryEscape(id), secret: url.QueryEscape(secret)}
+	return &c
+}
+
+type basicAuth struct {
+	next       http.RoundTripper
+	id, secret string
+}
+
+func (b basicAuth) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.SetBasicAuth(b.id, b.secret)
+	next := b.next
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	return next.RoundTrip(r)
 }

@@ -40,10 +40,18 @@ func Discover(ctx context.Context, client *http.Client, issuer, clientID string,
 		return nil, fmt.Errorf("could not discover the provider %s: %w", issuer, err)
 	}
 	var claims struct {
-		Methods []string `json:"code_challenge_methods_supported"`
+		Methods     []string `json:"code_challenge_methods_supported"`
+		AuthMethods []string `json:"token_endpoint_auth_methods_supported"`
 	}
 	_ = p.Claims(&claims)
-	return &Provider{provider: p, client: client, clientID: clientID, now: now, Endpoint: p.Endpoint(), S256: slices.Contains(claims.Methods, "S256")}, nil
+	ep := p.Endpoint()
+	// client_secret_basic is the default (RFC 8414); x/oauth2's probing
+	// of both styles misfires on the device grant's authorization_pending.
+	ep.AuthStyle = oauth2.AuthStyleInHeader
+	if len(claims.AuthMethods) > 0 && !slices.Contains(claims.AuthMethods, "client_secret_basic") && slices.Contains(claims.AuthMethods, "client_secret_post") {
+		ep.AuthStyle = oauth2.AuthStyleInParams
+	}
+	return &Provider{provider: p, client: client, clientID: clientID, now: now, Endpoint: ep, S256: slices.Contains(claims.Methods, "S256")}, nil
 }
 
 // Expected is what the request that obtained a token response binds it to.
