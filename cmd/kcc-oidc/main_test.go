@@ -185,3 +185,29 @@ func (f *fixture) storedEntries() int {
 	}
 	return n
 }
+
+// storedRefreshToken reads the refresh token of the store's one entry (a
+// file "kcc1 <expiry>\n<label>\n<value>", see pkg/backend/blob.go).
+func (f *fixture) storedRefreshToken() string {
+	f.t.Helper()
+	dir := filepath.Join(f.env[envFile]+".d", "entries")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			continue
+		}
+		parts := strings.SplitN(string(b), "\n", 3)
+		var v struct {
+			RefreshToken string `json:"refresh_token"`
+		}
+		if len(parts) == 3 && json.Unmarshal([]byte(parts[2]), &v) == nil && v.RefreshToken != "" {
+			return v.RefreshToken
+		}
+	}
+	f.t.Fatal("no stored refresh token")
+	return ""
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/IvMisticos/kube-credential-cache/internal/buildinfo"
@@ -62,11 +63,17 @@ func (w world) run(ctx context.Context, args []string) int {
 	}
 	var usage *flags.UsageError
 	if errors.As(err, &usage) {
-		fmt.Fprintf(w.stderr, "%s: %v (see %s %s --help)\n", flags.Command, err, flags.Command, args[0])
+		fmt.Fprintf(w.stderr, "%s: %s (see %s %s --help)\n", flags.Command, oneLine(err.Error()), flags.Command, args[0])
 		return exitUsage
 	}
-	fmt.Fprintf(w.stderr, "%s: %v\n", flags.Command, err)
+	fmt.Fprintf(w.stderr, "%s: %s\n", flags.Command, oneLine(err.Error()))
 	return exitFailure
+}
+
+// oneLine folds a message onto one line: a provider's error text (a body
+// go-oidc quotes, an error_description) may hold newlines.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
 }
 
 func printUsage(out io.Writer) {

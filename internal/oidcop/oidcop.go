@@ -111,39 +111,22 @@ type TestOptions struct {
 	IDTokenLifetime time.Duration // 0: an hour
 }
 
-var (
-	buildOnce sync.Once
-	built     string
-	buildErr  error
-)
-
-// testopBinary builds testop once per test binary, into a directory that
-// lives as long as the process (the OS's temp cleaning removes it).
+// testopBinary builds testop into a directory of the test (the build cache
+// makes all but the first build a link).
 func testopBinary(t testing.TB) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		gomod := goEnv("GOMOD")
-		if gomod == "" || gomod == os.DevNull {
-			buildErr = errors.New("go env GOMOD: not inside this module")
-			return
-		}
-		dir, err := os.MkdirTemp("", "kcc-testop-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		built = filepath.Join(dir, "testop")
-		cmd := exec.Command("go", "build", "-o", built, ".")
-		cmd.Dir = filepath.Join(filepath.Dir(gomod), "internal", "oidcop", "testop")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOWORK=off")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build testop: %w\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
+	gomod := goEnv("GOMOD")
+	if gomod == "" || gomod == os.DevNull {
+		t.Fatal("go env GOMOD: not inside this module")
 	}
-	return built
+	bin := filepath.Join(t.TempDir(), "testop")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Dir = filepath.Join(filepath.Dir(gomod), "internal", "oidcop", "testop")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOWORK=off")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build testop: %v\n%s", err, out)
+	}
+	return bin
 }
 
 // StartTest builds and starts testop on a free port.
