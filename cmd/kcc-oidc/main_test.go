@@ -39,6 +39,8 @@ type fixture struct {
 	stdin    io.Reader
 	// onStderr, when set, sees every write to stderr (authcode-keyboard).
 	onStderr func(string)
+	// openURL, when set, is the browser instead of the OP's login pages.
+	openURL func(u string) error
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -74,7 +76,9 @@ func (f *fixture) open(ctx context.Context, u string) error {
 		defer f.browser.Done()
 		b := oidcop.NewBrowser()
 		var err error
-		if i := strings.Index(u, "/device?user_code="); i >= 0 {
+		if f.openURL != nil {
+			err = f.openURL(u)
+		} else if i := strings.Index(u, "/device?user_code="); i >= 0 {
 			code := u[i+len("/device?user_code="):]
 			err = b.Device(context.Background(), u[:i]+"/device", code, f.user, f.password, !f.deny)
 		} else {

@@ -51,10 +51,16 @@ type Client struct {
 }
 
 func (c *Client) config(redirect string) *oauth2.Config {
+	ep := c.Provider.Endpoint
+	if c.Opts.ClientSecret == "" {
+		// A public client names itself in the body (RFC 6749 §2.3.1 is
+		// for clients with a secret).
+		ep.AuthStyle = oauth2.AuthStyleInParams
+	}
 	return &oauth2.Config{
 		ClientID:     c.Opts.ClientID,
 		ClientSecret: c.Opts.ClientSecret,
-		Endpoint:     c.Provider.Endpoint,
+		Endpoint:     ep,
 		RedirectURL:  redirect,
 		Scopes:       append([]string{"openid"}, c.Opts.ExtraScopes...),
 	}
