@@ -109,6 +109,7 @@ func StartExample(t testing.TB, redirectURIs ...string) *OP {
 type TestOptions struct {
 	RedirectURIs    []string
 	IDTokenLifetime time.Duration // 0: an hour
+	WebSecret       string        // the "web" client's secret; "": ClientSecret
 }
 
 // testopBinary builds testop into a directory of the test (the build cache
@@ -139,6 +140,9 @@ func StartTest(t testing.TB, o TestOptions) *OP {
 			"ISSUER=" + issuer(port),
 			"LISTEN=127.0.0.1:" + strconv.Itoa(port),
 			"REDIRECT_URI=" + strings.Join(o.RedirectURIs, ","),
+		}
+		if o.WebSecret != "" {
+			env = append(env, "WEB_SECRET="+o.WebSecret)
 		}
 		if o.IDTokenLifetime > 0 {
 			env = append(env, "ID_TOKEN_LIFETIME="+o.IDTokenLifetime.String())

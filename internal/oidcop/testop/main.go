@@ -7,7 +7,8 @@
 // not carry the provider's dependencies.
 //
 // Environment: ISSUER (http://localhost:PORT/), LISTEN (127.0.0.1:PORT),
-// REDIRECT_URI (comma-separated), ID_TOKEN_LIFETIME (a Go duration).
+// REDIRECT_URI (comma-separated), ID_TOKEN_LIFETIME (a Go duration),
+// WEB_SECRET (the "web" client's secret, default "secret").
 package main
 
 import (
@@ -39,7 +40,7 @@ func main() {
 	}
 	storage.RegisterClients(
 		storage.NativeClient("native", redirects...),
-		storage.WebClient("web", "secret", redirects...),
+		storage.WebClient("web", webSecret(), redirects...),
 		storage.DeviceClient("device", "secret"),
 	)
 	users := storage.NewUserStore(issuer)
@@ -56,6 +57,16 @@ func main() {
 		slog.Error("serve", "error", err)
 		os.Exit(1)
 	}
+}
+
+// webSecret is the "web" client's secret: WEB_SECRET, default the
+// example's "secret" (a test that looks for the secret in files and output
+// needs a string found nowhere else).
+func webSecret() string {
+	if s := os.Getenv("WEB_SECRET"); s != "" {
+		return s
+	}
+	return "secret"
 }
 
 // lifetimeStorage gives every client the chosen id_token lifetime, and
