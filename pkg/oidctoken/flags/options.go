@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/url"
 	"slices"
@@ -109,6 +110,13 @@ func Parse(args []string) (Options, error) {
 	secs, _ := fs.GetInt(AuthenticationTimeoutSec)
 	o.AuthTimeout = time.Duration(secs) * time.Second
 	fs.Visit(func(f *pflag.Flag) {
+		if f.Name == AuthRequestExtraParams {
+			// One key=value per flag: pflag merges repeated ones.
+			for _, k := range slices.Sorted(maps.Keys(o.ExtraParams)) {
+				o.Set = append(o.Set, "--"+f.Name+"="+k+"="+o.ExtraParams[k])
+			}
+			return
+		}
 		if sv, ok := f.Value.(pflag.SliceValue); ok {
 			for _, v := range sv.GetSlice() {
 				o.Set = append(o.Set, "--"+f.Name+"="+v)

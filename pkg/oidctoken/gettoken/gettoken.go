@@ -58,6 +58,12 @@ func Run(ctx context.Context, o flags.Options, env Env) (Token, error) {
 		return Token{IDToken: stored.IDToken, Expiry: stored.Expiry}, nil
 	}
 
+	canRefresh := found && stored.RefreshToken != ""
+	if why := cannotLogin(o, env); why != "" && !canRefresh {
+		// Say so before any request: nothing the provider says can help.
+		return Token{}, errors.New(why + "; run " + Command(o) + " in a terminal to log in")
+	}
+
 	httpClient, err := verify.HTTPClient(verify.TLS{CAFiles: o.CAFiles, CAData: o.CAData, SkipVerify: o.SkipTLSVerify})
 	if err != nil {
 		return Token{}, err
@@ -71,7 +77,7 @@ func Run(ctx context.Context, o flags.Options, env Env) (Token, error) {
 	}}
 
 	var refreshErr error
-	if found && stored.RefreshToken != "" {
+	if canRefresh {
 		res, err := c.Refresh(ctx, stored.RefreshToken)
 		if err == nil {
 			var tok Token
