@@ -34,7 +34,7 @@ func (w world) getToken(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	env := gettoken.Env{Now: w.now, Store: store, Stdin: w.stdin, Stderr: w.stderr, Open: w.open}
+	env := gettoken.Env{Now: w.now, Store: store, Stdin: w.stdin, Stderr: w.stderr, Open: w.open, KubeconfigUser: w.getenv(execcred.UserEnv)}
 	if env.Open == nil {
 		env.Open = grant.OpenBrowser(o.BrowserCommand)
 	}

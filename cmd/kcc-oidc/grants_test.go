@@ -143,3 +143,31 @@ func TestConfidentialClient(t *testing.T) {
 		t.Error("a failed login stored something")
 	}
 }
+
+// TestKubeconfigUsersLogInApart: two kubeconfig users (KUBE_CREDENTIAL_CACHE_USER)
+// with the same flags are two logins, each served its own token after.
+func TestKubeconfigUsersLogInApart(t *testing.T) {
+	t.Parallel()
+	op := oidcop.StartExample(t, "http://localhost")
+	f := newFixture(t)
+	args := []string{"get-token", "--oidc-issuer-url", op.Issuer, "--oidc-client-id", "native", "--listen-address", "127.0.0.1:0"}
+	tokens := map[string]string{}
+	for _, u := range []struct{ kubeUser, login string }{{"admin", oidcop.User}, {"dev", oidcop.User2}} {
+		f.env["KUBE_CREDENTIAL_CACHE_USER"] = u.kubeUser
+		f.user = u.login
+		_, tok, _ := credential(t, f.run(args...))
+		tokens[u.kubeUser] = tok
+	}
+	if f.opens.Load() != 2 || claims(t, tokens["admin"])["sub"] == claims(t, tokens["dev"])["sub"] {
+		t.Fatalf("%d logins, subjects %v and %v; want two logins of two users", f.opens.Load(), claims(t, tokens["admin"])["sub"], claims(t, tokens["dev"])["sub"])
+	}
+	for kubeUser, want := range tokens {
+		f.env["KUBE_CREDENTIAL_CACHE_USER"] = kubeUser
+		if _, tok, _ := credential(t, f.run(args...)); tok != want {
+			t.Errorf("kubeconfig user %s was served another user's token", kubeUser)
+		}
+	}
+	if f.opens.Load() != 2 {
+		t.Errorf("%d logins in all, want 2", f.opens.Load())
+	}
+}

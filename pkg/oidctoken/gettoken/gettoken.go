@@ -38,6 +38,8 @@ type Env struct {
 	// CanShow says whether a human sees a URL: a browser can be opened or
 	// stderr is a terminal.
 	CanShow bool
+	// KubeconfigUser is KUBE_CREDENTIAL_CACHE_USER, part of the store key.
+	KubeconfigUser string
 }
 
 // Token is the id_token to print and its expiry.
@@ -50,6 +52,7 @@ type Token struct {
 func Run(ctx context.Context, o flags.Options, env Env) (Token, error) {
 	store := tokenstore.Store{Backend: env.Store, Now: env.Now}
 	id := Identity(o)
+	id.KubeconfigUser = env.KubeconfigUser
 	stored, found, err := store.Load(id)
 	if err != nil {
 		return Token{}, err

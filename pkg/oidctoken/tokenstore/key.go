@@ -23,6 +23,10 @@ type Identity struct {
 	// ExtraParams can select another connector, tenant or audience at the
 	// provider, so they are part of the identity.
 	ExtraParams map[string]string
+	// KubeconfigUser is KUBE_CREDENTIAL_CACHE_USER: two kubeconfig users
+	// with the same flags are two logins (an admin and a daily account at
+	// one provider), where kubelogin needs a --token-cache-dir each.
+	KubeconfigUser string
 }
 
 // Key is the hex sha256 of a canonical encoding of id, in a namespace of its
@@ -35,7 +39,7 @@ func (id Identity) Key() string {
 	for _, k := range slices.Sorted(maps.Keys(id.ExtraParams)) {
 		params = append(params, [2]string{k, id.ExtraParams[k]})
 	}
-	canon, _ := json.Marshal([]any{"kcc-oidc/v1", id.IssuerURL, id.ClientID, scopes, id.Username, id.ClientGrant, params})
+	canon, _ := json.Marshal([]any{"kcc-oidc/v1", id.IssuerURL, id.ClientID, scopes, id.Username, id.ClientGrant, params, id.KubeconfigUser})
 	sum := sha256.Sum256(canon)
 	return hex.EncodeToString(sum[:])
 }

@@ -14,6 +14,7 @@ func TestKeyInputs(t *testing.T) {
 		"client grant": func(id *Identity) { id.ClientGrant = true },
 		"extra params": func(id *Identity) { id.ExtraParams = map[string]string{"a": "2"} },
 		"param name":   func(id *Identity) { id.ExtraParams = map[string]string{"b": "1"} },
+		"kube user":    func(id *Identity) { id.KubeconfigUser = "admin" },
 	}
 	seen := map[string]string{base.Key(): "base"}
 	for name, change := range variants {
