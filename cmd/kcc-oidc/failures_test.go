@@ -160,15 +160,15 @@ func TestRevokedRefreshToken(t *testing.T) {
 	revokeStored(t, f, op.Issuer, "native")
 
 	f.now = func() time.Time { return exp.Add(-20 * time.Second) }
+	// kubectl without a terminal, and a grant that reads one (the grant
+	// is not part of the store key: the same stored tokens).
 	f.env[execcred.ExecInfoEnv] = `{"apiVersion":"client.authentication.k8s.io/v1","spec":{"interactive":false}}`
-	delete(f.env, "DISPLAY")
-	r := f.run(args...)
+	r := f.run(append(args, "--grant-type", "authcode-keyboard")...)
 	wantOneLine(t, r, 1, "the stored refresh token was refused (refresh: the provider answered invalid_grant")
 	if !strings.Contains(r.stderr, "run kcc-oidc get-token --oidc-issuer-url="+op.Issuer) {
 		t.Errorf("the line does not say what to run:\n%s", r.stderr)
 	}
 
-	f.env["DISPLAY"] = ":0"
 	_, again, _ := credential(t, f.run(args...))
 	if again == tok || f.opens.Load() != 2 {
 		t.Errorf("after a refused refresh with a browser: new token %v, %d logins; want a new login", again != tok, f.opens.Load())

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -76,11 +77,11 @@ func TestSetup(t *testing.T) {
 // the flags but not the values of the secret ones.
 func TestSuggestedCommandMasksSecrets(t *testing.T) {
 	f := newFixture(t)
-	delete(f.env, "DISPLAY")
+	// kubectl without a terminal, and a grant that reads one.
 	f.env["KUBERNETES_EXEC_INFO"] = `{"apiVersion":"client.authentication.k8s.io/v1","spec":{"interactive":false}}`
 	r := f.run("get-token", "--oidc-issuer-url", "https://issuer.example/", "--oidc-client-id", "kube",
-		"--oidc-client-secret", "s3cret-value", "--grant-type", "device-code")
-	wantOneLine(t, r, 1, "run kcc-oidc get-token --oidc-issuer-url=https://issuer.example/ --oidc-client-id=kube --oidc-client-secret=*** --grant-type=device-code in a terminal")
+		"--oidc-client-secret", "s3cret-value", "--grant-type", "authcode-keyboard")
+	wantOneLine(t, r, 1, "run kcc-oidc get-token --oidc-issuer-url=https://issuer.example/ --oidc-client-id=kube --oidc-client-secret=*** --grant-type=authcode-keyboard in a terminal")
 	if strings.Contains(r.stderr, "s3cret-value") {
 		t.Error("the client secret was printed")
 	}
@@ -99,5 +100,20 @@ func TestUsage(t *testing.T) {
 	}
 	if r := f.run("--version"); r.code != 0 || !strings.HasPrefix(r.stdout, "kcc-oidc ") {
 		t.Errorf("--version: exit %d, %q", r.code, r.stdout)
+	}
+}
+
+// TestNoBrowserNoTerminal: authcode and device-code without a browser to
+// open (no --browser-command, no graphical session) nor a terminal to show
+// the URL end with one line, before any request.
+func TestNoBrowserNoTerminal(t *testing.T) {
+	if runtime.GOOS == "darwin" || runtime.GOOS == "windows" {
+		t.Skip("macOS and Windows always have a browser to open")
+	}
+	for _, grant := range []string{"authcode", "device-code"} {
+		f := newFixture(t)
+		delete(f.env, "DISPLAY")
+		r := f.run("get-token", "--oidc-issuer-url", "https://issuer.example/", "--oidc-client-id", "kube", "--grant-type", grant)
+		wantOneLine(t, r, 1, "there is neither a browser to open nor a terminal to show its URL; run kcc-oidc get-token")
 	}
 }
