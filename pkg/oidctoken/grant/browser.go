@@ -9,9 +9,10 @@ import (
 
 // OpenBrowser returns the Env.Open that runs command with the URL as its
 // last argument (--browser-command, split on spaces), or the OS's opener.
-// It waits for the opener, not for the browser it starts.
+// It does not wait for the command, nor end it: a --browser-command may be
+// the browser itself, which outlives the login.
 func OpenBrowser(command string) func(ctx context.Context, url string) error {
-	return func(ctx context.Context, url string) error {
+	return func(_ context.Context, url string) error {
 		var argv []string
 		switch {
 		case command != "":
@@ -23,7 +24,7 @@ func OpenBrowser(command string) func(ctx context.Context, url string) error {
 		default:
 			argv = []string{"xdg-open", url}
 		}
-		cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+		cmd := exec.Command(argv[0], argv[1:]...)
 		if err := cmd.Start(); err != nil {
 			return err
 		}
