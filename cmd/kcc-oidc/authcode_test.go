@@ -1,6 +1,8 @@
 package main
 
 import (
+	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -44,5 +46,24 @@ func TestAuthCodePKCE(t *testing.T) {
 	}
 	if r.stderr != "" {
 		t.Errorf("second run wrote to stderr: %s", r.stderr)
+	}
+}
+
+// TestListenAddressFallback: a busy first --listen-address is skipped for
+// the next one, as kubelogin does.
+func TestListenAddressFallback(t *testing.T) {
+	t.Parallel()
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	op := oidcop.StartExample(t, "http://localhost")
+	f := newFixture(t)
+	r := f.run("get-token", "--oidc-issuer-url", op.Issuer, "--oidc-client-id", "native",
+		"--listen-address", busy.Addr().String(), "--listen-address", "127.0.0.1:0")
+	credential(t, r)
+	if strings.Contains(r.stderr, "redirect_uri=http%3A%2F%2Flocalhost%3A"+itoa(busy.Addr().(*net.TCPAddr).Port)+"&") {
+		t.Errorf("the busy address was used:\n%s", r.stderr)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -33,12 +35,18 @@ func TestProviderFailures(t *testing.T) {
 	}))
 	t.Cleanup(otherIssuer.Close)
 
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsSrv.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name   string
 		issuer string
 		extra  []string
 		want   string
 	}{
+		{"trusted certificate authority file, no provider", tlsSrv.URL + "/", []string{"--certificate-authority", caFile}, "404 Not Found"},
+		{"TLS not verified, no provider", tlsSrv.URL + "/", []string{"--insecure-skip-tls-verify"}, "404 Not Found"},
 		{"unreachable issuer", "http://127.0.0.1:" + itoa(closed) + "/", nil, "could not discover the provider http://127.0.0.1:" + itoa(closed) + "/"},
 		{"issuer that never answers", hung, nil, "could not discover the provider " + hung},
 		{"unknown certificate authority", tlsSrv.URL + "/", nil, "certificate signed by unknown authority"},
