@@ -13,7 +13,7 @@ func (w world) clean(args []string) error {
 	if len(args) > 0 {
 		return &flags.UsageError{Err: fmt.Errorf("clean takes no arguments")}
 	}
-	store, err := w.openStore()
+	store, _, err := w.openStore()
 	if err != nil {
 		return err
 	}

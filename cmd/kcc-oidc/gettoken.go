@@ -30,11 +30,12 @@ func (w world) getToken(ctx context.Context, args []string) error {
 	if err != nil {
 		return &flags.UsageError{Err: err}
 	}
-	store, err := w.openStore()
+	store, file, err := w.openStore()
 	if err != nil {
 		return err
 	}
 	env := gettoken.Env{Now: w.now, Store: store, Stdin: w.stdin, Stderr: w.stderr, Open: w.open, KubeconfigUser: w.getenv(execcred.UserEnv)}
+	env.Lock = func(key string) (func(), error) { return lockKey(file, key, o.AuthTimeout+time.Minute) }
 	if env.Open == nil {
 		env.Open = grant.OpenBrowser(o.BrowserCommand)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -169,5 +170,38 @@ func TestKubeconfigUsersLogInApart(t *testing.T) {
 	}
 	if f.opens.Load() != 2 {
 		t.Errorf("%d logins in all, want 2", f.opens.Load())
+	}
+}
+
+// TestConcurrentRunsLogInOnce: runs for one identity at once (kubectl for
+// two clusters of one provider: kcc-cache locks per cluster) make one device
+// login; the others wait for it and serve its token.
+func TestConcurrentRunsLogInOnce(t *testing.T) {
+	t.Parallel()
+	op := oidcop.StartTest(t, oidcop.TestOptions{})
+	shared := newFixture(t).env[envFile]
+	runs := make([]*fixture, 4)
+	results := make([]result, len(runs))
+	var wg sync.WaitGroup
+	for i := range runs {
+		runs[i] = newFixture(t)
+		runs[i].env[envFile] = shared
+		wg.Go(func() {
+			results[i] = runs[i].run("get-token", "--oidc-issuer-url", op.Issuer, "--oidc-client-id", "device",
+				"--oidc-client-secret", oidcop.ClientSecret, "--grant-type", "device-code")
+		})
+	}
+	wg.Wait()
+	var first string
+	for i, r := range results {
+		_, tok, _ := credential(t, r)
+		if i == 0 {
+			first = tok
+		} else if tok != first {
+			t.Errorf("run %d printed another token", i)
+		}
+	}
+	if n := op.Counts(t)["/device_authorization"]; n != 1 {
+		t.Errorf("%d device logins for %d concurrent runs, want 1", n, len(runs))
 	}
 }

@@ -2,6 +2,11 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/IvMisticos/kube-credential-cache/internal/filelock"
 
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend"
 )
@@ -14,7 +19,8 @@ const (
 	envFile    = "KUBE_CREDENTIAL_CACHE_FILE"
 )
 
-func (w world) openStore() (backend.Store, error) {
+// openStore opens the store and returns it with the cache file it belongs to.
+func (w world) openStore() (backend.Store, string, error) {
 	kind := w.getenv(envBackend)
 	if kind == "" {
 		kind = "auto"
@@ -23,15 +29,30 @@ func (w world) openStore() (backend.Store, error) {
 	if file == "" {
 		var err error
 		if file, err = backend.DefaultFile(); err != nil {
-			return nil, fmt.Errorf("no token store location (set %s): %w", envFile, err)
+			return nil, "", fmt.Errorf("no token store location (set %s): %w", envFile, err)
 		}
 	}
 	choice, err := backend.Open(backend.Options{Kind: kind, File: file})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", envBackend, err)
+		return nil, "", fmt.Errorf("%s: %w", envBackend, err)
 	}
 	if choice.Warning != "" {
 		fmt.Fprintf(w.stderr, "kcc-oidc: %s\n", choice.Warning)
 	}
-	return choice.Store, nil
+	return choice.Store, file, nil
+}
+
+// lockKey locks the store key's lock file among kcc-cache's (the state
+// directory's locks/, which kcc-cache's sweep prunes when free), waiting at
+// most timeout: as long as another run's login may take.
+func lockKey(file, key string, timeout time.Duration) (func(), error) {
+	dir := filepath.Join(backend.StateDir(file), "locks")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("could not create the lock directory: %w", err)
+	}
+	unlock, err := filelock.Lock(filepath.Join(dir, "oidc-"+key+".lock"), timeout)
+	if err != nil {
+		return nil, fmt.Errorf("another kcc-oidc is logging in for these flags: %w", err)
+	}
+	return unlock, nil
 }

@@ -40,6 +40,11 @@ type Env struct {
 	CanShow bool
 	// KubeconfigUser is KUBE_CREDENTIAL_CACHE_USER, part of the store key.
 	KubeconfigUser string
+	// Lock, when set, serialises the runs that refresh or log in for one
+	// store key: kcc-cache's lock is per cluster, so two clusters of one
+	// identity would otherwise log in twice, or spend one rotating refresh
+	// token twice (the second refresh is refused).
+	Lock func(key string) (unlock func(), err error)
 }
 
 // Token is the id_token to print and its expiry.
@@ -59,6 +64,22 @@ func Run(ctx context.Context, o flags.Options, env Env) (Token, error) {
 	}
 	if found && !o.ForceRefresh && stored.Expiry.Sub(env.Now()) >= MinValidity {
 		return Token{IDToken: stored.IDToken, Expiry: stored.Expiry}, nil
+	}
+	if env.Lock != nil {
+		unlock, err := env.Lock(id.Key())
+		if err != nil {
+			return Token{}, err
+		}
+		defer unlock()
+		// Whoever held the lock may have just stored what we need.
+		prev := stored
+		if stored, found, err = store.Load(id); err != nil {
+			return Token{}, err
+		}
+		fresh := found && stored.Expiry.Sub(env.Now()) >= MinValidity
+		if fresh && (!o.ForceRefresh || stored.IDToken != prev.IDToken) {
+			return Token{IDToken: stored.IDToken, Expiry: stored.Expiry}, nil
+		}
 	}
 
 	canRefresh := found && stored.RefreshToken != ""
