@@ -35,6 +35,11 @@ func (w world) getToken(ctx context.Context, args []string) error {
 		return err
 	}
 	env := gettoken.Env{Now: w.now, Store: store, Stdin: w.stdin, Stderr: w.stderr, Open: w.open, KubeconfigUser: w.getenv(execcred.UserEnv)}
+	if debugOn(w.getenv(envDebug)) {
+		env.Debugf = func(format string, args ...any) {
+			fmt.Fprintf(w.stderr, "kcc-oidc: debug: "+format+"\n", args...)
+		}
+	}
 	env.Lock = func(key string) (func(), error) { return lockKey(file, key, o.AuthTimeout+time.Minute) }
 	if env.Open == nil {
 		env.Open = grant.OpenBrowser(o.BrowserCommand)

@@ -205,3 +205,27 @@ func TestConcurrentRunsLogInOnce(t *testing.T) {
 		t.Errorf("%d device logins for %d concurrent runs, want 1", n, len(runs))
 	}
 }
+
+// TestDebugOutput: KUBE_CREDENTIAL_CACHE_DEBUG=1 says what each run
+// decided, with key digests and expiries, never a token.
+func TestDebugOutput(t *testing.T) {
+	t.Parallel()
+	op := oidcop.StartExample(t, "http://localhost")
+	f := newFixture(t)
+	f.env["KUBE_CREDENTIAL_CACHE_DEBUG"] = "1"
+	args := []string{"get-token", "--oidc-issuer-url", op.Issuer, "--oidc-client-id", "native", "--listen-address", "127.0.0.1:0"}
+	first := f.run(args...)
+	_, tok, _ := credential(t, first)
+	second := f.run(args...)
+	for _, want := range []string{"kcc-oidc: debug: store file (", "nothing stored", "logging in with the authcode grant"} {
+		if !strings.Contains(first.stderr, want) {
+			t.Errorf("first run's stderr lacks %q:\n%s", want, first.stderr)
+		}
+	}
+	if !strings.Contains(second.stderr, "served without a request") {
+		t.Errorf("second run's stderr:\n%s", second.stderr)
+	}
+	if strings.Contains(first.stderr+second.stderr, tok) || strings.Contains(first.stderr+second.stderr, strings.Split(tok, ".")[2]) {
+		t.Error("the debug output holds the id_token")
+	}
+}

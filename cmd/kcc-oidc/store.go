@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/IvMisticos/kube-credential-cache/internal/filelock"
@@ -17,7 +18,18 @@ import (
 const (
 	envBackend = "KUBE_CREDENTIAL_CACHE_BACKEND"
 	envFile    = "KUBE_CREDENTIAL_CACHE_FILE"
+	// envDebug turns on kcc-cache's debug lines, and kcc-oidc's.
+	envDebug = "KUBE_CREDENTIAL_CACHE_DEBUG"
 )
+
+// debugOn reads a truthy value as kcc-cache does (1, true, yes, on).
+func debugOn(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "1", "t", "true", "y", "yes", "on":
+		return true
+	}
+	return false
+}
 
 // openStore opens the store and returns it with the cache file it belongs to.
 func (w world) openStore() (backend.Store, string, error) {
@@ -35,6 +47,9 @@ func (w world) openStore() (backend.Store, string, error) {
 	choice, err := backend.Open(backend.Options{Kind: kind, File: file})
 	if err != nil {
 		return nil, "", fmt.Errorf("%s: %w", envBackend, err)
+	}
+	if debugOn(w.getenv(envDebug)) {
+		fmt.Fprintf(w.stderr, "kcc-oidc: debug: store %s (%s)\n", choice.Name, choice.Reason)
 	}
 	if choice.Warning != "" {
 		fmt.Fprintf(w.stderr, "kcc-oidc: %s\n", choice.Warning)

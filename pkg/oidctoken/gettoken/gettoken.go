@@ -45,6 +45,15 @@ type Env struct {
 	// identity would otherwise log in twice, or spend one rotating refresh
 	// token twice (the second refresh is refused).
 	Lock func(key string) (unlock func(), err error)
+	// Debugf, when set, receives what the run decides (key digests,
+	// expiries, grants); never a token or secret.
+	Debugf func(format string, args ...any)
+}
+
+func (env Env) debugf(format string, args ...any) {
+	if env.Debugf != nil {
+		env.Debugf(format, args...)
+	}
 }
 
 // Token is the id_token to print and its expiry.
@@ -63,7 +72,16 @@ func Run(ctx context.Context, o flags.Options, env Env) (Token, error) {
 		return Token{}, err
 	}
 	if found && !o.ForceRefresh && stored.Expiry.Sub(env.Now()) >= MinValidity {
+		env.debugf("key %.12s: stored id_token valid until %s, served without a request", id.Key(), stored.Expiry.Format(time.RFC3339))
 		return Token{IDToken: stored.IDToken, Expiry: stored.Expiry}, nil
+	}
+	switch {
+	case !found:
+		env.debugf("key %.12s: nothing stored", id.Key())
+	case o.ForceRefresh:
+		env.debugf("key %.12s: --force-refresh", id.Key())
+	default:
+		env.debugf("key %.12s: stored id_token expires %s, within %s", id.Key(), stored.Expiry.Format(time.RFC3339), MinValidity)
 	}
 	if env.Lock != nil {
 		unlock, err := env.Lock(id.Key())
@@ -78,6 +96,7 @@ func Run(ctx context.Context, o flags.Options, env Env) (Token, error) {
 		}
 		fresh := found && stored.Expiry.Sub(env.Now()) >= MinValidity
 		if fresh && (!o.ForceRefresh || stored.IDToken != prev.IDToken) {
+			env.debugf("key %.12s: another run stored a valid id_token meanwhile", id.Key())
 			return Token{IDToken: stored.IDToken, Expiry: stored.Expiry}, nil
 		}
 	}
@@ -102,14 +121,17 @@ func Run(ctx context.Context, o flags.Options, env Env) (Token, error) {
 
 	var refreshErr error
 	if canRefresh {
+		env.debugf("key %.12s: refreshing", id.Key())
 		res, err := c.Refresh(ctx, stored.RefreshToken)
 		if err == nil {
 			var tok Token
 			if tok, err = keep(ctx, store, id, provider, res, stored.RefreshToken); err == nil {
+				env.debugf("key %.12s: refreshed, valid until %s", id.Key(), tok.Expiry.Format(time.RFC3339))
 				return tok, nil
 			}
 		}
 		refreshErr = err
+		env.debugf("key %.12s: refresh failed: %v", id.Key(), err)
 	}
 	if why := cannotLogin(o, env); why != "" {
 		msg := why + "; run " + Command(o) + " in a terminal to log in"
@@ -121,6 +143,7 @@ func Run(ctx context.Context, o flags.Options, env Env) (Token, error) {
 	if refreshErr != nil {
 		fmt.Fprintf(env.Stderr, "%s: could not refresh the stored tokens (%v); logging in again\n", flags.Command, refreshErr)
 	}
+	env.debugf("key %.12s: logging in with the %s grant", id.Key(), o.GrantType)
 	res, err := c.Login(ctx)
 	if err != nil {
 		return Token{}, err
