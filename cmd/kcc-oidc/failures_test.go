@@ -176,6 +176,13 @@ func TestRevokedRefreshToken(t *testing.T) {
 	if !strings.Contains(r.stderr, "run kcc-oidc get-token --oidc-issuer-url="+op.Issuer) {
 		t.Errorf("the line does not say what to run:\n%s", r.stderr)
 	}
+	// The refused tokens are forgotten: the next run says what to run
+	// without sending the refresh token again.
+	if n := f.storedEntries(); n != 0 {
+		t.Errorf("%d entries after the refresh was refused, want the tokens forgotten", n)
+	}
+	r = f.run(append(args, "--grant-type", "authcode-keyboard")...)
+	wantOneLine(t, r, 1, "a login is needed and authcode-keyboard reads the code from a terminal")
 
 	_, again, _ := credential(t, f.run(args...))
 	if again == tok || f.opens.Load() != 2 {

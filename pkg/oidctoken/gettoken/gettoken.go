@@ -64,101 +64,148 @@ type Token struct {
 
 // Run returns a valid id_token for o.
 func Run(ctx context.Context, o flags.Options, env Env) (Token, error) {
-	store := tokenstore.Store{Backend: env.Store, Now: env.Now}
-	id := Identity(o)
-	id.KubeconfigUser = env.KubeconfigUser
-	stored, found, err := store.Load(id)
+	r := &run{o: o, env: env, store: tokenstore.Store{Backend: env.Store, Now: env.Now}, id: Identity(o)}
+	r.id.KubeconfigUser = env.KubeconfigUser
+	stored, found, err := r.store.Load(r.id)
 	if err != nil {
 		return Token{}, err
 	}
-	if found && !o.ForceRefresh && stored.Expiry.Sub(env.Now()) >= MinValidity {
-		env.debugf("key %.12s: stored id_token valid until %s, served without a request", id.Key(), stored.Expiry.Format(time.RFC3339))
+	if r.servable(stored, found) {
+		r.debugf("stored id_token valid until %s, served without a request", stored.Expiry.Format(time.RFC3339))
 		return Token{IDToken: stored.IDToken, Expiry: stored.Expiry}, nil
 	}
-	switch {
-	case !found:
-		env.debugf("key %.12s: nothing stored", id.Key())
-	case o.ForceRefresh:
-		env.debugf("key %.12s: --force-refresh", id.Key())
-	default:
-		env.debugf("key %.12s: stored id_token expires %s, within %s", id.Key(), stored.Expiry.Format(time.RFC3339), MinValidity)
-	}
+	r.debugWhy(stored, found)
 	if env.Lock != nil {
-		unlock, err := env.Lock(id.Key())
+		unlock, err := env.Lock(r.id.Key())
 		if err != nil {
 			return Token{}, err
 		}
 		defer unlock()
 		// Whoever held the lock may have just stored what we need.
 		prev := stored
-		if stored, found, err = store.Load(id); err != nil {
+		if stored, found, err = r.store.Load(r.id); err != nil {
 			return Token{}, err
 		}
 		fresh := found && stored.Expiry.Sub(env.Now()) >= MinValidity
 		if fresh && (!o.ForceRefresh || stored.IDToken != prev.IDToken) {
-			env.debugf("key %.12s: another run stored a valid id_token meanwhile", id.Key())
+			r.debugf("another run stored a valid id_token meanwhile")
 			return Token{IDToken: stored.IDToken, Expiry: stored.Expiry}, nil
 		}
 	}
-
 	canRefresh := found && stored.RefreshToken != ""
 	if why := cannotLogin(o, env); why != "" && !canRefresh {
 		// Say so before any request: nothing the provider says can help.
 		return Token{}, errors.New(why + "; run " + Command(o) + " in a terminal to log in")
 	}
-
-	httpClient, err := verify.HTTPClient(verify.TLS{CAFiles: o.CAFiles, CAData: o.CAData, SkipVerify: o.SkipTLSVerify})
-	if err != nil {
+	if err := r.connect(ctx); err != nil {
 		return Token{}, err
 	}
-	provider, err := verify.Discover(ctx, httpClient, o.IssuerURL, o.ClientID, env.Now)
-	if err != nil {
-		return Token{}, err
-	}
-	c := &grant.Client{Opts: o, Provider: provider, Env: grant.Env{
-		HTTP: httpClient, Stdin: env.Stdin, Stderr: env.Stderr, Open: env.Open, Prompt: env.Prompt,
-	}}
-
 	var refreshErr error
 	if canRefresh {
-		env.debugf("key %.12s: refreshing", id.Key())
-		res, err := c.Refresh(ctx, stored.RefreshToken)
+		tok, err := r.refresh(ctx, stored.RefreshToken)
 		if err == nil {
-			var tok Token
-			if tok, err = keep(ctx, store, id, provider, res, stored.RefreshToken); err == nil {
-				env.debugf("key %.12s: refreshed, valid until %s", id.Key(), tok.Expiry.Format(time.RFC3339))
-				return tok, nil
-			}
+			return tok, nil
 		}
 		refreshErr = err
-		env.debugf("key %.12s: refresh failed: %v", id.Key(), err)
 	}
-	if why := cannotLogin(o, env); why != "" {
-		msg := why + "; run " + Command(o) + " in a terminal to log in"
+	return r.login(ctx, refreshErr)
+}
+
+// run is one get-token past the stored-token check.
+type run struct {
+	o        flags.Options
+	env      Env
+	store    tokenstore.Store
+	id       tokenstore.Identity
+	provider *verify.Provider
+	client   *grant.Client
+}
+
+func (r *run) debugf(format string, args ...any) {
+	r.env.debugf("key %.12s: "+format, append([]any{r.id.Key()}, args...)...)
+}
+
+// servable says whether the stored id_token may be printed as it is.
+func (r *run) servable(t tokenstore.Tokens, found bool) bool {
+	return found && !r.o.ForceRefresh && t.Expiry.Sub(r.env.Now()) >= MinValidity
+}
+
+func (r *run) debugWhy(t tokenstore.Tokens, found bool) {
+	switch {
+	case !found:
+		r.debugf("nothing stored")
+	case r.o.ForceRefresh:
+		r.debugf("--force-refresh")
+	default:
+		r.debugf("stored id_token expires %s, within %s", t.Expiry.Format(time.RFC3339), MinValidity)
+	}
+}
+
+// connect discovers the provider.
+func (r *run) connect(ctx context.Context) error {
+	httpClient, err := verify.HTTPClient(verify.TLS{CAFiles: r.o.CAFiles, CAData: r.o.CAData, SkipVerify: r.o.SkipTLSVerify})
+	if err != nil {
+		return err
+	}
+	if r.provider, err = verify.Discover(ctx, httpClient, r.o.IssuerURL, r.o.ClientID, r.env.Now); err != nil {
+		return err
+	}
+	r.client = &grant.Client{Opts: r.o, Provider: r.provider, Env: grant.Env{
+		HTTP: httpClient, Stdin: r.env.Stdin, Stderr: r.env.Stderr, Open: r.env.Open, Prompt: r.env.Prompt,
+	}}
+	return nil
+}
+
+// refresh spends the stored refresh token. One the provider refused
+// (revoked, expired) is forgotten, so that later runs do not send it again.
+func (r *run) refresh(ctx context.Context, refreshToken string) (Token, error) {
+	r.debugf("refreshing")
+	res, err := r.client.Refresh(ctx, refreshToken)
+	if err == nil {
+		var tok Token
+		if tok, err = r.keep(ctx, res, refreshToken); err == nil {
+			r.debugf("refreshed, valid until %s", tok.Expiry.Format(time.RFC3339))
+			return tok, nil
+		}
+	}
+	r.debugf("refresh failed: %v", err)
+	if errors.Is(err, grant.ErrRefused) {
+		if derr := r.store.Delete(r.id); derr != nil {
+			r.debugf("could not forget the refused tokens: %v", derr)
+		}
+	}
+	return Token{}, err
+}
+
+// login runs the grant, unless it cannot run now (refreshErr says why the
+// refresh before it failed).
+func (r *run) login(ctx context.Context, refreshErr error) (Token, error) {
+	if why := cannotLogin(r.o, r.env); why != "" {
+		msg := why + "; run " + Command(r.o) + " in a terminal to log in"
 		if refreshErr != nil {
 			msg = "the stored refresh token was refused (" + refreshErr.Error() + "), and " + msg
 		}
 		return Token{}, errors.New(msg)
 	}
 	if refreshErr != nil {
-		fmt.Fprintf(env.Stderr, "%s: could not refresh the stored tokens (%v); logging in again\n", flags.Command, refreshErr)
+		fmt.Fprintf(r.env.Stderr, "%s: could not refresh the stored tokens (%v); logging in again\n", flags.Command, refreshErr)
 	}
-	env.debugf("key %.12s: logging in with the %s grant", id.Key(), o.GrantType)
-	res, err := c.Login(ctx)
+	r.debugf("logging in with the %s grant", r.o.GrantType)
+	res, err := r.client.Login(ctx)
 	if err != nil {
 		return Token{}, err
 	}
-	return keep(ctx, store, id, provider, res, "")
+	return r.keep(ctx, res, "")
 }
 
 // keep verifies the id_token of res and stores it with the refresh token
 // (the response's, or prevRefresh when a refresh response carries none).
-func keep(ctx context.Context, store tokenstore.Store, id tokenstore.Identity, p *verify.Provider, res grant.Result, prevRefresh string) (Token, error) {
+func (r *run) keep(ctx context.Context, res grant.Result, prevRefresh string) (Token, error) {
 	raw := res.IDToken()
 	if raw == "" {
 		return Token{}, errors.New("the provider's token response has no id_token (is the openid scope allowed for this client?)")
 	}
-	exp, err := p.IDToken(ctx, raw, res.Want)
+	exp, err := r.provider.IDToken(ctx, raw, res.Want)
 	if err != nil {
 		return Token{}, err
 	}
@@ -166,7 +213,7 @@ func keep(ctx context.Context, store tokenstore.Store, id tokenstore.Identity, p
 	if rt == "" {
 		rt = prevRefresh
 	}
-	if err := store.Save(id, tokenstore.Tokens{IDToken: raw, RefreshToken: rt, Expiry: exp}); err != nil {
+	if err := r.store.Save(r.id, tokenstore.Tokens{IDToken: raw, RefreshToken: rt, Expiry: exp}); err != nil {
 		return Token{}, err
 	}
 	return Token{IDToken: raw, Expiry: exp}, nil

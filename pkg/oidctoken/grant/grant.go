@@ -97,6 +97,17 @@ func (c *Client) Refresh(ctx context.Context, refreshToken string) (Result, erro
 	return Result{Token: tok, Want: verify.Expected{AccessToken: tok.AccessToken}}, nil
 }
 
+// ErrRefused marks an error answer of the provider (an OAuth error code,
+// such as invalid_grant for a revoked refresh token), as opposed to a
+// provider that could not be reached.
+var ErrRefused = errors.New("refused by the provider")
+
+// refusal is a provider's error answer; it is ErrRefused.
+type refusal struct{ msg string }
+
+func (e refusal) Error() string        { return e.msg }
+func (e refusal) Is(target error) bool { return target == ErrRefused }
+
 // Explain shortens an oauth2 error to the provider's error code and
 // description: the raw error quotes the whole response body, which can be
 // long, and never says more.
@@ -108,7 +119,7 @@ func Explain(err error) error {
 			if re.ErrorDescription != "" {
 				msg += ": " + re.ErrorDescription
 			}
-			return errors.New(msg)
+			return refusal{msg}
 		}
 		if re.Response != nil {
 			return fmt.Errorf("the provider answered %s", re.Response.Status)
