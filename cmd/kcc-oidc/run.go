@@ -43,30 +43,30 @@ func (w world) run(ctx context.Context, args []string) int {
 	}
 	var err error
 	switch args[0] {
-	case flags.SubGetToken:
+	case flags.OIDCGetToken:
 		err = w.getToken(ctx, args[1:])
-	case flags.SubSetup:
+	case flags.OIDCSetup:
 		err = w.setup(args[1:])
-	case flags.SubClean:
+	case flags.OIDCClean:
 		err = w.clean(args[1:])
 	case "-h", "--help", "help":
 		printUsage(w.stdout)
 		return 0
 	case "--version", "version":
-		fmt.Fprintln(w.stdout, buildinfo.Line(flags.Command, version, commit, date))
+		fmt.Fprintln(w.stdout, buildinfo.Line(flags.OIDCCommand, version, commit, date))
 		return 0
 	default:
-		err = &flags.UsageError{Err: fmt.Errorf("unknown command %q (want %s, %s or %s)", args[0], flags.SubGetToken, flags.SubSetup, flags.SubClean)}
+		err = &flags.UsageError{Err: fmt.Errorf("unknown command %q (want %s, %s or %s)", args[0], flags.OIDCGetToken, flags.OIDCSetup, flags.OIDCClean)}
 	}
 	if err == nil {
 		return 0
 	}
 	var usage *flags.UsageError
 	if errors.As(err, &usage) {
-		fmt.Fprintf(w.stderr, "%s: %s (see %s %s --help)\n", flags.Command, oneLine(err.Error()), flags.Command, args[0])
+		fmt.Fprintf(w.stderr, "%s: %s (see %s %s --help)\n", flags.OIDCCommand, oneLine(err.Error()), flags.OIDCCommand, args[0])
 		return exitUsage
 	}
-	fmt.Fprintf(w.stderr, "%s: %s\n", flags.Command, oneLine(err.Error()))
+	fmt.Fprintf(w.stderr, "%s: %s\n", flags.OIDCCommand, oneLine(err.Error()))
 	return exitFailure
 }
 

@@ -24,18 +24,14 @@ func (w world) setup(args []string) error {
 		printUsage(w.stdout)
 		return nil
 	}
-	var set []string
-	for _, s := range o.Set {
-		if strings.HasPrefix(s, "--"+flags.Password+"=") {
-			fmt.Fprintf(w.stderr, "%s: --%s is left out of the entry; get-token prompts for it\n", flags.Command, flags.Password)
-			continue
-		}
-		set = append(set, s)
+	if o.Password != "" {
+		fmt.Fprintf(w.stderr, "%s: --%s is left out of the entry; get-token prompts for it\n", flags.OIDCCommand, flags.OIDCPassword)
 	}
+	cmd := o.Command()
 	var b strings.Builder
 	fmt.Fprintf(&b, "users:\n- name: %s\n  user:\n    exec:\n", setupUser)
 	fmt.Fprintf(&b, "      apiVersion: %s\n      command: kcc-cache\n      args:\n", execcred.APIVersionV1)
-	for _, a := range flags.GetTokenArgs(set) {
+	for _, a := range append([]string{cmd.Command()}, cmd.Args()...) {
 		fmt.Fprintf(&b, "      - %s\n", quote(a))
 	}
 	fmt.Fprintf(&b, "      env:\n      - name: %s\n        value: %s\n", execcred.UserEnv, setupUser)

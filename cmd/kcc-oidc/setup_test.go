@@ -67,7 +67,7 @@ func TestSetup(t *testing.T) {
 		t.Fatal(err)
 	}
 	orig, _ := flags.Parse(args)
-	got.Set, orig.Set, orig.Password = nil, nil, ""
+	orig.Password = ""
 	if !reflect.DeepEqual(got, orig) {
 		t.Errorf("the entry's args parse to\n%+v\nwant\n%+v", got, orig)
 	}

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"net"
 	"net/url"
 	"slices"
@@ -45,9 +44,35 @@ type Options struct {
 	TokenCacheStorage string
 
 	Help bool
-	// Set lists the flags given, in order, as "--name=value" (setup prints
-	// them back); values of secret flags are included, so never log it.
-	Set []string
+}
+
+// defaultAuthTimeoutSec is kubelogin's --authentication-timeout-sec.
+const defaultAuthTimeoutSec = 180
+
+// Command is the get-token command line for o, without defaults and
+// without the password: what a kubeconfig entry carries.
+func (o Options) Command() OIDC {
+	b := OIDC{
+		IssuerURL: o.IssuerURL, ClientID: o.ClientID, ClientSecret: o.ClientSecret,
+		ExtraScopes: o.ExtraScopes, UsePKCE: o.UsePKCE, ExtraParams: o.ExtraParams,
+		GrantType: o.GrantType, Username: o.Username,
+		SkipOpenBrowser: o.SkipOpenBrowser, BrowserCommand: o.BrowserCommand,
+		CAFiles: o.CAFiles, CAData: o.CAData, SkipTLSVerify: o.SkipTLSVerify,
+	}
+	autoPick := OIDCGrantAuthCode
+	if o.Username != "" {
+		autoPick = OIDCGrantPassword
+	}
+	if o.GrantType == autoPick {
+		b.GrantType = "" // --grant-type auto, the default
+	}
+	if !slices.Equal(o.ListenAddresses, DefaultListenAddresses) {
+		b.ListenAddresses = o.ListenAddresses
+	}
+	if secs := int(o.AuthTimeout / time.Second); secs != defaultAuthTimeoutSec {
+		b.AuthTimeoutSec = secs
+	}
+	return b
 }
 
 // DefaultListenAddresses are kubelogin's: port 8000, then 18000.
@@ -64,27 +89,27 @@ func usageErrorf(format string, args ...any) error {
 }
 
 func flagSet(o *Options) *pflag.FlagSet {
-	fs := pflag.NewFlagSet(Command, pflag.ContinueOnError)
+	fs := pflag.NewFlagSet(OIDCCommand, pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.SortFlags = false
-	fs.StringVar(&o.IssuerURL, IssuerURL, "", "issuer URL of the provider (required; https, or http for a loopback host)")
-	fs.StringVar(&o.ClientID, ClientID, "", "client ID (required)")
-	fs.StringVar(&o.ClientSecret, ClientSecret, "", "client secret, for a confidential client")
-	fs.StringSliceVar(&o.ExtraScopes, ExtraScope, nil, "scope to request besides openid (repeatable)")
-	fs.BoolVar(&o.UsePKCE, UsePKCE, false, "always use PKCE S256 (default: when the provider advertises S256)")
-	fs.StringToStringVar(&o.ExtraParams, AuthRequestExtraParams, nil, "extra parameters of the authorization request (key=value,...)")
-	fs.StringVar(&o.GrantType, GrantType, GrantAuto, "auto|authcode|authcode-keyboard|device-code|password|client-credentials (auto: password with --username, else authcode)")
-	fs.StringVar(&o.Username, Username, "", "[password] username")
-	fs.StringVar(&o.Password, Password, "", "[password] password (prompted without echo on a terminal when absent)")
-	fs.StringSliceVar(&o.ListenAddresses, ListenAddress, DefaultListenAddresses, "[authcode] loopback address of the redirect listener, tried in order (port 0: any free port)")
-	fs.BoolVar(&o.SkipOpenBrowser, SkipOpenBrowser, false, "[authcode, device-code] do not open a browser; the URL is printed on stderr")
-	fs.StringVar(&o.BrowserCommand, BrowserCommand, "", "[authcode, device-code] command that opens the URL (default: xdg-open, open or rundll32)")
-	fs.IntVar(new(int), AuthenticationTimeoutSec, 180, "[authcode, device-code] give up a login after this many seconds")
-	fs.StringArrayVar(&o.CAFiles, CertificateAuthority, nil, "PEM file of a CA to trust for the provider (repeatable)")
-	fs.StringArrayVar(&o.CAData, CertificateAuthorityData, nil, "base64 PEM of a CA to trust for the provider (repeatable)")
-	fs.BoolVar(&o.SkipTLSVerify, InsecureSkipTLSVerify, false, "do not verify the provider's certificate (insecure)")
-	fs.BoolVar(&o.ForceRefresh, ForceRefresh, false, "refresh the id_token even when the stored one is valid")
-	fs.StringVar(&o.TokenCacheStorage, TokenCacheStorage, "", "accepted for kubelogin compatibility; tokens are kept in kcc's store (KUBE_CREDENTIAL_CACHE_BACKEND)")
+	fs.StringVar(&o.IssuerURL, OIDCIssuerURL, "", "issuer URL of the provider (required; https, or http for a loopback host)")
+	fs.StringVar(&o.ClientID, OIDCClientID, "", "client ID (required)")
+	fs.StringVar(&o.ClientSecret, OIDCClientSecret, "", "client secret, for a confidential client")
+	fs.StringSliceVar(&o.ExtraScopes, OIDCExtraScope, nil, "scope to request besides openid (repeatable)")
+	fs.BoolVar(&o.UsePKCE, OIDCUsePKCE, false, "always use PKCE S256 (default: when the provider advertises S256)")
+	fs.StringToStringVar(&o.ExtraParams, OIDCAuthRequestExtraParams, nil, "extra parameters of the authorization request (key=value,...)")
+	fs.StringVar(&o.GrantType, OIDCGrantType, OIDCGrantAuto, "auto|authcode|authcode-keyboard|device-code|password|client-credentials (auto: password with --username, else authcode)")
+	fs.StringVar(&o.Username, OIDCUsername, "", "[password] username")
+	fs.StringVar(&o.Password, OIDCPassword, "", "[password] password (prompted without echo on a terminal when absent)")
+	fs.StringSliceVar(&o.ListenAddresses, OIDCListenAddress, DefaultListenAddresses, "[authcode] loopback address of the redirect listener, tried in order (port 0: any free port)")
+	fs.BoolVar(&o.SkipOpenBrowser, OIDCSkipOpenBrowser, false, "[authcode, device-code] do not open a browser; the URL is printed on stderr")
+	fs.StringVar(&o.BrowserCommand, OIDCBrowserCommand, "", "[authcode, device-code] command that opens the URL (default: xdg-open, open or rundll32)")
+	fs.IntVar(new(int), OIDCAuthenticationTimeoutSec, defaultAuthTimeoutSec, "[authcode, device-code] give up a login after this many seconds")
+	fs.StringArrayVar(&o.CAFiles, OIDCCertificateAuthority, nil, "PEM file of a CA to trust for the provider (repeatable)")
+	fs.StringArrayVar(&o.CAData, OIDCCertificateAuthorityData, nil, "base64 PEM of a CA to trust for the provider (repeatable)")
+	fs.BoolVar(&o.SkipTLSVerify, OIDCInsecureSkipTLSVerify, false, "do not verify the provider's certificate (insecure)")
+	fs.BoolVar(&o.ForceRefresh, OIDCForceRefresh, false, "refresh the id_token even when the stored one is valid")
+	fs.StringVar(&o.TokenCacheStorage, OIDCTokenCacheStorage, "", "accepted for kubelogin compatibility; tokens are kept in kcc's store (KUBE_CREDENTIAL_CACHE_BACKEND)")
 	fs.BoolVarP(&o.Help, "help", "h", false, "show this help")
 	return fs
 }
@@ -107,25 +132,18 @@ func Parse(args []string) (Options, error) {
 	if fs.NArg() > 0 {
 		return o, usageErrorf("unexpected argument %q", fs.Arg(0))
 	}
-	secs, _ := fs.GetInt(AuthenticationTimeoutSec)
+	secs, _ := fs.GetInt(OIDCAuthenticationTimeoutSec)
 	o.AuthTimeout = time.Duration(secs) * time.Second
-	fs.Visit(func(f *pflag.Flag) {
-		if f.Name == AuthRequestExtraParams {
-			// One key=value per flag: pflag merges repeated ones.
-			for _, k := range slices.Sorted(maps.Keys(o.ExtraParams)) {
-				o.Set = append(o.Set, "--"+f.Name+"="+k+"="+o.ExtraParams[k])
-			}
-			return
-		}
-		if sv, ok := f.Value.(pflag.SliceValue); ok {
-			for _, v := range sv.GetSlice() {
-				o.Set = append(o.Set, "--"+f.Name+"="+v)
-			}
-			return
-		}
-		o.Set = append(o.Set, "--"+f.Name+"="+f.Value.String())
-	})
 	return o, o.validate(secs)
+}
+
+// unsupportedKubelogin are kubelogin flags kcc-oidc does not implement; each
+// is refused with one line naming it rather than pflag's generic message.
+var unsupportedKubelogin = []string{
+	"oidc-redirect-url", "oidc-redirect-url-hostname", "oidc-redirect-url-authcode-keyboard",
+	"oidc-use-access-token", "oidc-request-header", "oidc-pkce-method",
+	"token-cache-dir", "local-server-cert", "local-server-key",
+	"open-url-after-authentication", "tls-renegotiation-once", "tls-renegotiation-freely",
 }
 
 // explain turns pflag's error about a kubelogin flag kcc-oidc lacks into a
@@ -133,7 +151,7 @@ func Parse(args []string) (Options, error) {
 func explain(err error) string {
 	msg := err.Error()
 	if name, ok := strings.CutPrefix(msg, "unknown flag: --"); ok && slices.Contains(unsupportedKubelogin, name) {
-		return fmt.Sprintf("the kubelogin flag --%s is not supported by %s; remove it", name, Command)
+		return fmt.Sprintf("the kubelogin flag --%s is not supported by %s; remove it", name, OIDCCommand)
 	}
 	return msg
 }
@@ -141,30 +159,30 @@ func explain(err error) string {
 func (o *Options) validate(timeoutSecs int) error {
 	switch {
 	case o.IssuerURL == "":
-		return usageErrorf("--%s is required", IssuerURL)
+		return usageErrorf("--%s is required", OIDCIssuerURL)
 	case o.ClientID == "":
-		return usageErrorf("--%s is required", ClientID)
+		return usageErrorf("--%s is required", OIDCClientID)
 	case timeoutSecs <= 0:
-		return usageErrorf("--%s must be positive", AuthenticationTimeoutSec)
+		return usageErrorf("--%s must be positive", OIDCAuthenticationTimeoutSec)
 	}
 	if err := CheckIssuer(o.IssuerURL); err != nil {
 		return &UsageError{Err: err}
 	}
 	switch o.GrantType {
-	case GrantAuto:
-		o.GrantType = GrantAuthCode
+	case OIDCGrantAuto:
+		o.GrantType = OIDCGrantAuthCode
 		if o.Username != "" {
-			o.GrantType = GrantPassword
+			o.GrantType = OIDCGrantPassword
 		}
-	case GrantAuthCode, GrantAuthCodeKeyboard, GrantDeviceCode, GrantPassword, GrantClientCredentials:
+	case OIDCGrantAuthCode, OIDCGrantAuthCodeKeyboard, OIDCGrantDeviceCode, OIDCGrantPassword, OIDCGrantClientCredentials:
 	default:
-		return usageErrorf("--%s %q: want auto, authcode, authcode-keyboard, device-code, password or client-credentials", GrantType, o.GrantType)
+		return usageErrorf("--%s %q: want auto, authcode, authcode-keyboard, device-code, password or client-credentials", OIDCGrantType, o.GrantType)
 	}
-	if o.GrantType == GrantPassword && o.Username == "" {
-		return usageErrorf("--%s=password needs --%s", GrantType, Username)
+	if o.GrantType == OIDCGrantPassword && o.Username == "" {
+		return usageErrorf("--%s=password needs --%s", OIDCGrantType, OIDCUsername)
 	}
-	if o.GrantType == GrantClientCredentials && o.ClientSecret == "" {
-		return usageErrorf("--%s=client-credentials needs --%s", GrantType, ClientSecret)
+	if o.GrantType == OIDCGrantClientCredentials && o.ClientSecret == "" {
+		return usageErrorf("--%s=client-credentials needs --%s", OIDCGrantType, OIDCClientSecret)
 	}
 	for _, a := range o.ListenAddresses {
 		if err := checkListenAddress(a); err != nil {
@@ -180,7 +198,7 @@ func (o *Options) validate(timeoutSecs int) error {
 func CheckIssuer(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
-		return fmt.Errorf("--%s %q is not an absolute URL", IssuerURL, raw)
+		return fmt.Errorf("--%s %q is not an absolute URL", OIDCIssuerURL, raw)
 	}
 	switch u.Scheme {
 	case "https":
@@ -189,9 +207,9 @@ func CheckIssuer(raw string) error {
 		if IsLoopback(u.Hostname()) {
 			return nil
 		}
-		return fmt.Errorf("--%s %q: http is allowed only for a loopback host (localhost, 127.0.0.1, ::1); use https", IssuerURL, raw)
+		return fmt.Errorf("--%s %q: http is allowed only for a loopback host (localhost, 127.0.0.1, ::1); use https", OIDCIssuerURL, raw)
 	}
-	return fmt.Errorf("--%s %q: the scheme must be https", IssuerURL, raw)
+	return fmt.Errorf("--%s %q: the scheme must be https", OIDCIssuerURL, raw)
 }
 
 // IsLoopback reports whether host is localhost or a loopback IP.
@@ -206,10 +224,10 @@ func IsLoopback(host string) bool {
 func checkListenAddress(a string) error {
 	host, _, err := net.SplitHostPort(a)
 	if err != nil {
-		return fmt.Errorf("--%s %q: want HOST:PORT", ListenAddress, a)
+		return fmt.Errorf("--%s %q: want HOST:PORT", OIDCListenAddress, a)
 	}
 	if !IsLoopback(host) {
-		return errors.New("--" + ListenAddress + " " + a + ": the redirect listener must be on a loopback address")
+		return errors.New("--" + OIDCListenAddress + " " + a + ": the redirect listener must be on a loopback address")
 	}
 	return nil
 }

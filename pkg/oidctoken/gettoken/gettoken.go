@@ -188,7 +188,7 @@ func (r *run) login(ctx context.Context, refreshErr error) (Token, error) {
 		return Token{}, errors.New(msg)
 	}
 	if refreshErr != nil {
-		fmt.Fprintf(r.env.Stderr, "%s: could not refresh the stored tokens (%v); logging in again\n", flags.Command, refreshErr)
+		fmt.Fprintf(r.env.Stderr, "%s: could not refresh the stored tokens (%v); logging in again\n", flags.OIDCCommand, refreshErr)
 	}
 	r.debugf("logging in with the %s grant", r.o.GrantType)
 	res, err := r.client.Login(ctx)
@@ -226,7 +226,7 @@ func Identity(o flags.Options) tokenstore.Identity {
 		ClientID:    o.ClientID,
 		Scopes:      o.ExtraScopes,
 		Username:    o.Username,
-		ClientGrant: o.GrantType == flags.GrantClientCredentials,
+		ClientGrant: o.GrantType == flags.OIDCGrantClientCredentials,
 		ExtraParams: o.ExtraParams,
 	}
 }
@@ -234,15 +234,15 @@ func Identity(o flags.Options) tokenstore.Identity {
 // cannotLogin says why the grant of o cannot run now, or "".
 func cannotLogin(o flags.Options, env Env) string {
 	switch o.GrantType {
-	case flags.GrantAuthCodeKeyboard:
+	case flags.OIDCGrantAuthCodeKeyboard:
 		if !env.CanAsk {
-			return "a login is needed and " + flags.GrantAuthCodeKeyboard + " reads the code from a terminal, which this run has not got"
+			return "a login is needed and " + flags.OIDCGrantAuthCodeKeyboard + " reads the code from a terminal, which this run has not got"
 		}
-	case flags.GrantPassword:
+	case flags.OIDCGrantPassword:
 		if o.Password == "" && (!env.CanAsk || env.Prompt == nil) {
 			return "a login is needed and the password must be typed in a terminal, which this run has not got"
 		}
-	case flags.GrantAuthCode, flags.GrantDeviceCode:
+	case flags.OIDCGrantAuthCode, flags.OIDCGrantDeviceCode:
 		if !env.CanShow {
 			return "a login is needed and there is neither a browser to open nor a terminal to show its URL"
 		}
@@ -251,15 +251,11 @@ func cannotLogin(o flags.Options, env Env) string {
 }
 
 // Command is the get-token command line of o to suggest to the user, with
-// the values of secret flags masked.
+// the client secret masked.
 func Command(o flags.Options) string {
-	parts := []string{flags.Command, flags.SubGetToken}
-	for _, s := range o.Set {
-		name, _, _ := strings.Cut(s, "=")
-		if name == "--"+flags.ClientSecret || name == "--"+flags.Password {
-			s = name + "=***"
-		}
-		parts = append(parts, s)
+	b := o.Command()
+	if b.ClientSecret != "" {
+		b.ClientSecret = "***"
 	}
-	return strings.Join(parts, " ")
+	return strings.Join(append([]string{b.Command()}, b.Args()...), " ")
 }

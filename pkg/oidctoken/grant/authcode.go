@@ -65,17 +65,17 @@ func (c *Client) authCode(ctx context.Context) (Result, error) {
 	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()
 
-	fmt.Fprintf(c.Env.Stderr, "%s: log in at %s\n", flags.Command, authURL)
+	fmt.Fprintf(c.Env.Stderr, "%s: log in at %s\n", flags.OIDCCommand, authURL)
 	if !c.Opts.SkipOpenBrowser {
 		if err := c.Env.Open(ctx, authURL); err != nil {
-			fmt.Fprintf(c.Env.Stderr, "%s: could not open a browser (%v); open the URL above\n", flags.Command, err)
+			fmt.Fprintf(c.Env.Stderr, "%s: could not open a browser (%v); open the URL above\n", flags.OIDCCommand, err)
 		}
 	}
 	var a answer
 	select {
 	case a = <-got:
 	case <-ctx.Done():
-		return Result{}, fmt.Errorf("no login within %s (--%s)", c.Opts.AuthTimeout, flags.AuthenticationTimeoutSec)
+		return Result{}, fmt.Errorf("no login within %s (--%s)", c.Opts.AuthTimeout, flags.OIDCAuthenticationTimeoutSec)
 	}
 	if a.err != nil {
 		return Result{}, a.err

@@ -73,15 +73,15 @@ func (c *Client) ctx(ctx context.Context) context.Context {
 // Login runs the grant of Opts.GrantType (auto already resolved by flags).
 func (c *Client) Login(ctx context.Context) (Result, error) {
 	switch c.Opts.GrantType {
-	case flags.GrantAuthCode:
+	case flags.OIDCGrantAuthCode:
 		return c.authCode(ctx)
-	case flags.GrantAuthCodeKeyboard:
+	case flags.OIDCGrantAuthCodeKeyboard:
 		return c.authCodeKeyboard(ctx)
-	case flags.GrantDeviceCode:
+	case flags.OIDCGrantDeviceCode:
 		return c.deviceCode(ctx)
-	case flags.GrantPassword:
+	case flags.OIDCGrantPassword:
 		return c.password(ctx)
-	case flags.GrantClientCredentials:
+	case flags.OIDCGrantClientCredentials:
 		return c.clientCredentials(ctx)
 	}
 	return Result{}, fmt.Errorf("unknown grant type %q", c.Opts.GrantType)

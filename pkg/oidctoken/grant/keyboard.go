@@ -19,7 +19,7 @@ func (c *Client) authCodeKeyboard(ctx context.Context) (Result, error) {
 	cfg := c.config(oobRedirect)
 	state, nonce, verifier := random(32), random(32), c.pkceVerifier()
 	authURL := cfg.AuthCodeURL(state, c.authParams(nonce, verifier)...)
-	fmt.Fprintf(c.Env.Stderr, "%s: open %s\n%s: then enter the code: ", flags.Command, authURL, flags.Command)
+	fmt.Fprintf(c.Env.Stderr, "%s: open %s\n%s: then enter the code: ", flags.OIDCCommand, authURL, flags.OIDCCommand)
 	line, err := bufio.NewReader(c.Env.Stdin).ReadString('\n')
 	code := strings.TrimSpace(line)
 	if code == "" {

@@ -17,7 +17,7 @@ func (c *Client) password(ctx context.Context) (Result, error) {
 	pw := c.Opts.Password
 	if pw == "" {
 		if c.Env.Prompt == nil {
-			return Result{}, fmt.Errorf("--%s is required without a terminal to prompt on", flags.Password)
+			return Result{}, fmt.Errorf("--%s is required without a terminal to prompt on", flags.OIDCPassword)
 		}
 		var err error
 		if pw, err = c.Env.Prompt("Password for " + c.Opts.Username + ": "); err != nil {
