@@ -34,6 +34,12 @@ func TestProviderFailures(t *testing.T) {
 		_, _ = w.Write([]byte(`{"issuer":"https://elsewhere.example/","authorization_endpoint":"https://elsewhere.example/auth","token_endpoint":"https://elsewhere.example/token","jwks_uri":"https://elsewhere.example/keys","id_token_signing_alg_values_supported":["RS256"]}`))
 	}))
 	t.Cleanup(otherIssuer.Close)
+	var plainToken *httptest.Server
+	plainToken = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"issuer":"` + plainToken.URL + `/","authorization_endpoint":"` + plainToken.URL + `/auth","token_endpoint":"http://token.example/token","jwks_uri":"` + plainToken.URL + `/keys","id_token_signing_alg_values_supported":["RS256"]}`))
+	}))
+	t.Cleanup(plainToken.Close)
 
 	caFile := filepath.Join(t.TempDir(), "ca.pem")
 	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsSrv.Certificate().Raw}), 0o600); err != nil {
@@ -51,6 +57,7 @@ func TestProviderFailures(t *testing.T) {
 		{"issuer that never answers", hung, nil, "could not discover the provider " + hung},
 		{"unknown certificate authority", tlsSrv.URL + "/", nil, "certificate signed by unknown authority"},
 		{"discovery names another issuer", otherIssuer.URL + "/", nil, "names another issuer (https://elsewhere.example/)"},
+		{"token endpoint over http to another host", plainToken.URL + "/", nil, "gives an insecure token_endpoint (http://token.example/token)"},
 		{"trusted certificate authority, no provider", tlsSrv.URL + "/", []string{"--certificate-authority-data", base64.StdEncoding.EncodeToString(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsSrv.Certificate().Raw}))}, "404 Not Found"},
 	}
 	for _, tt := range tests {

@@ -8,7 +8,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"time"
 
@@ -42,9 +44,18 @@ func Discover(ctx context.Context, client *http.Client, issuer, clientID string,
 	var claims struct {
 		Methods     []string `json:"code_challenge_methods_supported"`
 		AuthMethods []string `json:"token_endpoint_auth_methods_supported"`
+		JWKS        string   `json:"jwks_uri"`
 	}
 	_ = p.Claims(&claims)
 	ep := p.Endpoint()
+	for _, e := range []struct{ name, url string }{
+		{"authorization_endpoint", ep.AuthURL}, {"token_endpoint", ep.TokenURL},
+		{"device_authorization_endpoint", ep.DeviceAuthURL}, {"jwks_uri", claims.JWKS},
+	} {
+		if e.url != "" && !secureURL(e.url) {
+			return nil, fmt.Errorf("the discovery document of %s gives an insecure %s (%s): https is required but for a loopback host", issuer, e.name, e.url)
+		}
+	}
 	// client_secret_basic is the default (RFC 8414); x/oauth2's probing
 	// of both styles misfires on the device grant's authorization_pending.
 	ep.AuthStyle = oauth2.AuthStyleInHeader
@@ -81,4 +92,22 @@ func (p *Provider) IDToken(ctx context.Context, raw string, want Expected) (time
 		}
 	}
 	return tok.Expiry, nil
+}
+
+// secureURL: https, or http to a loopback host (as for the issuer, see
+// flags.CheckIssuer): the tokens and the code travel to these URLs.
+func secureURL(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	switch u.Scheme {
+	case "https":
+		return true
+	case "http":
+		host := u.Hostname()
+		ip := net.ParseIP(host)
+		return host == "localhost" || ip != nil && ip.IsLoopback()
+	}
+	return false
 }
