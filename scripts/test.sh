@@ -82,6 +82,15 @@ for tool in kubectl aws moto_server gcloud gke-gcloud-auth-plugin; do
 	command -v "$tool" >/dev/null || { echo "missing $tool on PATH (the end-to-end tests run the real one)" >&2; exit 1; }
 done
 go mod download
+# kcc-oidc's tests run a real OpenID provider, the zitadel/oidc example server
+# (internal/oidcop), installed once per machine (~90 s cold); under CI a
+# missing one fails them.
+oidc_op_version=v3.52.0 # internal/oidcop.ExampleVersion, internal/oidcop/testop/go.mod
+oidc_op=$(go env GOBIN)
+oidc_op=${oidc_op:-$(go env GOPATH | cut -d: -f1)/bin}/server
+if ! go version -m "$oidc_op" 2>/dev/null | grep -q "mod[[:space:]]*github.com/zitadel/oidc/v3[[:space:]]*$oidc_op_version"; then
+	go install "github.com/zitadel/oidc/v3/example/server@$oidc_op_version"
+fi
 # GoReleaser, for the release dry run at the end, is built once per machine:
 # on a fresh one that is minutes of downloads and compiles. It builds in the
 # background, at the lowest priority, so that it takes the CPU the steps
@@ -105,6 +114,7 @@ unformatted=$(gofmt -l $(git ls-files '*.go'))
 # and its macOS and Windows jobs run the tests.
 step "go vet (linux; darwin and windows: packages without client-go or the AWS SDK)"
 go vet ./...
+(cd internal/oidcop/testop && go vet ./...) # the test OP, a module of its own
 # without_heavy_deps GOOS: the packages (with Go files for GOOS) whose test
 # binaries link neither k8s.io nor github.com/aws.
 without_heavy_deps() {

@@ -44,6 +44,31 @@ var budgets = map[string]budget{
 			"golang.org/x/sys/",
 		},
 	},
+	// kcc-oidc runs on a cache miss: go-oidc (with go-jose) verifies the
+	// id_tokens, x/oauth2 runs the grants, kcc's backend keeps the tokens;
+	// never client-go or the AWS SDK.
+	"kcc-oidc": {
+		all: []string{
+			"github.com/coreos/go-oidc/v3",
+			"github.com/go-jose/go-jose/v4",
+			"golang.org/x/oauth2",
+			"github.com/spf13/pflag",
+			"golang.org/x/term", // the password prompt
+			"golang.org/x/sys/",
+			"github.com/gofrs/flock",
+		},
+		perOS: map[string][]string{
+			// pkg/backend's secret-store clients, as for kcc-cache.
+			"darwin": {
+				"github.com/99designs/keyring", "github.com/99designs/go-keychain",
+				"github.com/dvsekhvalnov/jose2go", "github.com/mtibben/percent",
+			},
+			"windows": {
+				"github.com/99designs/keyring", "github.com/danieljoos/wincred",
+				"github.com/dvsekhvalnov/jose2go", "github.com/mtibben/percent",
+			},
+		},
+	},
 	// kcc-injector edits kubeconfigs node by node.
 	"kcc-injector": {
 		all: []string{
