@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"context"
 	"crypto/tls"
 	"log"
 	"net/http"
@@ -45,7 +46,12 @@ func (h *harness) oidcServer(issuer, clientID string) *oidcFront {
 	s := &apiServer{tokens: map[string]bool{}, certs: map[[32]byte]bool{}}
 	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if raw, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
-			tok, err := verifier.Verify(r.Context(), raw)
+			// Not the request's context: a client that goes away while the
+			// first verification fetches the keys would otherwise turn into a
+			// refusal of a good token (go-oidc's waiters return ctx.Err()).
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 30*time.Second)
+			tok, err := verifier.Verify(ctx, raw)
+			cancel()
 			front.mu.Lock()
 			if err != nil {
 				front.refused = append(front.refused, err.Error())
