@@ -36,7 +36,7 @@ func TestConfigurationListsEveryKccEKSFlag(t *testing.T) {
 		t.Fatalf("found %d flags in kcc-eks --help; the pattern no longer matches it:\n%s", len(flags), r.Stdout)
 	}
 	for _, m := range flags {
-		named := regexp.MustCompile(regexp.QuoteMeta(m[1]) + `([^a-z-]|$)`)
+		named := regexp.MustCompile(regexp.QuoteMeta(m[1]) + `([^A-Za-z0-9-]|$)`)
 		if !named.MatchString(section) {
 			t.Errorf("docs/configuration.md's kcc-eks section does not name %s", m[1])
 		}
