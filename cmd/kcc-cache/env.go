@@ -6,25 +6,11 @@ import (
 	"time"
 )
 
-// The configuration is read the way kelseyhightower/envconfig reads a struct
-// with `envconfig:"NAME" default:"..."` tags, which is how it was read until
-// the hit had to get faster: linking envconfig alone cost about 11% of a
-// cache hit's whole process time, measured here (its package init compiles
-// two regular expressions, which pulls in the unicode tables, and its
-// Process walks the struct by reflection). Every kubectl call pays a hit, so
-// kcc-cache reads its ten variables from a table instead.
-//
-// What is kept of envconfig, and pinned by TestEnvMatchesEnvconfig, which
-// runs envconfig itself on the same inputs: a variable that is set, even to
-// "", is parsed (an empty duration is an error, an empty list is empty); an
-// unset one takes its default; durations by time.ParseDuration; lists split
-// at commas, unchanged; the same error text.
-//
-// What is deliberately not kept: envconfig also read each variable under
-// its bare name when the prefixed one was unset (DEBUG, FILE, BACKEND, ...).
-// Nothing documented that, and it made unrelated variables change the
-// cache: DEBUG=express:* (a common Node.js setting) failed every kubectl
-// call with "invalid KUBE_CREDENTIAL_CACHE_DEBUG".
+// The KUBE_CREDENTIAL_CACHE_* variables are read from a table with
+// envconfig's semantics (set, even to "", is parsed; unset takes the
+// default; lists split at commas; the same error text), pinned by
+// TestEnvMatchesEnvconfig, but only under their prefixed names. Linking
+// envconfig cost every hit; the figures and history: docs/design.md §13.
 
 // setting is one variable: its name after the prefix, its default (used
 // when the variable is unset; "" means none) and its parser.

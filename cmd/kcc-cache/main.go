@@ -17,9 +17,8 @@ var (
 	date    = ""
 )
 
-// main installs no signal handler, on purpose: signal.NotifyContext cost
-// ~15% of a cache hit's whole process time here (bench/hit.sh), and
-// kcc-cache needs none. Ctrl-C reaches the plugin directly (same process
+// main installs no signal handler, on purpose: signal.NotifyContext slowed
+// every cache hit measurably (docs/design.md §2), and kcc-cache needs none. Ctrl-C reaches the plugin directly (same process
 // group), the kernel drops our locks when we die, and cache entries are only
 // ever replaced by rename, so dying at any point leaves them whole.
 func main() {

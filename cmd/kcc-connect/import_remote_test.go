@@ -86,16 +86,16 @@ func TestRemoteKeysClassifyEveryKey(t *testing.T) {
 		}
 	}
 	// The docs list the keys asked about.
-	doc, err := os.ReadFile("../../docs/kcc-connect-history-config.md")
+	doc, err := os.ReadFile("../../docs/connect.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for k, c := range remoteKeys {
 		if !c.unseen && !strings.Contains(string(doc), "| `"+k+"` | asked") {
-			t.Errorf("docs/kcc-connect-history-config.md does not list %s as asked", k)
+			t.Errorf("docs/connect.md does not list %s as asked", k)
 		}
 		if c.unseen && !strings.Contains(string(doc), "| `"+k+"` | taken") {
-			t.Errorf("docs/kcc-connect-history-config.md does not list %s as taken", k)
+			t.Errorf("docs/connect.md does not list %s as taken", k)
 		}
 	}
 }

@@ -12,7 +12,7 @@ import (
 
 // execCredential is the part of the ExecCredential wire format kcc-cache reads.
 // It mirrors client-go's clientauthentication types without linking them:
-// client-go costs ~10 ms of package init on every kubectl call (docs/design.md §2).
+// client-go's package init would cost every kubectl call (docs/design.md §2).
 type execCredential struct {
 	Kind       string          `json:"kind"`
 	APIVersion string          `json:"apiVersion"`

@@ -15,8 +15,8 @@ import (
 // process, with the same environment, expecting a different credential.
 //
 // It is a directory per credential generation holding one empty marker file
-// per calling process, so that the hit path pays one O_EXCL create (tens of
-// microseconds) instead of a rewrite of the cache, and so that the markers of
+// per calling process, so that the hit path pays one O_EXCL create instead of
+// a rewrite of the cache (docs/design.md §14), and so that the markers of
 // a replaced generation go with one RemoveAll of its own directory, whatever
 // the number of other keys. Markers hold no secret: key digest prefix,
 // generation, process identity.

@@ -15,10 +15,9 @@ import (
 // (corporate TLS proxies).
 const caBundleEnv = "AWS_CA_BUNDLE"
 
-// The SDK reads and parses AWS_CA_BUNDLE while it loads the configuration
-// (~4 ms for a 140-certificate system bundle, more than the rest of a run),
-// though most runs make no request at all: static keys and profiles sign
-// offline. So the SDK does not see the variable while it loads, and gets
+// The SDK reads and parses AWS_CA_BUNDLE while it loads the configuration,
+// which costs more than the rest of a run (docs/design.md §14), though most
+// runs make no request at all: static keys and profiles sign offline. So the SDK does not see the variable while it loads, and gets
 // instead an HTTP client that trusts the bundle exactly as the SDK's would
 // (the bundle only, not the system roots), loaded on its first request.
 

@@ -21,24 +21,19 @@ import (
 var ErrCorrupt = errors.New("cache file is corrupt")
 
 // File keeps each record in a file of its own, named by its key, in a
-// private directory beside the configured cache file (EntriesDir). A hit
-// reads one small file whatever the number of cached identities, and a store
-// writes one: both stay flat in the size of the cache, where one JSON file of
-// every entry made each hit decode all of them and each store rewrite all of
-// them.
+// private directory beside the configured cache file (EntriesDir): a hit
+// reads one small file and a store writes one, whatever the number of
+// cached identities.
 //
-// Readers never lock: every entry file is replaced by rename, so a reader sees
-// a whole old or a whole new entry. Writers of different keys touch different
-// files and need no lock at all; writers of one key are serialised by the
-// cache's per-key lock, and if two ever race, the last rename wins with a
-// whole entry.
+// Readers never lock, since every entry is replaced by rename; writers of
+// one key are serialised by the cache's per-key lock, and writers of
+// different keys touch different files.
 //
 // The configured file may sit in a directory other users can write to, so
-// the store only reads and writes directories and entries that are the
-// user's own and writable by nobody else, never through a symbolic link
-// (checkDirs, readPrivate); anything else is an error matching
-// fs.ErrPermission, on which the proxy passes the plugin's credential
-// through uncached.
+// only directories and entries that are the user's own and writable by
+// nobody else are used, never through a symbolic link (checkDirs,
+// readPrivate); anything else is an error matching fs.ErrPermission, and the
+// proxy passes the plugin's credential through uncached.
 type File struct {
 	// Path is the configured cache file (KUBE_CREDENTIAL_CACHE_FILE). In this
 	// layout it is no longer written: a file found there is the single-file

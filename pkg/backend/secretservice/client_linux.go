@@ -72,11 +72,11 @@ type Options struct {
 // CallBound bounds each call to the store once its bus has answered. The
 // short probe bound is for a bus that never answers (docs/design.md §3); a
 // store that is alive but busy is another case: gnome-keyring serves one
-// request at a time and rewrites its file on every write (15-50 ms), so when
-// dozens of kubectl processes start at once the last one waits seconds.
-// Giving up then would cost a plugin run, or a file fallback that other
-// processes do not read. A hung store still ends, which is what matters to
-// kubectl.
+// request at a time and rewrites its file on every write, so when dozens of
+// kubectl processes start at once the last one waits seconds (docs/design.md
+// §14). Giving up then would cost a plugin run, or a file fallback that
+// other processes do not read. A hung store still ends, which is what
+// matters to kubectl.
 func CallBound(probe time.Duration) time.Duration {
 	return max(10*probe, 5*time.Second)
 }
