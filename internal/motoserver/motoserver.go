@@ -10,17 +10,15 @@ package motoserver
 
 import (
 	"bytes"
-	"context"
-	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"strconv"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/IvMisticos/kube-credential-cache/internal/localserver"
 )
 
 // startTimeout bounds one start: moto_server needs ~0.7 s on an idle machine
@@ -63,7 +61,7 @@ func lookPath(t testing.TB) string {
 }
 
 func start(t testing.TB, bin string) (string, error) {
-	port, err := freePort()
+	port, err := localserver.FreePort()
 	if err != nil {
 		return "", err
 	}
@@ -83,54 +81,12 @@ func start(t testing.TB, bin string) (string, error) {
 		_ = cmd.Process.Kill()
 		<-exited
 	}
-	if err := waitReady(endpoint, exited); err != nil {
+	if err := localserver.WaitReady("moto_server", endpoint+"/moto-api/data.json", exited, startTimeout); err != nil {
 		stop()
 		return "", fmt.Errorf("%w\nmoto_server output:\n%s", err, out.String())
 	}
 	t.Cleanup(stop)
 	return endpoint, nil
-}
-
-// waitReady polls moto's own API until it answers, the process exits or
-// startTimeout passes.
-func waitReady(endpoint string, exited <-chan error) error {
-	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
-	defer cancel()
-	client := &http.Client{Timeout: 2 * time.Second}
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, endpoint+"/moto-api/data.json", nil)
-		if err != nil {
-			return err
-		}
-		if resp, err := client.Do(req); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		select {
-		case err := <-exited:
-			return fmt.Errorf("moto_server exited before answering: %v", err)
-		case <-ctx.Done():
-			return fmt.Errorf("moto_server did not answer on %s within %v", endpoint, startTimeout)
-		case <-tick.C:
-		}
-	}
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("find a free port: %w", err)
-	}
-	defer l.Close()
-	addr, ok := l.Addr().(*net.TCPAddr)
-	if !ok {
-		return 0, errors.New("find a free port: not a TCP address")
-	}
-	return addr.Port, nil
 }
 
 // scrubbedEnv is the environment without AWS_* variables.

@@ -10,11 +10,8 @@ package oidcop
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -24,6 +21,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/IvMisticos/kube-credential-cache/internal/localserver"
 )
 
 // The example provider's fixed identities.
@@ -182,7 +181,7 @@ func startRetrying(t testing.TB, prepare func(port int) (*exec.Cmd, *OP)) *OP {
 	var err error
 	for range 3 {
 		var port int
-		if port, err = freePort(); err != nil {
+		if port, err = localserver.FreePort(); err != nil {
 			continue
 		}
 		cmd, op := prepare(port)
@@ -194,7 +193,7 @@ func startRetrying(t testing.TB, prepare func(port int) (*exec.Cmd, *OP)) *OP {
 		exited := make(chan error, 1)
 		go func() { exited <- cmd.Wait() }()
 		stop := func() { _ = cmd.Process.Kill(); <-exited }
-		if err = waitReady(op.Issuer, exited); err != nil {
+		if err = localserver.WaitReady("the OP", op.Issuer+".well-known/openid-configuration", exited, startTimeout); err != nil {
 			stop()
 			err = fmt.Errorf("%w\nOP output:\n%s", err, op.out.String())
 			continue
@@ -206,48 +205,11 @@ func startRetrying(t testing.TB, prepare func(port int) (*exec.Cmd, *OP)) *OP {
 	return nil
 }
 
-func waitReady(issuer string, exited <-chan error) error {
-	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
-	defer cancel()
-	client := &http.Client{Timeout: 2 * time.Second}
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, issuer+".well-known/openid-configuration", nil)
-		if resp, err := client.Do(req); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		select {
-		case err := <-exited:
-			return fmt.Errorf("the OP exited before answering: %v", err)
-		case <-ctx.Done():
-			return fmt.Errorf("the OP did not answer on %s within %v", issuer, startTimeout)
-		case <-tick.C:
-		}
-	}
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("find a free port: %w", err)
-	}
-	defer l.Close()
-	addr, ok := l.Addr().(*net.TCPAddr)
-	if !ok {
-		return 0, errors.New("find a free port: not a TCP address")
-	}
-	return addr.Port, nil
-}
-
 // FreePort is a port of 127.0.0.1 free when asked, for a redirect listener
 // that must be registered before it listens.
 func FreePort(t testing.TB) int {
 	t.Helper()
-	p, err := freePort()
+	p, err := localserver.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
