@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/localserver"
 	"github.com/IvMisticos/kube-credential-cache/internal/oidcop"
 	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
 )
@@ -91,30 +92,7 @@ func closedPort(t *testing.T) int {
 
 // hungServer accepts connections and never answers.
 func hungServer(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var conns []net.Conn
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			conns = append(conns, c)
-		}
-	}()
-	t.Cleanup(func() {
-		l.Close()
-		<-done
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return "http://" + l.Addr().String() + "/"
+	return "http://" + localserver.Silent(t, "tcp", "127.0.0.1:0") + "/"
 }
 
 // TestDeniedDeviceLogin: the user denies the device login at the provider.

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"testing"
 	"time"
 )
 
@@ -53,4 +54,34 @@ func WaitReady(name, url string, exited <-chan error, timeout time.Duration) err
 		case <-tick.C:
 		}
 	}
+}
+
+// Silent listens on network/address, accepts connections and never says a
+// word (a wedged server), until the test ends; it returns the address.
+func Silent(t testing.TB, network, address string) string {
+	t.Helper()
+	l, err := net.Listen(network, address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conns []net.Conn
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			conns = append(conns, c)
+		}
+	}()
+	t.Cleanup(func() {
+		l.Close()
+		<-done
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return l.Addr().String()
 }

@@ -6,7 +6,6 @@ import (
 	godbus "github.com/godbus/dbus/v5"
 
 	"context"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/localserver"
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/dbus/dbustest"
 )
 
@@ -49,31 +49,7 @@ func SecretTool(t testing.TB, stdin string, args ...string) string {
 // says a word, like a wedged bus daemon.
 func SilentSocket(t testing.TB) string {
 	t.Helper()
-	path := filepath.Join(dbustest.ShortTempDir(t), "bus")
-	l, err := net.Listen("unix", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var conns []net.Conn
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			conns = append(conns, c)
-		}
-	}()
-	t.Cleanup(func() {
-		l.Close()
-		<-done
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return path
+	return localserver.Silent(t, "unix", filepath.Join(dbustest.ShortTempDir(t), "bus"))
 }
 
 // PrivateBus starts a dbus-daemon of our own with no service files, so that
