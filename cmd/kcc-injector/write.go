@@ -123,7 +123,7 @@ func userNames(data []byte) ([]string, error) {
 }
 
 // edits maps the command line to the editFunc and collects what
-// --native-eks reports across files.
+// the native switches report across files.
 func edits(o options, report *injector.NativeReport) editFunc {
 	opts := func(users []string) injector.Options {
 		return injector.Options{Users: users, Command: o.command}
