@@ -16,10 +16,12 @@ type options struct {
 	restore bool
 	command string
 	users   []string
-	native  bool
+	natives []injector.Native
 	help    bool
 	version bool
 	files   []string
+
+	nativeEKS, nativeOIDC, nativeAll bool
 
 	// commandSet tells an explicit -c from the default: restore then also
 	// recognises that command.
@@ -32,7 +34,10 @@ Wraps every exec credential plugin of the kubeconfig with kcc-cache (-r puts
 them back). Without a file: the files of $KUBECONFIG (each user where kubectl
 reads it), else ~/.kube/config. Without -i the result is printed and the file
 is left alone. --native-eks also replaces aws eks get-token,
-aws-iam-authenticator and eks-auth with kcc-eks.
+aws-iam-authenticator and eks-auth with kcc-eks; --native-oidc replaces
+int128/kubelogin's get-token (kubectl oidc-login, kubelogin) with kcc-oidc's;
+--native does every native replacement there is. A user whose plugin cannot
+be replaced exactly keeps it, with a warning; -r puts back the original.
 
 Flags:
 `
@@ -46,7 +51,9 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.BoolVarP(&o.restore, "restore", "r", false, "restore the original plugin commands")
 	fs.StringVarP(&o.command, "command", "c", injector.DefaultCommand, "the `command` to inject")
 	fs.StringArrayVar(&o.users, "user", nil, "only touch the user with this `name` (repeatable)")
-	fs.BoolVar(&o.native, "native-eks", false, "have EKS users run kcc-eks instead of their plugin")
+	fs.BoolVar(&o.nativeEKS, "native-eks", false, "have EKS users run kcc-eks instead of their plugin")
+	fs.BoolVar(&o.nativeOIDC, "native-oidc", false, "have int128/kubelogin users run kcc-oidc instead")
+	fs.BoolVar(&o.nativeAll, "native", false, "every --native-* replacement (today --native-eks and --native-oidc)")
 	fs.BoolVarP(&o.help, "help", "h", false, "print this help and exit")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	// pflag prints the error and the whole usage by default; run prints one
@@ -66,12 +73,29 @@ func parseFlags(args []string) (options, *pflag.FlagSet, error) {
 	}
 	o.files = fs.Args()
 	o.commandSet = fs.Changed("command")
+	o.natives = selectNatives(o.nativeAll, o.nativeEKS, o.nativeOIDC)
 	// "-c -i" would inject a command named "-i", which kcc-cache could not
 	// tell from an option.
 	if o.command == "" || strings.HasPrefix(o.command, "-") {
 		return o, fs, fmt.Errorf("--command: want a command name or path, got %q", o.command)
 	}
 	return o, fs, nil
+}
+
+// selectNatives lists the native replacements the flags ask for, in
+// injector.Natives' order.
+func selectNatives(all, eks, oidc bool) []injector.Native {
+	if all {
+		return injector.Natives
+	}
+	var out []injector.Native
+	if eks {
+		out = append(out, injector.NativeEKS)
+	}
+	if oidc {
+		out = append(out, injector.NativeOIDC)
+	}
+	return out
 }
 
 // singleDashCompat keeps the single-dash long forms of the earlier releases

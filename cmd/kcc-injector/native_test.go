@@ -106,6 +106,107 @@ func TestRunNativeEKS(t *testing.T) {
 	}
 }
 
+const oidcConfig = `apiVersion: v1
+kind: Config
+users:
+- name: oidc
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1
+      command: kubectl
+      args:
+      - oidc-login
+      - get-token
+      - --oidc-issuer-url=https://issuer.example.com
+      - --oidc-client-id=kubernetes
+      interactiveMode: Never
+- name: aks
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1beta1
+      command: kubelogin
+      args: [get-token, --login, azurecli, --server-id, 6dae42f8]
+- name: prod
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1beta1
+      command: aws
+      args: [eks, get-token, --cluster-name, prod]
+`
+
+// TestRunNativeOIDC: --native-oidc -i switches the int128/kubelogin user,
+// wraps Azure's kubelogin (with one warning line) and the EKS user,
+// changes nothing the second time, and -r -i restores the exact bytes;
+// --native switches both the kubelogin and the EKS user.
+func TestRunNativeOIDC(t *testing.T) {
+	bin := t.TempDir()
+	for _, name := range []string{"kcc-cache", "kcc-eks", "kcc-oidc"} {
+		if runtime.GOOS == "windows" {
+			name += ".exe"
+		}
+		if err := os.WriteFile(filepath.Join(bin, name), []byte("#!/bin/sh\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("PATH", bin)
+	const warning = `kcc-injector: warning: user "aks", line 20: kubelogin get-token with --login is Azure's kubelogin, not int128/kubelogin; it keeps running kubelogin` + "\n"
+	for _, tt := range []struct {
+		flag string
+		want []string
+	}{
+		{"--native-oidc", []string{
+			"      args:\n      - kcc-oidc\n      - get-token\n      - \"--oidc-issuer-url=https://issuer.example.com\"\n      - --oidc-client-id=kubernetes\n      interactiveMode: Never\n",
+			"value: \"env=absent,was=kubectl oidc-login get-token --oidc-issuer-url=https://issuer.example.com --oidc-client-id=kubernetes\"",
+			"      args: [kubelogin, get-token, --login, azurecli, --server-id, 6dae42f8]\n",
+			"      args: [aws, eks, get-token, --cluster-name, prod]\n",
+		}},
+		{"--native", []string{
+			"      - kcc-oidc\n      - get-token\n",
+			"      args: [kubelogin, get-token, --login, azurecli, --server-id, 6dae42f8]\n",
+			"      args: [kcc-eks, --cluster-name, prod]\n",
+		}},
+	} {
+		t.Run(tt.flag, func(t *testing.T) {
+			file, code, stdout, stderr := runIn(t, oidcConfig, tt.flag, "-i", "FILE")
+			if code != 0 || stdout != "" || stderr != warning {
+				t.Fatalf("exit %d, stdout %q, stderr %q; want the warning %q", code, stdout, stderr, warning)
+			}
+			got, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, line := range tt.want {
+				if !strings.Contains(string(got), line) {
+					t.Errorf("result lacks %q:\n%s", line, got)
+				}
+			}
+			// The same warning, at the user's line in the edited file.
+			if _, code, _, stderr := runIn(t, "", tt.flag, "-i", file); code != 0 || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, `user "aks", line 30: kubelogin get-token with --login`) {
+				t.Fatalf("second run: exit %d, stderr %q", code, stderr)
+			}
+			if again, _ := os.ReadFile(file); string(again) != string(got) {
+				t.Errorf("a second %s changed the file:\n%s", tt.flag, again)
+			}
+			if _, code, _, stderr := runIn(t, "", "-r", "-i", file); code != 0 || stderr != "" {
+				t.Fatalf("restore: exit %d, stderr %q", code, stderr)
+			}
+			if back, _ := os.ReadFile(file); string(back) != oidcConfig {
+				t.Errorf("restored file differs from the original:\n%s", back)
+			}
+		})
+	}
+}
+
+// TestRunNativeOIDCWarnsWhenNotOnPath: kubectl would fail to run kcc-oidc;
+// kcc-eks, which no user runs, is not named.
+func TestRunNativeOIDCWarnsWhenNotOnPath(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	_, code, _, stderr := runIn(t, oidcConfig, "--native", "--user", "oidc", "FILE")
+	if code != 0 || !strings.Contains(stderr, "kcc-injector: warning: kcc-oidc is not on PATH") || strings.Contains(stderr, "kcc-eks") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
+
 // TestRunNativeEKSWarnsWhenNotOnPath: kubectl would fail to run kcc-eks.
 func TestRunNativeEKSWarnsWhenNotOnPath(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
@@ -120,9 +221,10 @@ func TestRunNativeEKSWarnsWhenNotOnPath(t *testing.T) {
 	}
 }
 
-// TestKubectlReadsNativeGoldens has the real kubectl read every
-// --native-eks golden file: the EKS users must run kcc-cache with kcc-eks
-// and the args the file holds, with the marker and user entries in env.
+// TestKubectlReadsNativeGoldens has the real kubectl read every --native
+// golden file: the switched users must run kcc-cache with kcc-eks or
+// kcc-oidc and the args the file holds, with the marker and user entries
+// in env.
 func TestKubectlReadsNativeGoldens(t *testing.T) {
 	kubectl := testbin.Require(t, "kubectl")
 	files, err := filepath.Glob(filepath.Join("..", "..", "testdata", "injector", "*.native.*"))
@@ -138,11 +240,13 @@ func TestKubectlReadsNativeGoldens(t *testing.T) {
 			native := 0
 			for _, u := range kubectlUsers(t, kubectl, f) {
 				e := u.User.Exec
-				if e == nil || len(e.Args) == 0 || e.Args[0] != injector.EKSCommand {
+				if e == nil || len(e.Args) == 0 || e.Args[0] != injector.EKSCommand && e.Args[0] != injector.OIDCCommand {
 					continue
 				}
 				native++
-				if !injector.IsCacheCommand(e.Command) || len(e.Args) < 3 || e.Args[1] != "--cluster-name" && e.Args[1] != "--cluster-id" {
+				eks := len(e.Args) >= 3 && (e.Args[1] == "--cluster-name" || e.Args[1] == "--cluster-id")
+				oidc := len(e.Args) >= 4 && e.Args[1] == "get-token"
+				if !injector.IsCacheCommand(e.Command) || e.Args[0] == injector.EKSCommand && !eks || e.Args[0] == injector.OIDCCommand && !oidc {
 					t.Errorf("user %q: kubectl runs %q %q", u.Name, e.Command, e.Args)
 				}
 				if e.env(execcred.UserEnv) == "" || !strings.HasPrefix(e.env(injector.MarkerEnv), "was=") && !strings.Contains(e.env(injector.MarkerEnv), ",was=") {
@@ -154,7 +258,7 @@ func TestKubectlReadsNativeGoldens(t *testing.T) {
 				}
 			}
 			if native == 0 {
-				t.Error("no user runs kcc-eks")
+				t.Error("no user runs a native plugin")
 			}
 		})
 	}

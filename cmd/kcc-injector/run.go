@@ -57,8 +57,8 @@ func run(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer
 	if !o.restore {
 		warnIfNotOnPath(o.command, stderr)
 	}
-	if len(report.Native) > 0 {
-		warnIfNotOnPath(injector.EKSCommand, stderr)
+	for _, c := range report.Commands {
+		warnIfNotOnPath(c, stderr)
 	}
 	return cli.ExitOK
 }

@@ -123,13 +123,13 @@ func userNames(data []byte) ([]string, error) {
 }
 
 // edits maps the command line to the editFunc and collects what
-// --native-eks reports across files.
+// the native switches report across files.
 func edits(o options, report *injector.NativeReport) editFunc {
 	opts := func(users []string) injector.Options {
 		return injector.Options{Users: users, Command: o.command}
 	}
 	switch {
-	case o.restore: // Restore also undoes --native-eks
+	case o.restore: // Restore also undoes the native switches
 		return func(users []string, b []byte) ([]byte, error) {
 			ro := opts(users)
 			if !o.commandSet {
@@ -137,10 +137,15 @@ func edits(o options, report *injector.NativeReport) editFunc {
 			}
 			return injector.Restore(b, ro)
 		}
-	case o.native:
+	case len(o.natives) > 0:
 		return func(users []string, b []byte) ([]byte, error) {
-			out, r, err := injector.InjectNativeEKS(b, opts(users))
+			out, r, err := injector.InjectNative(b, opts(users), o.natives...)
 			report.Native = append(report.Native, r.Native...)
+			for _, c := range r.Commands {
+				if !slices.Contains(report.Commands, c) {
+					report.Commands = append(report.Commands, c)
+				}
+			}
 			report.Skipped = append(report.Skipped, r.Skipped...)
 			return out, err
 		}

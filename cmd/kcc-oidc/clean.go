@@ -3,7 +3,7 @@ package main
 import (
 	"fmt"
 
-	"github.com/IvMisticos/kube-credential-cache/pkg/oidctoken/flags"
+	"github.com/IvMisticos/kube-credential-cache/internal/cli"
 	"github.com/IvMisticos/kube-credential-cache/pkg/oidctoken/tokenstore"
 )
 
@@ -11,7 +11,7 @@ import (
 // `kcc-cache --clear` removes those).
 func (w world) clean(args []string) error {
 	if len(args) > 0 {
-		return &flags.UsageError{Err: fmt.Errorf("clean takes no arguments")}
+		return cli.Usagef("clean takes no arguments")
 	}
 	store, _, err := w.openStore()
 	if err != nil {

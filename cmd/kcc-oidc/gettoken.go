@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/cli"
 	"github.com/IvMisticos/kube-credential-cache/pkg/cache"
 	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
 	"github.com/IvMisticos/kube-credential-cache/pkg/oidctoken/flags"
@@ -28,7 +29,7 @@ func (w world) getToken(ctx context.Context, args []string) error {
 	}
 	info, err := cache.ParseExecInfo(w.getenv(execcred.ExecInfoEnv))
 	if err != nil {
-		return &flags.UsageError{Err: err}
+		return &cli.UsageError{Err: err}
 	}
 	store, file, err := w.openStore()
 	if err != nil {

@@ -2,21 +2,18 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/IvMisticos/kube-credential-cache/internal/buildinfo"
+	"github.com/IvMisticos/kube-credential-cache/internal/cli"
+	"github.com/IvMisticos/kube-credential-cache/internal/contract"
 	"github.com/IvMisticos/kube-credential-cache/pkg/oidctoken/flags"
 )
 
-const (
-	exitFailure = 1
-	exitUsage   = 2
-)
+const name = contract.OIDCCommand
 
 // run is the whole program; it returns the exit code so that tests call it
 // in-process.
@@ -36,44 +33,38 @@ type world struct {
 	open func(ctx context.Context, url string) error
 }
 
+// run runs one subcommand. Its errors are one line (a provider's text may
+// hold newlines; cli.PrintError folds them); a usage error points at the
+// subcommand's --help.
 func (w world) run(ctx context.Context, args []string) int {
 	if len(args) == 0 {
 		printUsage(w.stderr)
-		return exitUsage
+		return cli.ExitUsage
 	}
 	var err error
 	switch args[0] {
-	case flags.OIDCGetToken:
+	case contract.OIDCGetToken:
 		err = w.getToken(ctx, args[1:])
-	case flags.OIDCSetup:
+	case contract.OIDCSetup:
 		err = w.setup(args[1:])
-	case flags.OIDCClean:
+	case contract.OIDCClean:
 		err = w.clean(args[1:])
 	case "-h", "--help", "help":
 		printUsage(w.stdout)
-		return 0
+		return cli.ExitOK
 	case "--version", "version":
-		fmt.Fprintln(w.stdout, buildinfo.Line(flags.OIDCCommand, version, commit, date))
-		return 0
+		fmt.Fprintln(w.stdout, buildinfo.Line(name, version, commit, date))
+		return cli.ExitOK
 	default:
-		err = &flags.UsageError{Err: fmt.Errorf("unknown command %q (want %s, %s or %s)", args[0], flags.OIDCGetToken, flags.OIDCSetup, flags.OIDCClean)}
+		err = cli.Usagef("unknown command %q (want %s, %s or %s)", args[0], contract.OIDCGetToken, contract.OIDCSetup, contract.OIDCClean)
 	}
-	if err == nil {
-		return 0
+	if cli.IsUsage(err) {
+		err = cli.SeeHelp(name+" "+args[0], err)
 	}
-	var usage *flags.UsageError
-	if errors.As(err, &usage) {
-		fmt.Fprintf(w.stderr, "%s: %s (see %s %s --help)\n", flags.OIDCCommand, oneLine(err.Error()), flags.OIDCCommand, args[0])
-		return exitUsage
+	if err != nil {
+		cli.PrintError(w.stderr, name, err.Error())
 	}
-	fmt.Fprintf(w.stderr, "%s: %s\n", flags.OIDCCommand, oneLine(err.Error()))
-	return exitFailure
-}
-
-// oneLine folds a message onto one line: a provider's error text (a body
-// go-oidc quotes, an error_description) may hold newlines.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	return cli.ExitCode(err)
 }
 
 func printUsage(out io.Writer) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/contract"
 	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
 	"github.com/IvMisticos/kube-credential-cache/pkg/oidctoken/flags"
 )
@@ -25,7 +26,7 @@ func (w world) setup(args []string) error {
 		return nil
 	}
 	if o.Password != "" {
-		fmt.Fprintf(w.stderr, "%s: --%s is left out of the entry; get-token prompts for it\n", flags.OIDCCommand, flags.OIDCPassword)
+		fmt.Fprintf(w.stderr, "%s: --%s is left out of the entry; get-token prompts for it\n", name, contract.OIDCPassword)
 	}
 	cmd := o.Command()
 	var b strings.Builder

@@ -10,6 +10,7 @@ package contract
 const (
 	CacheCommand    = "kcc-cache"
 	EKSCommand      = "kcc-eks"
+	OIDCCommand     = "kcc-oidc"
 	InjectorCommand = "kcc-injector"
 	ConnectCommand  = "kcc-connect"
 )
@@ -31,8 +32,9 @@ const (
 )
 
 // Plugin is one token plugin's command line, as kcc-cache runs it. Each
-// plugin has a builder type here (EKS for kcc-eks); a new plugin adds a
-// file with its command name, its flag names and its builder.
+// plugin has a builder type here (EKS for kcc-eks, OIDC for kcc-oidc); a
+// new plugin adds a file with its command name, its flag names and its
+// builder.
 type Plugin interface {
 	// Command is the program's name (looked up on PATH).
 	Command() string

@@ -36,3 +36,63 @@ func TestEKSArgsEveryField(t *testing.T) {
 		t.Errorf("Args gives %d arguments for %d fields set: %q", got, v.NumField(), e.Args())
 	}
 }
+
+// TestOIDCArgsEveryField: a field added to OIDC but not to Args would be
+// dropped from every kubeconfig entry written.
+func TestOIDCArgsEveryField(t *testing.T) {
+	var o OIDC
+	v := reflect.ValueOf(&o).Elem()
+	for i := range v.NumField() {
+		f := v.Field(i)
+		switch f.Kind() {
+		case reflect.String:
+			f.SetString("v")
+		case reflect.Bool:
+			f.SetBool(true)
+		case reflect.Int:
+			f.SetInt(1)
+		case reflect.Slice:
+			f.Set(reflect.ValueOf([]string{"v"}))
+		case reflect.Map:
+			f.Set(reflect.ValueOf(map[string]string{"k": "v"}))
+		default:
+			t.Fatalf("field %s of kind %s: teach this test", v.Type().Field(i).Name, f.Kind())
+		}
+	}
+	if got := len(o.Args()) - 1; got != v.NumField() {
+		t.Errorf("Args gives %d flags for %d fields set: %q", got, v.NumField(), o.Args())
+	}
+}
+
+func TestOIDCArgs(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		o    OIDC
+		want []string
+	}{
+		{"required only", OIDC{IssuerURL: "https://i.example/", ClientID: "kube"},
+			[]string{"kcc-oidc", "get-token", "--oidc-issuer-url=https://i.example/", "--oidc-client-id=kube"}},
+		{"params in key order, timeout, dash value", OIDC{IssuerURL: "https://i/", ClientID: "-k",
+			ExtraParams: map[string]string{"prompt": "consent", "audience": "k8s", "b": "2"}, AuthTimeoutSec: 120},
+			[]string{"kcc-oidc", "get-token", "--oidc-issuer-url=https://i/", "--oidc-client-id=-k",
+				"--oidc-auth-request-extra-params=audience=k8s", "--oidc-auth-request-extra-params=b=2",
+				"--oidc-auth-request-extra-params=prompt=consent", "--authentication-timeout-sec=120"}},
+		{"flags", OIDC{IssuerURL: "https://i/", ClientID: "k", UsePKCE: true, SkipOpenBrowser: true, SkipTLSVerify: true},
+			[]string{"kcc-oidc", "get-token", "--oidc-issuer-url=https://i/", "--oidc-client-id=k",
+				"--oidc-use-pkce", "--skip-open-browser", "--insecure-skip-tls-verify"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Argv(tc.o); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestItoa(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 7: "7", 180: "180", -42: "-42", -9223372036854775808: "-9223372036854775808"} {
+		if got := itoa(n); got != want {
+			t.Errorf("itoa(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

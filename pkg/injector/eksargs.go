@@ -12,6 +12,16 @@ import (
 // it (from PATH) instead of the EKS token plugin the user had.
 const EKSCommand = contract.EKSCommand
 
+// NativeEKS replaces the EKS token plugins with kcc-eks.
+var NativeEKS = Native{
+	Command: EKSCommand,
+	replaces: func(base string) bool {
+		_, ok := eksTools[base]
+		return ok
+	},
+	mapArgs: nativeEKSArgs,
+}
+
 // eksToken is what a token plugin's command line says about the token: the
 // identity (profile, role and its session parameters) and the cluster.
 // Everything else a plugin may be told is either dropped because it cannot

@@ -149,20 +149,7 @@ func FuzzNativeEKSArgs(f *testing.F) {
 	f.Fuzz(func(t *testing.T, command, joined string) {
 		args := strings.Split(joined, "\x00")
 		out, isEKS, err := nativeEKSArgs(command, args)
-		if !isEKS {
-			if out != nil || err != nil {
-				t.Fatalf("not EKS but out %q err %v", out, err)
-			}
-			return
-		}
-		if err != nil {
-			u, ok := err.(*unmappable)
-			if !ok || out != nil || u.arg < -1 || u.arg >= len(args) {
-				t.Fatalf("bad refusal %#v (out %q) for %q", err, out, args)
-			}
-			if !utf8.ValidString(u.why) || strings.ContainsAny(u.why, "\r\n") || len(u.why) > 200 {
-				t.Fatalf("refusal %q is not one short printable line", u.why)
-			}
+		if !checkMapping(t, args, out, isEKS, err, 200) {
 			return
 		}
 		if len(out) < 3 || len(out)%2 != 1 || out[0] != EKSCommand {
@@ -198,6 +185,31 @@ func inArgs(args []string, v string) bool {
 		if a == v || strings.HasSuffix(a, "="+v) || (len(a) > 2 && a[0] == '-' && a[1] != '-' && a[2:] == v) {
 			return true
 		}
+	}
+	return false
+}
+
+// checkMapping checks what a Native's mapArgs gave for args: nothing for a
+// plugin it does not replace, or a refusal on one printable line (at most
+// maxWhy bytes when maxWhy > 0) naming an argument in range. It reports
+// whether out is a mapping, for the caller to check further.
+func checkMapping(t *testing.T, args, out []string, mine bool, err error, maxWhy int) bool {
+	t.Helper()
+	if !mine {
+		if out != nil || err != nil {
+			t.Fatalf("not its plugin but out %q err %v", out, err)
+		}
+		return false
+	}
+	if err == nil {
+		return true
+	}
+	u, ok := err.(*unmappable)
+	if !ok || out != nil || u.arg < -1 || u.arg >= len(args) {
+		t.Fatalf("bad refusal %#v (out %q) for %q", err, out, args)
+	}
+	if !utf8.ValidString(u.why) || strings.ContainsAny(u.why, "\r\n") || maxWhy > 0 && len(u.why) > maxWhy {
+		t.Fatalf("refusal %q is not one short printable line", u.why)
 	}
 	return false
 }

@@ -35,6 +35,8 @@ func TestGolden(t *testing.T) {
 		{name: "eks-tools", ext: "yaml"},
 		{name: "eks-tools", ext: "json"},
 		{name: "eks-crlf", ext: "yaml"},
+		{name: "kubelogin-setup", ext: "yaml"},
+		{name: "kconnect-oidc", ext: "yaml"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+"."+tt.ext, func(t *testing.T) {

@@ -20,9 +20,10 @@ const (
 var nullTokens = map[string]bool{"null": true, "Null": true, "NULL": true, "~": true}
 
 // marker is the value of the MarkerEnv entry, e.g. "args=absent,env=null".
-// After --native-eks it also holds was: the source text of the command and
-// args items kcc-eks replaced, e.g. "was=aws --region us-east-1 eks ...",
-// which Restore writes back verbatim.
+// After a native switch (--native-eks, --native-oidc) it also holds was:
+// the source text of the command and args items the native plugin
+// replaced, e.g. "was=aws --region us-east-1 eks ...", which Restore writes
+// back verbatim.
 type marker struct {
 	args, env form
 	was       []string

@@ -11,17 +11,45 @@ import (
 	ys "github.com/IvMisticos/kube-credential-cache/internal/yamlsplice"
 )
 
-// NativeReport says what InjectNativeEKS did beyond a plain Inject.
+// A Native is a plugin kcc ships in place of others: kcc-eks for the EKS
+// token plugins (NativeEKS), kcc-oidc for int128/kubelogin (NativeOIDC).
+type Native struct {
+	// Command is the program put first in args, which kcc-cache runs.
+	Command string
+	// replaces reports the program names (commandBase) of the plugins it
+	// may replace, so that one with args it cannot read is reported.
+	replaces func(base string) bool
+	// mapArgs maps a plugin's command line to Command's arguments. mine is
+	// false for a plugin it does not replace; err, an *unmappable, says why
+	// one it does cannot be carried over faithfully. Pure, and it never
+	// puts an argument's value in err.
+	mapArgs func(command string, args []string) (out []string, mine bool, err error)
+}
+
+// Natives is every native plugin, in the order a user's plugin is offered
+// to them (kcc-injector --native).
+var Natives = []Native{NativeEKS, NativeOIDC}
+
+// NativeReport says what InjectNative did beyond a plain Inject.
 type NativeReport struct {
-	// Native names the selected users that run kcc-eks in the result,
-	// switched now or before.
+	// Native names the selected users that run a native plugin in the
+	// result, switched now or before.
 	Native []string
-	// Skipped are the EKS token users left running their own plugin.
+	// Commands are the native plugins those users run, each once.
+	Commands []string
+	// Skipped are the users of a replaceable plugin left running it.
 	Skipped []Skipped
 }
 
-// Skipped is an EKS token user InjectNativeEKS could not switch to kcc-eks:
-// it keeps running its own plugin (wrapped by kcc-cache like any other).
+func (r *NativeReport) switched(user, command string) {
+	r.Native = append(r.Native, user)
+	if !contains(r.Commands, command) {
+		r.Commands = append(r.Commands, command)
+	}
+}
+
+// Skipped is a user InjectNative could not switch to a native plugin: it
+// keeps running its own plugin (wrapped by kcc-cache like any other).
 type Skipped struct {
 	User   string
 	Line   int
@@ -33,17 +61,19 @@ func (s Skipped) String() string {
 	return fmt.Sprintf("user %q, line %d: %s; it keeps running %s", s.User, s.Line, s.Reason, printable(s.Plugin))
 }
 
-// InjectNativeEKS is Inject, except that each selected user whose plugin
-// makes EKS tokens ("aws ... eks get-token ...", "aws-iam-authenticator
-// token ...", "eks-auth ...") gets kcc-eks as its plugin instead:
-// command kcc-cache, args [kcc-eks, --cluster-name, NAME, ...] with the same
-// cluster, region, role and profile, and its env entries kept. Users wrapped
-// by a plain Inject are switched too. The marker entry records the old
-// command and args (their source text) so that Restore gives back the
-// original file byte for byte. A user whose arguments kcc-eks could not
-// honour exactly, or whose layout cannot be rewritten losslessly, is wrapped
-// as Inject would and reported as skipped; its identity never changes.
-func InjectNativeEKS(src []byte, opts Options) (out []byte, report NativeReport, err error) {
+// InjectNative is Inject, except that each selected user whose plugin one
+// of natives replaces runs that native plugin instead: for NativeEKS,
+// "aws ... eks get-token ...", "aws-iam-authenticator token ..." and
+// "eks-auth ..." become command kcc-cache, args [kcc-eks, --cluster-name,
+// NAME, ...] with the same cluster, region, role and profile; for
+// NativeOIDC, kubelogin's get-token becomes [kcc-oidc, get-token, ...] with
+// the same flags. Env entries are kept. Users wrapped by a plain Inject are
+// switched too. The marker entry records the old command and args (their
+// source text) so that Restore gives back the original file byte for byte.
+// A user whose arguments the native plugin could not honour exactly, or
+// whose layout cannot be rewritten losslessly, is wrapped as Inject would
+// and reported as skipped; its identity never changes.
+func InjectNative(src []byte, opts Options, natives ...Native) (out []byte, report NativeReport, err error) {
 	d, err := parse(src)
 	if err != nil {
 		return nil, report, err
@@ -59,11 +89,11 @@ func InjectNativeEKS(src []byte, opts Options) (out []byte, report NativeReport,
 			continue
 		}
 		wrapped := opts.wrapped(u.cmd.Value)
-		if wrapped && runsEKS(u) {
-			report.Native = append(report.Native, u.name)
+		if n, ok := runsNative(u, natives); wrapped && ok {
+			report.switched(u.name, n.Command)
 			continue
 		}
-		nu, skip, err := d.nativeEdits(u, opts.command(), wrapped)
+		nu, skip, err := d.nativeEdits(u, natives, opts.command(), wrapped)
 		if err != nil {
 			return nil, report, fmt.Errorf("user %q: %w", u.name, byHand(err))
 		}
@@ -73,7 +103,7 @@ func InjectNativeEKS(src []byte, opts Options) (out []byte, report NativeReport,
 		if nu != nil {
 			edits = append(edits, nu.edits...)
 			native = append(native, nu)
-			report.Native = append(report.Native, u.name)
+			report.switched(u.name, nu.native.Command)
 			continue
 		}
 		if wrapped {
@@ -98,57 +128,69 @@ func InjectNativeEKS(src []byte, opts Options) (out []byte, report NativeReport,
 	return out, report, nil
 }
 
-// runsEKS reports a wrapped user whose plugin is kcc-eks already.
-func runsEKS(u *execUser) bool {
-	return u.args != nil && u.args.Kind == yaml.SequenceNode && len(u.args.Content) > 0 &&
-		u.args.Content[0].Kind == yaml.ScalarNode && commandBase(u.args.Content[0].Value) == EKSCommand
+// runsNative returns the native plugin a wrapped user runs already.
+func runsNative(u *execUser, natives []Native) (Native, bool) {
+	if u.args == nil || u.args.Kind != yaml.SequenceNode || len(u.args.Content) == 0 || u.args.Content[0].Kind != yaml.ScalarNode {
+		return Native{}, false
+	}
+	for _, n := range natives {
+		if commandBase(u.args.Content[0].Value) == n.Command {
+			return n, true
+		}
+	}
+	return Native{}, false
 }
 
-// nativeUser is one user switched to kcc-eks, with what verification needs.
+// nativeUser is one user switched to a native plugin, with what
+// verification needs.
 type nativeUser struct {
 	*execUser
+	native  Native
 	wrapped bool     // it ran kcc-cache before
-	args    []string // kcc-eks's command line
+	args    []string // the native plugin's command line
 	marker  string   // the MarkerEnv value
 	edits   []edit
 }
 
-// nativeEdits switches one user to kcc-eks. It returns nil and no error for
-// a user that is no EKS token plugin or already runs kcc-eks, and nil with
-// skip set for one it cannot switch.
-func (d *document) nativeEdits(u *execUser, command string, wrapped bool) (nu *nativeUser, skip *Skipped, err error) {
+// nativeEdits switches one user to the first of natives that replaces its
+// plugin. It returns nil and no error for a user whose plugin none
+// replaces, and nil with skip set for one it cannot switch.
+func (d *document) nativeEdits(u *execUser, natives []Native, command string, wrapped bool) (nu *nativeUser, skip *Skipped, err error) {
 	plugin, args, first, ok := pluginOf(u, wrapped)
 	skipped := func(line int, why string) *Skipped {
 		return &Skipped{User: u.name, Line: line, Plugin: commandBase(plugin), Reason: why}
 	}
-	if !ok {
-		if _, known := eksTools[commandBase(plugin)]; known {
-			return nil, skipped(u.cmd.Line, "args that are not all strings"), nil
+	for _, n := range natives {
+		if !ok {
+			if n.replaces(commandBase(plugin)) {
+				return nil, skipped(u.cmd.Line, "args that are not all strings"), nil
+			}
+			continue
 		}
-		return nil, nil, nil
-	}
-	mapped, isEKS, mapErr := nativeEKSArgs(plugin, args)
-	if !isEKS {
-		return nil, nil, nil
-	}
-	var um *unmappable
-	if errors.As(mapErr, &um) {
-		line := u.cmd.Line
-		if um.arg >= 0 {
-			line = u.args.Content[first+um.arg].Line
+		mapped, mine, mapErr := n.mapArgs(plugin, args)
+		if !mine {
+			continue
 		}
-		return nil, skipped(line, um.why), nil
+		var um *unmappable
+		if errors.As(mapErr, &um) {
+			line := u.cmd.Line
+			if um.arg >= 0 {
+				line = u.args.Content[first+um.arg].Line
+			}
+			return nil, skipped(line, um.why), nil
+		}
+		nu = &nativeUser{execUser: u, native: n, wrapped: wrapped, args: mapped}
+		nu.edits, nu.marker, err = d.switchTo(u, command, wrapped, mapped)
+		var layout *ys.LayoutError
+		if errors.As(err, &layout) {
+			return nil, skipped(layout.Line, layout.What+" cannot be rewritten losslessly"), nil
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		return nu, nil, nil
 	}
-	nu = &nativeUser{execUser: u, wrapped: wrapped, args: mapped}
-	nu.edits, nu.marker, err = d.switchToEKS(u, command, wrapped, mapped)
-	var layout *ys.LayoutError
-	if errors.As(err, &layout) {
-		return nil, skipped(layout.Line, layout.What+" cannot be rewritten losslessly"), nil
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	return nu, nil, nil
+	return nil, nil, nil
 }
 
 // pluginOf returns the plugin a user runs: its command and args, or for a
@@ -178,9 +220,9 @@ func pluginOf(u *execUser, wrapped bool) (command string, args []string, first i
 	return command, args, first, true
 }
 
-// switchToEKS returns the edits that make one user run kcc-eks and the
-// marker value recording what Restore must put back.
-func (d *document) switchToEKS(u *execUser, command string, wrapped bool, mapped []string) ([]edit, string, error) {
+// switchTo returns the edits that make one user run the native command
+// line mapped and the marker value recording what Restore must put back.
+func (d *document) switchTo(u *execUser, command string, wrapped bool, mapped []string) ([]edit, string, error) {
 	s := d.src
 	if u.args == nil || u.args.Kind != yaml.SequenceNode || len(u.args.Content) == 0 {
 		return nil, "", ys.Unsupported(u.exec, "an exec without args")

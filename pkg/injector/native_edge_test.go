@@ -58,9 +58,9 @@ func TestNativeEdgeLayouts(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			x := []byte(tt.input)
-			y, report, err := InjectNativeEKS(x, Options{})
+			y, report, err := InjectNative(x, Options{}, Natives...)
 			if err != nil {
-				t.Fatalf("InjectNativeEKS: %v", err)
+				t.Fatalf("InjectNative: %v", err)
 			}
 			if !strings.Contains(string(y), tt.want) {
 				t.Errorf("result lacks %q:\n%s", tt.want, y)

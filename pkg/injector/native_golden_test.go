@@ -6,7 +6,8 @@ import (
 	"testing"
 )
 
-// TestNativeGolden runs --native-eks on the golden inputs with EKS users.
+// TestNativeGolden runs --native on the golden inputs with EKS or
+// int128/kubelogin users.
 // <name>.native.<ext> holds the expected result (go test -update rewrites
 // it). Restore must give back the input byte for byte (for an input with
 // wrapped users: what restoring the input gives), a second run must change
@@ -16,7 +17,7 @@ func TestNativeGolden(t *testing.T) {
 	tests := []struct {
 		name, ext string
 		wrapped   bool     // the input holds wrapped users
-		skipped   []string // EKS users left running their plugin
+		skipped   []string // users left running their plugin
 	}{
 		{name: "aws-eks", ext: "yaml"},
 		{name: "already-injected", ext: "yaml", wrapped: true},
@@ -24,6 +25,10 @@ func TestNativeGolden(t *testing.T) {
 		{name: "eks-tools", ext: "yaml", skipped: []string{"proxied", "commented"}},
 		{name: "eks-tools", ext: "json"},
 		{name: "eks-crlf", ext: "yaml"},
+		{name: "kubelogin-setup", ext: "yaml", skipped: []string{"oidc-cache-dir"}},
+		{name: "kconnect-oidc", ext: "yaml"},
+		{name: "kubectl-written", ext: "yaml"},
+		{name: "crlf", ext: "yaml"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+"."+tt.ext, func(t *testing.T) {
@@ -31,9 +36,9 @@ func TestNativeGolden(t *testing.T) {
 				return filepath.Join(goldenDir, tt.name+"."+kind+"."+tt.ext)
 			}
 			input := readFile(t, path("input"))
-			native, report, err := InjectNativeEKS(input, Options{})
+			native, report, err := InjectNative(input, Options{}, Natives...)
 			if err != nil {
-				t.Fatalf("InjectNativeEKS: %v", err)
+				t.Fatalf("InjectNative: %v", err)
 			}
 			if *update {
 				writeFile(t, path("native"), native)
@@ -47,7 +52,7 @@ func TestNativeGolden(t *testing.T) {
 				t.Errorf("skipped %v, want %v", report.Skipped, tt.skipped)
 			}
 			if len(report.Native) == 0 {
-				t.Error("no user runs kcc-eks")
+				t.Error("no user runs a native plugin")
 			}
 
 			restored, err := Restore(native, Options{})
@@ -60,37 +65,57 @@ func TestNativeGolden(t *testing.T) {
 			}
 			compare(t, "restore(native(input)) vs input", want, restored)
 
-			again, report2, err := InjectNativeEKS(native, Options{})
+			again, report2, err := InjectNative(native, Options{}, Natives...)
 			if err != nil {
-				t.Fatalf("second InjectNativeEKS: %v", err)
+				t.Fatalf("second InjectNative: %v", err)
 			}
 			compare(t, "native(native(input))", native, again)
 			if !reflect.DeepEqual(report2.Native, report.Native) {
-				t.Errorf("second run: kcc-eks users %v, want %v", report2.Native, report.Native)
+				t.Errorf("second run: native users %v, want %v", report2.Native, report.Native)
 			}
 
-			switched, _, err := InjectNativeEKS(readFile(t, path("injected")), Options{})
+			switched, _, err := InjectNative(readFile(t, path("injected")), Options{}, Natives...)
 			if err != nil {
-				t.Fatalf("InjectNativeEKS of the injected golden: %v", err)
+				t.Fatalf("InjectNative of the injected golden: %v", err)
 			}
 			compare(t, "native(inject(input)) vs native(input)", native, switched)
 		})
 	}
 }
 
-// TestNativeWithoutEKSUsers: on a file with no EKS user --native-eks is a
-// plain Inject.
-func TestNativeWithoutEKSUsers(t *testing.T) {
-	for _, name := range []string{"gcloud-gke", "azure-kubelogin", "kubectl-written", "hand-written", "crlf", "no-exec"} {
-		t.Run(name, func(t *testing.T) {
-			path := func(kind string) string { return filepath.Join(goldenDir, name+"."+kind+".yaml") }
-			got, report, err := InjectNativeEKS(readFile(t, path("input")), Options{})
+// TestNativeWithoutReplaceable: on a file with no user a native plugin
+// replaces, InjectNative is a plain Inject (and reports the kubelogin users
+// that are not clearly int128's).
+func TestNativeWithoutReplaceable(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		natives []Native
+		skipped []string
+	}{
+		{"gcloud-gke", Natives, nil},
+		{"azure-kubelogin", Natives, []string{
+			`user "clusterUser_rg-demo_aks-demo", line 22: kubelogin get-token with --environment is Azure's kubelogin, not int128/kubelogin; it keeps running kubelogin`,
+			`user "clusterUser_rg-demo_aks-demo-azurecli", line 46: kubelogin get-token with --login is Azure's kubelogin, not int128/kubelogin; it keeps running kubelogin`,
+		}},
+		{"azure-kubelogin", []Native{NativeEKS}, nil},
+		{"kubectl-written", []Native{NativeEKS}, nil},
+		{"hand-written", Natives, nil},
+		{"crlf", []Native{NativeEKS}, nil},
+		{"no-exec", Natives, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := func(kind string) string { return filepath.Join(goldenDir, tt.name+"."+kind+".yaml") }
+			got, report, err := InjectNative(readFile(t, path("input")), Options{}, tt.natives...)
 			if err != nil {
-				t.Fatalf("InjectNativeEKS: %v", err)
+				t.Fatalf("InjectNative: %v", err)
 			}
 			compare(t, "native vs injected", readFile(t, path("injected")), got)
-			if len(report.Native)+len(report.Skipped) > 0 {
-				t.Errorf("report %+v, want nothing", report)
+			var skipped []string
+			for _, s := range report.Skipped {
+				skipped = append(skipped, s.String())
+			}
+			if len(report.Native) > 0 || !reflect.DeepEqual(skipped, tt.skipped) {
+				t.Errorf("report %+v, want no native user and skipped %q", report, tt.skipped)
 			}
 		})
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
 )
 
-// checkNativeContract holds InjectNativeEKS to its contract on any input,
+// checkNativeContract holds InjectNative to its contract on any input,
 // without client-go (pure and fast, the fuzz body): a second run changes
 // nothing, Restore gives back the input byte for byte when the input held no
 // wrapped user, and switching a file wrapped by Inject gives the same bytes
@@ -23,12 +23,12 @@ import (
 // was accepted.
 func checkNativeContract(t *testing.T, x []byte) ([]byte, NativeReport, bool) {
 	t.Helper()
-	y, report, err := InjectNativeEKS(x, Options{})
+	y, report, err := InjectNative(x, Options{}, Natives...)
 	if err != nil {
 		return nil, report, false
 	}
-	if again, _, err := InjectNativeEKS(y, Options{}); err != nil || !bytes.Equal(again, y) {
-		t.Fatalf("InjectNativeEKS is not idempotent (err %v)\ninput:\n%s\nonce:\n%s\ntwice:\n%s", err, x, y, again)
+	if again, _, err := InjectNative(y, Options{}, Natives...); err != nil || !bytes.Equal(again, y) {
+		t.Fatalf("InjectNative is not idempotent (err %v)\ninput:\n%s\nonce:\n%s\ntwice:\n%s", err, x, y, again)
 	}
 	if same, err := Restore(x, Options{}); err == nil && bytes.Equal(same, x) {
 		if back, err := Restore(y, Options{}); err != nil || !bytes.Equal(back, x) {
@@ -36,7 +36,7 @@ func checkNativeContract(t *testing.T, x []byte) ([]byte, NativeReport, bool) {
 		}
 	}
 	if p, err := Inject(x, Options{}); err == nil {
-		if z, _, err := InjectNativeEKS(p, Options{}); err != nil || !bytes.Equal(z, y) {
+		if z, _, err := InjectNative(p, Options{}, Natives...); err != nil || !bytes.Equal(z, y) {
 			t.Fatalf("native(inject(x)) != native(x) (err %v)\ninput:\n%s\nnative:\n%s\nnative(inject):\n%s", err, x, y, z)
 		}
 	}
@@ -44,12 +44,16 @@ func checkNativeContract(t *testing.T, x []byte) ([]byte, NativeReport, bool) {
 }
 
 // sameButNative checks with kubectl's own loader that after differs from
-// before only in the users switched to kcc-eks, each with the kcc-eks args
+// before only in the users switched to a native plugin, each with the args
 // its plugin maps to and its env kept, and in the users Inject wraps.
 func sameButNative(before, after *clientcmdapi.Config) error {
 	for name, a := range after.AuthInfos {
 		b := before.AuthInfos[name]
-		if b == nil || a.Exec == nil || b.Exec == nil || len(a.Exec.Args) == 0 || a.Exec.Args[0] != EKSCommand {
+		if b == nil || a.Exec == nil || b.Exec == nil || len(a.Exec.Args) == 0 {
+			continue
+		}
+		n, ok := nativeNamed(a.Exec.Args[0])
+		if !ok {
 			continue
 		}
 		plugin, args := b.Exec.Command, b.Exec.Args
@@ -57,9 +61,9 @@ func sameButNative(before, after *clientcmdapi.Config) error {
 		if wrapped {
 			plugin, args = args[0], args[1:]
 		}
-		want, isEKS, err := nativeEKSArgs(plugin, args)
-		if !isEKS || err != nil || !reflect.DeepEqual(a.Exec.Args, want) {
-			return fmt.Errorf("user %q: kcc-eks args %q from %q %q (%v)", name, a.Exec.Args, plugin, args, err)
+		want, mine, err := n.mapArgs(plugin, args)
+		if !mine || err != nil || !reflect.DeepEqual(a.Exec.Args, want) {
+			return fmt.Errorf("user %q: %s args %q from %q %q (%v)", name, n.Command, a.Exec.Args, plugin, args, err)
 		}
 		if !IsCacheCommand(a.Exec.Command) {
 			return fmt.Errorf("user %q: command %q", name, a.Exec.Command)
@@ -85,6 +89,16 @@ func sameButNative(before, after *clientcmdapi.Config) error {
 	return sameButWrapped(before, after)
 }
 
+// nativeNamed is the native plugin whose command is command.
+func nativeNamed(command string) (Native, bool) {
+	for _, n := range Natives {
+		if n.Command == command {
+			return n, true
+		}
+	}
+	return Native{}, false
+}
+
 func notOurs(env []clientcmdapi.ExecEnvVar) []clientcmdapi.ExecEnvVar {
 	var out []clientcmdapi.ExecEnvVar
 	for _, e := range env {
@@ -95,8 +109,8 @@ func notOurs(env []clientcmdapi.ExecEnvVar) []clientcmdapi.ExecEnvVar {
 	return out
 }
 
-// TestNativeProperty runs every generated layout with EKS plugins through
-// --native-eks: each must be switched (or, where comments sit between its
+// TestNativeProperty runs every generated layout with EKS and kubelogin
+// plugins through --native: each must be switched (or, where comments sit between its
 // args, reported and wrapped as Inject does), and kubectl must read the
 // result as only that change.
 func TestNativeProperty(t *testing.T) {
@@ -104,8 +118,8 @@ func TestNativeProperty(t *testing.T) {
 	for _, x := range generatedNative() {
 		y, report, ok := checkNativeContract(t, x)
 		if !ok {
-			_, _, err := InjectNativeEKS(x, Options{})
-			t.Fatalf("InjectNativeEKS refused a generated kubeconfig: %v\n%s", err, x)
+			_, _, err := InjectNative(x, Options{}, Natives...)
+			t.Fatalf("InjectNative refused a generated kubeconfig: %v\n%s", err, x)
 		}
 		before, err := clientcmd.Load(x)
 		if err != nil {
@@ -133,8 +147,8 @@ func TestNativeProperty(t *testing.T) {
 	t.Logf("switched %d generated kubeconfigs; %d with comments between args kept their plugin", switched, skipped)
 }
 
-// generatedNative builds kubeconfigs like generated does, with the EKS
-// plugins' command lines in block and flow args.
+// generatedNative builds kubeconfigs like generated does, with the EKS and
+// int128/kubelogin plugins' command lines in block and flow args.
 func generatedNative() [][]byte {
 	var out [][]byte
 	plugins := []struct{ cmd, args string }{
@@ -142,6 +156,9 @@ func generatedNative() [][]byte {
 		{"'/usr/local/bin/aws'", "eks get-token --cluster-id=0123 --role-arn arn:aws:iam::1:role/r --profile p"},
 		{`"aws-iam-authenticator"`, "token -i demo -r arn:aws:iam::1:role/r"},
 		{"eks-auth", "--cluster-name=demo"},
+		{"kubectl", "oidc-login get-token --oidc-issuer-url=https://issuer.example --oidc-client-id=kube --oidc-extra-scope=email"},
+		{"'kubectl-oidc_login'", "get-token --oidc-issuer-url https://issuer.example --oidc-client-id kube --grant-type device-code"},
+		{`"/usr/local/bin/kubelogin"`, "get-token --oidc-client-id=kube --oidc-issuer-url=http://127.0.0.1:5556/dex --skip-open-browser"},
 	}
 	envForms := []string{"", "env:", "env: null", "env: []", "env: [{name: AWS_PROFILE, value: b}]", "env:\n%S- name: AWS_PROFILE\n%S  value: b"}
 	for _, p := range plugins {

@@ -8,7 +8,7 @@ import (
 	ys "github.com/IvMisticos/kube-credential-cache/internal/yamlsplice"
 )
 
-// restoreWas undoes --native-eks for one user: the command and args items
+// restoreWas undoes a native switch for one user: the command and args items
 // become the text the marker recorded, laid out as the args are now.
 func (d *document) restoreWas(u *execUser, was []string) ([]edit, error) {
 	s := d.src
@@ -18,7 +18,7 @@ func (d *document) restoreWas(u *execUser, was []string) ([]edit, error) {
 		}
 	}
 	if u.args == nil || u.args.Kind != yaml.SequenceNode || len(u.args.Content) == 0 {
-		return nil, fmt.Errorf("line %d: %s records the plugin kcc-eks replaced, but args is empty", u.cmd.Line, MarkerEnv)
+		return nil, fmt.Errorf("line %d: %s records the plugin a native one replaced, but args is empty", u.cmd.Line, MarkerEnv)
 	}
 	l, err := d.itemsLayout(u.args)
 	if err != nil {
@@ -32,7 +32,7 @@ func (d *document) restoreWas(u *execUser, was []string) ([]edit, error) {
 }
 
 // wordValue reads one recorded source text: it must be a single scalar on
-// one line, as every text InjectNativeEKS records is, so that putting it
+// one line, as every text InjectNative records is, so that putting it
 // back cannot add structure to the file.
 func wordValue(w string) (any, error) {
 	for i := 0; i < len(w); i++ {

@@ -68,7 +68,7 @@ func (d *document) restoreUser(u *execUser) ([]edit, error) {
 	}
 	var edits []edit
 	if m.was != nil {
-		// --native-eks replaced the command and args: put their text back.
+		// A native switch replaced the command and args: put their text back.
 		if edits, err = d.restoreWas(u, m.was); err != nil {
 			return nil, err
 		}

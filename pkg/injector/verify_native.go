@@ -8,7 +8,7 @@ import (
 	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
 )
 
-// verifyNative checks InjectNativeEKS's output like verifyInject does: it
+// verifyNative checks InjectNative's output like verifyInject does: it
 // must decode to the input with only the switched and wrapped exec fields
 // changed, and restoring them must give back what restoring the input gives
 // (the input itself unless users were wrapped already), byte for byte.

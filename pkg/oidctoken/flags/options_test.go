@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/IvMisticos/kube-credential-cache/internal/cli"
+	"github.com/IvMisticos/kube-credential-cache/internal/contract"
 )
 
 func TestParse(t *testing.T) {
@@ -16,33 +19,33 @@ func TestParse(t *testing.T) {
 		grant   string
 		wantErr string
 	}{
-		{"auto without a username is authcode", base, OIDCGrantAuthCode, ""},
-		{"auto with a username is password", append(base, "--username", "u"), OIDCGrantPassword, ""},
-		{"explicit device code", append(base, "--grant-type", "device-code"), OIDCGrantDeviceCode, ""},
-		{"explicit keyboard", append(base, "--grant-type=authcode-keyboard"), OIDCGrantAuthCodeKeyboard, ""},
-		{"client credentials", append(base, "--grant-type", "client-credentials", "--oidc-client-secret", "s"), OIDCGrantClientCredentials, ""},
+		{"auto without a username is authcode", base, contract.OIDCGrantAuthCode, ""},
+		{"auto with a username is password", append(base, "--username", "u"), contract.OIDCGrantPassword, ""},
+		{"explicit device code", append(base, "--grant-type", "device-code"), contract.OIDCGrantDeviceCode, ""},
+		{"explicit keyboard", append(base, "--grant-type=authcode-keyboard"), contract.OIDCGrantAuthCodeKeyboard, ""},
+		{"client credentials", append(base, "--grant-type", "client-credentials", "--oidc-client-secret", "s"), contract.OIDCGrantClientCredentials, ""},
 		{"client credentials needs a secret", append(base, "--grant-type", "client-credentials"), "", "needs --oidc-client-secret"},
 		{"password needs a username", append(base, "--grant-type", "password"), "", "needs --username"},
 		{"unknown grant", append(base, "--grant-type", "implicit"), "", `--grant-type "implicit"`},
 		{"no issuer", []string{"--oidc-client-id", "kube"}, "", "--oidc-issuer-url is required"},
 		{"no client", []string{"--oidc-issuer-url", "https://issuer.example/"}, "", "--oidc-client-id is required"},
 		{"http issuer off loopback", []string{"--oidc-issuer-url", "http://issuer.example/", "--oidc-client-id", "kube"}, "", "http is allowed only for a loopback host"},
-		{"http issuer on localhost", []string{"--oidc-issuer-url", "http://localhost:9998/", "--oidc-client-id", "kube"}, OIDCGrantAuthCode, ""},
-		{"http issuer on ::1", []string{"--oidc-issuer-url", "http://[::1]:9998/", "--oidc-client-id", "kube"}, OIDCGrantAuthCode, ""},
+		{"http issuer on localhost", []string{"--oidc-issuer-url", "http://localhost:9998/", "--oidc-client-id", "kube"}, contract.OIDCGrantAuthCode, ""},
+		{"http issuer on ::1", []string{"--oidc-issuer-url", "http://[::1]:9998/", "--oidc-client-id", "kube"}, contract.OIDCGrantAuthCode, ""},
 		{"no scheme", []string{"--oidc-issuer-url", "issuer.example", "--oidc-client-id", "kube"}, "", "is not an absolute URL"},
 		{"listen off loopback", append(base, "--listen-address", "0.0.0.0:8000"), "", "must be on a loopback address"},
-		{"listen on port 0", append(base, "--listen-address", "127.0.0.1:0"), OIDCGrantAuthCode, ""},
+		{"listen on port 0", append(base, "--listen-address", "127.0.0.1:0"), contract.OIDCGrantAuthCode, ""},
 		{"kubelogin flag kcc-oidc lacks", append(base, "--oidc-redirect-url", "http://x"), "", "the kubelogin flag --oidc-redirect-url is not supported by kcc-oidc"},
 		{"unknown flag", append(base, "--nope"), "", "unknown flag: --nope"},
 		{"stray argument", append(base, "extra"), "", `unexpected argument "extra"`},
-		{"token cache storage accepted", append(base, "--token-cache-storage", "keyring"), OIDCGrantAuthCode, ""},
+		{"token cache storage accepted", append(base, "--token-cache-storage", "keyring"), contract.OIDCGrantAuthCode, ""},
 		{"zero timeout", append(base, "--authentication-timeout-sec", "0"), "", "must be positive"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			o, err := Parse(tt.args)
 			if tt.wantErr != "" {
-				var ue *UsageError
+				var ue *cli.UsageError
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !errors.As(err, &ue) {
 					t.Fatalf("error %v, want a usage error holding %q", err, tt.wantErr)
 				}

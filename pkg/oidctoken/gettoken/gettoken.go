@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/contract"
 	"github.com/IvMisticos/kube-credential-cache/pkg/oidctoken/flags"
 	"github.com/IvMisticos/kube-credential-cache/pkg/oidctoken/grant"
 	"github.com/IvMisticos/kube-credential-cache/pkg/oidctoken/tokenstore"
@@ -188,7 +189,7 @@ func (r *run) login(ctx context.Context, refreshErr error) (Token, error) {
 		return Token{}, errors.New(msg)
 	}
 	if refreshErr != nil {
-		fmt.Fprintf(r.env.Stderr, "%s: could not refresh the stored tokens (%v); logging in again\n", flags.OIDCCommand, refreshErr)
+		fmt.Fprintf(r.env.Stderr, "%s: could not refresh the stored tokens (%v); logging in again\n", contract.OIDCCommand, refreshErr)
 	}
 	r.debugf("logging in with the %s grant", r.o.GrantType)
 	res, err := r.client.Login(ctx)
@@ -226,7 +227,7 @@ func Identity(o flags.Options) tokenstore.Identity {
 		ClientID:    o.ClientID,
 		Scopes:      o.ExtraScopes,
 		Username:    o.Username,
-		ClientGrant: o.GrantType == flags.OIDCGrantClientCredentials,
+		ClientGrant: o.GrantType == contract.OIDCGrantClientCredentials,
 		ExtraParams: o.ExtraParams,
 	}
 }
@@ -234,15 +235,15 @@ func Identity(o flags.Options) tokenstore.Identity {
 // cannotLogin says why the grant of o cannot run now, or "".
 func cannotLogin(o flags.Options, env Env) string {
 	switch o.GrantType {
-	case flags.OIDCGrantAuthCodeKeyboard:
+	case contract.OIDCGrantAuthCodeKeyboard:
 		if !env.CanAsk {
-			return "a login is needed and " + flags.OIDCGrantAuthCodeKeyboard + " reads the code from a terminal, which this run has not got"
+			return "a login is needed and " + contract.OIDCGrantAuthCodeKeyboard + " reads the code from a terminal, which this run has not got"
 		}
-	case flags.OIDCGrantPassword:
+	case contract.OIDCGrantPassword:
 		if o.Password == "" && (!env.CanAsk || env.Prompt == nil) {
 			return "a login is needed and the password must be typed in a terminal, which this run has not got"
 		}
-	case flags.OIDCGrantAuthCode, flags.OIDCGrantDeviceCode:
+	case contract.OIDCGrantAuthCode, contract.OIDCGrantDeviceCode:
 		if !env.CanShow {
 			return "a login is needed and there is neither a browser to open nor a terminal to show its URL"
 		}

@@ -9,7 +9,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/IvMisticos/kube-credential-cache/pkg/oidctoken/flags"
+	"github.com/IvMisticos/kube-credential-cache/internal/contract"
 	"github.com/IvMisticos/kube-credential-cache/pkg/oidctoken/verify"
 )
 
@@ -65,17 +65,17 @@ func (c *Client) authCode(ctx context.Context) (Result, error) {
 	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()
 
-	fmt.Fprintf(c.Env.Stderr, "%s: log in at %s\n", flags.OIDCCommand, authURL)
+	fmt.Fprintf(c.Env.Stderr, "%s: log in at %s\n", contract.OIDCCommand, authURL)
 	if !c.Opts.SkipOpenBrowser {
 		if err := c.Env.Open(ctx, authURL); err != nil {
-			fmt.Fprintf(c.Env.Stderr, "%s: could not open a browser (%v); open the URL above\n", flags.OIDCCommand, err)
+			fmt.Fprintf(c.Env.Stderr, "%s: could not open a browser (%v); open the URL above\n", contract.OIDCCommand, err)
 		}
 	}
 	var a answer
 	select {
 	case a = <-got:
 	case <-ctx.Done():
-		return Result{}, fmt.Errorf("no login within %s (--%s)", c.Opts.AuthTimeout, flags.OIDCAuthenticationTimeoutSec)
+		return Result{}, fmt.Errorf("no login within %s (--%s)", c.Opts.AuthTimeout, contract.OIDCAuthenticationTimeoutSec)
 	}
 	if a.err != nil {
 		return Result{}, a.err

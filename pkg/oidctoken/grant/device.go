@@ -9,7 +9,7 @@ import (
 
 	"golang.org/x/oauth2"
 
-	"github.com/IvMisticos/kube-credential-cache/pkg/oidctoken/flags"
+	"github.com/IvMisticos/kube-credential-cache/internal/contract"
 	"github.com/IvMisticos/kube-credential-cache/pkg/oidctoken/verify"
 )
 
@@ -40,20 +40,20 @@ func (c *Client) deviceCode(ctx context.Context) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("could not start the device login: %w", Explain(err))
 	}
-	fmt.Fprintf(c.Env.Stderr, "%s: open %s and enter the code %s\n", flags.OIDCCommand, da.VerificationURI, da.UserCode)
+	fmt.Fprintf(c.Env.Stderr, "%s: open %s and enter the code %s\n", contract.OIDCCommand, da.VerificationURI, da.UserCode)
 	if !c.Opts.SkipOpenBrowser {
 		open := da.VerificationURIComplete
 		if open == "" {
 			open = da.VerificationURI
 		}
 		if err := c.Env.Open(ctx, open); err != nil {
-			fmt.Fprintf(c.Env.Stderr, "%s: could not open a browser (%v); open the URL above\n", flags.OIDCCommand, err)
+			fmt.Fprintf(c.Env.Stderr, "%s: could not open a browser (%v); open the URL above\n", contract.OIDCCommand, err)
 		}
 	}
 	tok, err := cfg.DeviceAccessToken(ctx, da)
 	if err != nil {
 		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-			return Result{}, fmt.Errorf("no device login within %s (--%s)", c.Opts.AuthTimeout, flags.OIDCAuthenticationTimeoutSec)
+			return Result{}, fmt.Errorf("no device login within %s (--%s)", c.Opts.AuthTimeout, contract.OIDCAuthenticationTimeoutSec)
 		}
 		return Result{}, fmt.Errorf("device login failed: %w", Explain(err))
 	}

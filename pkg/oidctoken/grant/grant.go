@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/contract"
 	"github.com/IvMisticos/kube-credential-cache/pkg/oidctoken/flags"
 	"github.com/IvMisticos/kube-credential-cache/pkg/oidctoken/verify"
 )
@@ -73,15 +74,15 @@ func (c *Client) ctx(ctx context.Context) context.Context {
 // Login runs the grant of Opts.GrantType (auto already resolved by flags).
 func (c *Client) Login(ctx context.Context) (Result, error) {
 	switch c.Opts.GrantType {
-	case flags.OIDCGrantAuthCode:
+	case contract.OIDCGrantAuthCode:
 		return c.authCode(ctx)
-	case flags.OIDCGrantAuthCodeKeyboard:
+	case contract.OIDCGrantAuthCodeKeyboard:
 		return c.authCodeKeyboard(ctx)
-	case flags.OIDCGrantDeviceCode:
+	case contract.OIDCGrantDeviceCode:
 		return c.deviceCode(ctx)
-	case flags.OIDCGrantPassword:
+	case contract.OIDCGrantPassword:
 		return c.password(ctx)
-	case flags.OIDCGrantClientCredentials:
+	case contract.OIDCGrantClientCredentials:
 		return c.clientCredentials(ctx)
 	}
 	return Result{}, fmt.Errorf("unknown grant type %q", c.Opts.GrantType)

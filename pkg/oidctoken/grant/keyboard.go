@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/IvMisticos/kube-credential-cache/pkg/oidctoken/flags"
+	"github.com/IvMisticos/kube-credential-cache/internal/contract"
 	"github.com/IvMisticos/kube-credential-cache/pkg/oidctoken/verify"
 )
 
@@ -19,7 +19,7 @@ func (c *Client) authCodeKeyboard(ctx context.Context) (Result, error) {
 	cfg := c.config(oobRedirect)
 	state, nonce, verifier := random(32), random(32), c.pkceVerifier()
 	authURL := cfg.AuthCodeURL(state, c.authParams(nonce, verifier)...)
-	fmt.Fprintf(c.Env.Stderr, "%s: open %s\n%s: then enter the code: ", flags.OIDCCommand, authURL, flags.OIDCCommand)
+	fmt.Fprintf(c.Env.Stderr, "%s: open %s\n%s: then enter the code: ", contract.OIDCCommand, authURL, contract.OIDCCommand)
 	line, err := bufio.NewReader(c.Env.Stdin).ReadString('\n')
 	code := strings.TrimSpace(line)
 	if code == "" {

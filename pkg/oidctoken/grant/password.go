@@ -7,7 +7,7 @@ import (
 
 	"golang.org/x/oauth2/clientcredentials"
 
-	"github.com/IvMisticos/kube-credential-cache/pkg/oidctoken/flags"
+	"github.com/IvMisticos/kube-credential-cache/internal/contract"
 	"github.com/IvMisticos/kube-credential-cache/pkg/oidctoken/verify"
 )
 
@@ -17,7 +17,7 @@ func (c *Client) password(ctx context.Context) (Result, error) {
 	pw := c.Opts.Password
 	if pw == "" {
 		if c.Env.Prompt == nil {
-			return Result{}, fmt.Errorf("--%s is required without a terminal to prompt on", flags.OIDCPassword)
+			return Result{}, fmt.Errorf("--%s is required without a terminal to prompt on", contract.OIDCPassword)
 		}
 		var err error
 		if pw, err = c.Env.Prompt("Password for " + c.Opts.Username + ": "); err != nil {

@@ -1,27 +1,16 @@
-package flags
+package contract
 
-import (
-	"sort"
-	"strconv"
-)
+// kcc-oidc's subcommands and flags: kubelogin's own names, so that a user
+// switches from kubelogin by changing only the command.
 
-// This file is kcc-oidc's part of the contract between binaries, shaped as
-// internal/contract's files (standard library only) so that it can move
-// there: the command name, the subcommands and flags (kubelogin's own, so a
-// user switches by changing only the command), and OIDC, the builder of the
-// get-token command line that kubeconfig entries carry.
-
-// OIDCCommand is kcc-oidc's program name.
-const OIDCCommand = "kcc-oidc"
-
-// Subcommands.
+// Subcommands of kcc-oidc.
 const (
 	OIDCGetToken = "get-token"
 	OIDCSetup    = "setup"
 	OIDCClean    = "clean"
 )
 
-// Flags, as kubelogin names them.
+// kcc-oidc's flags, as kubelogin names them.
 const (
 	OIDCIssuerURL                = "oidc-issuer-url"
 	OIDCClientID                 = "oidc-client-id"
@@ -78,7 +67,8 @@ type OIDC struct {
 func (OIDC) Command() string { return OIDCCommand }
 
 // Args is get-token and its flags, each as one --name=value word (a value
-// may start with "-"), in the order of the fields.
+// may start with "-"), in the order of the fields; extra parameters in
+// key order.
 func (o OIDC) Args() []string {
 	args := []string{OIDCGetToken}
 	add := func(name, value string) {
@@ -98,12 +88,7 @@ func (o OIDC) Args() []string {
 		add(OIDCExtraScope, s)
 	}
 	flag(OIDCUsePKCE, o.UsePKCE)
-	keys := make([]string, 0, len(o.ExtraParams))
-	for k := range o.ExtraParams {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range sortedKeys(o.ExtraParams) {
 		add(OIDCAuthRequestExtraParams, k+"="+o.ExtraParams[k])
 	}
 	add(OIDCGrantType, o.GrantType)
@@ -114,7 +99,7 @@ func (o OIDC) Args() []string {
 	flag(OIDCSkipOpenBrowser, o.SkipOpenBrowser)
 	add(OIDCBrowserCommand, o.BrowserCommand)
 	if o.AuthTimeoutSec != 0 {
-		add(OIDCAuthenticationTimeoutSec, strconv.Itoa(o.AuthTimeoutSec))
+		add(OIDCAuthenticationTimeoutSec, itoa(o.AuthTimeoutSec))
 	}
 	for _, f := range o.CAFiles {
 		add(OIDCCertificateAuthority, f)
@@ -124,4 +109,42 @@ func (o OIDC) Args() []string {
 	}
 	flag(OIDCInsecureSkipTLSVerify, o.SkipTLSVerify)
 	return args
+}
+
+// sortedKeys is m's keys in order (an insertion sort: this package imports
+// nothing, and a command line has a handful of parameters).
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		i := len(keys)
+		keys = append(keys, k)
+		for ; i > 0 && keys[i-1] > k; i-- {
+			keys[i] = keys[i-1]
+		}
+		keys[i] = k
+	}
+	return keys
+}
+
+// itoa is strconv.Itoa without the import.
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	neg := n < 0
+	var b [20]byte
+	i := len(b)
+	for ; n != 0; n /= 10 {
+		d := n % 10
+		if d < 0 {
+			d = -d
+		}
+		i--
+		b[i] = byte('0' + d)
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
 }
