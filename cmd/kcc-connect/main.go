@@ -3,11 +3,7 @@
 // kcc-cache, without touching the rest of the file.
 package main
 
-import (
-	"context"
-	"os"
-	"os/signal"
-)
+import "github.com/IvMisticos/kube-credential-cache/internal/cli/interrupt"
 
 // Set at release time with -ldflags "-X main.version=... -X main.commit=...
 // -X main.date=..." (GoReleaser's defaults).
@@ -17,9 +13,4 @@ var (
 	date    = ""
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
-}
+func main() { interrupt.Main(run) }

@@ -2,11 +2,7 @@
 // with kcc-cache, and puts them back with -r, without touching anything else.
 package main
 
-import (
-	"context"
-	"os"
-	"os/signal"
-)
+import "github.com/IvMisticos/kube-credential-cache/internal/cli/interrupt"
 
 // Set at release time with -ldflags "-X main.version=... -X main.commit=...
 // -X main.date=..." (GoReleaser's defaults).
@@ -19,9 +15,4 @@ var (
 // main lets an edit that Ctrl-C interrupts finish (it takes milliseconds):
 // dying between the lock and the rename would leave kubectl's <file>.lock
 // behind, and kubectl refuses to edit the file until it is removed by hand.
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
-}
+func main() { interrupt.Main(run) }

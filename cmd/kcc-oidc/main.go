@@ -3,11 +3,7 @@
 // refresh_token in the OS secret store (or a 0600 file) as kcc-cache does.
 package main
 
-import (
-	"context"
-	"os"
-	"os/signal"
-)
+import "github.com/IvMisticos/kube-credential-cache/internal/cli/interrupt"
 
 // Set at release time with -ldflags "-X main.version=... -X main.commit=...
 // -X main.date=..." (GoReleaser's defaults).
@@ -19,9 +15,4 @@ var (
 
 // main cancels a login on Ctrl-C, so that the loopback listener closes and
 // nothing half-done is stored (tokens are stored only once verified).
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
-}
+func main() { interrupt.Main(run) }
