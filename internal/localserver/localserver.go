@@ -4,11 +4,13 @@
 package localserver
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 )
@@ -84,4 +86,23 @@ func Silent(t testing.TB, network, address string) string {
 		}
 	})
 	return l.Addr().String()
+}
+
+// Output collects a server process's stdout and stderr (written from two
+// goroutines), for the error when it does not start.
+type Output struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (o *Output) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.buf.Write(p)
+}
+
+func (o *Output) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.buf.String()
 }

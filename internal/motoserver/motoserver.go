@@ -9,12 +9,10 @@
 package motoserver
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -70,7 +68,7 @@ func start(t testing.TB, bin string) (string, error) {
 	// moto_server reads no AWS settings of ours, but keep the test's
 	// credentials out of its environment anyway.
 	cmd.Env = scrubbedEnv()
-	out := &lockedBuffer{}
+	out := &localserver.Output{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		return "", fmt.Errorf("start %s: %w", bin, err)
@@ -100,20 +98,3 @@ func scrubbedEnv() []string {
 	return env
 }
 
-// lockedBuffer collects the child's output from two pipes' goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}

@@ -9,7 +9,6 @@
 package oidcop
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -18,7 +17,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -50,7 +48,7 @@ type OP struct {
 	Issuer string
 	// counts is testop's request count endpoint; "" for the example server.
 	counts string
-	out    *lockedBuffer
+	out    *localserver.Output
 }
 
 // Output is what the provider printed so far, for failure messages.
@@ -185,7 +183,7 @@ func startRetrying(t testing.TB, prepare func(port int) (*exec.Cmd, *OP)) *OP {
 			continue
 		}
 		cmd, op := prepare(port)
-		op.out = &lockedBuffer{}
+		op.out = &localserver.Output{}
 		cmd.Stdout, cmd.Stderr = op.out, op.out
 		if err = cmd.Start(); err != nil {
 			break
@@ -216,19 +214,3 @@ func FreePort(t testing.TB) int {
 	return p
 }
 
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
