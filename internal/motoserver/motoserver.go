@@ -97,4 +97,3 @@ func scrubbedEnv() []string {
 	}
 	return env
 }
-

@@ -213,4 +213,3 @@ func FreePort(t testing.TB) int {
 	}
 	return p
 }
-
