@@ -23,14 +23,7 @@ func newAliasCmd(a *app) *cobra.Command {
 		Short: "List the aliases",
 		Args:  noArgs,
 		RunE: func(*cobra.Command, []string) error {
-			if err := checkFormat(format); err != nil {
-				return err
-			}
-			store, err := a.historyStore()
-			if err != nil {
-				return err
-			}
-			f, err := store.Load()
+			f, err := a.loadHistory(format)
 			if err != nil {
 				return err
 			}

@@ -22,14 +22,7 @@ func newHistoryCmd(a *app) *cobra.Command {
 			"one made current last. Names and paths only: no credential is kept.",
 		Args: noArgs,
 		RunE: func(*cobra.Command, []string) error {
-			if err := checkFormat(format); err != nil {
-				return err
-			}
-			store, err := a.historyStore()
-			if err != nil {
-				return err
-			}
-			f, err := store.Load()
+			f, err := a.loadHistory(format)
 			if err != nil {
 				return err
 			}
@@ -55,6 +48,18 @@ func printEntries(a *app, format string, entries []history.Entry, current string
 		rows[i] = []string{id, orDash(e.Alias), e.Context, orDash(e.Profile), orDash(e.Region), e.Kubeconfig, e.LastUsed.Local().Format("2006-01-02 15:04")}
 	}
 	return printList(a.stdout, format, entries, len(entries), header, rows)
+}
+
+// loadHistory reads the history for a listing in format (checked first).
+func (a *app) loadHistory(format string) (*history.File, error) {
+	if err := checkFormat(format); err != nil {
+		return nil, err
+	}
+	store, err := a.historyStore()
+	if err != nil {
+		return nil, err
+	}
+	return store.Load()
 }
 
 func (a *app) historyStore() (*history.Store, error) {
