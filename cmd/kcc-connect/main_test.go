@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-	"os"
 	"testing"
 
 	"github.com/IvMisticos/kube-credential-cache/internal/testbin"
@@ -13,12 +11,7 @@ import (
 // environment of their own) without a separate build.
 const runMainEnv = "KCC_CONNECT_TEST_RUN_MAIN"
 
-func TestMain(m *testing.M) {
-	testbin.RunAs(runMainEnv, func() int {
-		return run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	})
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { testbin.Main(m, runMainEnv, run) }
 
 // kccConnect runs kcc-connect as its own process with env (and nothing
 // else of the test's environment but PATH).

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,12 +18,7 @@ import (
 // parallel), and see its real exit code, stdout and stderr.
 const asBinary = "KCC_EKS_TEST_AS_BINARY"
 
-func TestMain(m *testing.M) {
-	testbin.RunAs(asBinary, func() int {
-		return run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	})
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { testbin.Main(m, asBinary, run) }
 
 // result is what one kcc-eks process left.
 type result struct {

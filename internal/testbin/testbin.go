@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -86,7 +87,7 @@ func Run(t testing.TB, cmd *exec.Cmd) Result {
 // Self is a command that runs this test binary again with args and an
 // environment of env alone, plus PATH and marker=1: the binary's TestMain
 // sees marker and runs the program under test instead of the tests (see
-// RunAs), so tests start it as a real process, in parallel, each with an
+// Main), so tests start it as a real process, in parallel, each with an
 // environment of its own, without a separate build.
 func Self(t testing.TB, marker string, env []string, args ...string) *exec.Cmd {
 	t.Helper()
@@ -105,11 +106,12 @@ func SelfContext(ctx context.Context, t testing.TB, marker string, env []string,
 	return cmd
 }
 
-// RunAs, at the start of TestMain, runs main and exits with its code when
-// the process was started by Self with marker; otherwise it returns and the
-// tests run.
-func RunAs(marker string, main func() int) {
+// Main is a TestMain for a binary's package: when Self started the process
+// with marker, it is the binary (run with the process's arguments and
+// stdio); otherwise the tests run.
+func Main(m *testing.M, marker string, run func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int) {
 	if os.Getenv(marker) == "1" {
-		os.Exit(main())
+		os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
+	os.Exit(m.Run())
 }

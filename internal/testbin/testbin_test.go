@@ -1,7 +1,9 @@
 package testbin
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -10,12 +12,11 @@ import (
 const marker = "TESTBIN_TEST_AS_PROGRAM"
 
 func TestMain(m *testing.M) {
-	RunAs(marker, func() int {
-		fmt.Fprint(os.Stdout, strings.Join(os.Args[1:], " "))
-		fmt.Fprint(os.Stderr, os.Getenv("GREETING"))
+	Main(m, marker, func(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+		fmt.Fprint(stdout, strings.Join(args, " "))
+		fmt.Fprint(stderr, os.Getenv("GREETING"))
 		return 7
 	})
-	os.Exit(m.Run())
 }
 
 // TestSelfRun: the test binary started as the program, with its own
