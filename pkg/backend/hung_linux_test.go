@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/keyringtest"
+
 	dbus "github.com/godbus/dbus/v5"
 )
 
@@ -20,7 +22,7 @@ func (h stuckHandler) LookupObject(dbus.ObjectPath) (dbus.ServerObject, bool) {
 }
 
 func TestOpenAutoDoesNotWaitOnHungService(t *testing.T) {
-	addr := privateBus(t)
+	addr := keyringtest.PrivateBus(t)
 	release := make(chan struct{})
 	conn, err := dbus.Connect(addr, dbus.WithHandler(stuckHandler{release}))
 	if err != nil {

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/keyringtest"
+
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend/filestore"
 	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
@@ -55,7 +57,7 @@ func TestKeyringWithSizeLimitedVault(t *testing.T) {
 	k.now = func() time.Time { return now }
 	k.prunes = func() bool { return true }
 	rec := func(key string, size int, ttl time.Duration) record.Record {
-		r := newRecord(key, "u @ s", size)
+		r := keyringtest.NewRecord(key, "u @ s", size)
 		r.Expires = now.Add(ttl)
 		return r
 	}
@@ -88,7 +90,7 @@ func TestKeyringWithSizeLimitedVault(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Get: %v", err)
 				}
-				sameRecord(t, got, st.put)
+				keyringtest.SameRecord(t, got, st.put)
 			}
 		})
 	}

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/keyringtest"
+
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend/filestore"
 )
 
@@ -15,9 +17,9 @@ import (
 // Put after a miss checks, finds the store usable, and stores in it.
 func TestLazyKeyringHitAndMiss(t *testing.T) {
 	k, opts := sessionKeyring(t)
-	key := newKey(t)
+	key := keyringtest.NewKey(t)
 	t.Cleanup(func() { _ = k.Delete(key) })
-	rec := newRecord(key, "lazy @ https://k8s", 1500)
+	rec := keyringtest.NewRecord(key, "lazy @ https://k8s", 1500)
 	if err := k.Put(rec); err != nil {
 		t.Fatal(err)
 	}
@@ -35,12 +37,12 @@ func TestLazyKeyringHitAndMiss(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameRecord(t, got, rec)
+	keyringtest.SameRecord(t, got, rec)
 	if lazy.checked {
 		t.Error("a hit checked the store: that is a round trip only a miss needs")
 	}
 
-	other := newKey(t)
+	other := keyringtest.NewKey(t)
 	t.Cleanup(func() { _ = k.Delete(other) })
 	if _, err := lazy.Get(other); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("miss: %v", err)
@@ -48,7 +50,7 @@ func TestLazyKeyringHitAndMiss(t *testing.T) {
 	if !lazy.checked || lazy.broken {
 		t.Fatalf("a miss must check the store (checked %v, broken %v)", lazy.checked, lazy.broken)
 	}
-	if err := lazy.Put(newRecord(other, "o", 10)); err != nil {
+	if err := lazy.Put(keyringtest.NewRecord(other, "o", 10)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := k.vault.Get(other); err != nil {
@@ -59,21 +61,21 @@ func TestLazyKeyringHitAndMiss(t *testing.T) {
 // A locked collection, found only when a call is not a hit: auto goes to the
 // file and remembers why; an explicit keyring caches nothing and warns once.
 func TestLazyKeyringLockedCollection(t *testing.T) {
-	addr := privateBus(t)
-	privateKeyring(t, addr)
+	addr := keyringtest.PrivateBus(t)
+	keyringtest.PrivateKeyring(t, addr)
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", addr)
 	file := filepath.Join(t.TempDir(), "cache.json")
-	key := newKey(t)
+	key := keyringtest.NewKey(t)
 	// An item stored while unlocked, then the collection is locked.
 	c, err := Open(Options{Kind: "keyring", File: file, Timeout: 2 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Store.Put(newRecord(key, "x", 10)); err != nil {
+	if err := c.Store.Put(keyringtest.NewRecord(key, "x", 10)); err != nil {
 		t.Fatalf("Put while unlocked (%s): %v", c.Reason, err)
 	}
 	c.Store.(*Keyring).Close()
-	lockDefaultCollection(t, addr)
+	keyringtest.LockDefaultCollection(t, addr)
 
 	t.Run("auto", func(t *testing.T) {
 		c, err := Open(Options{Kind: "auto", File: file, Timeout: 2 * time.Second, Lazy: true})
@@ -83,7 +85,7 @@ func TestLazyKeyringLockedCollection(t *testing.T) {
 		if _, err := c.Store.Get(key); !errors.Is(err, fs.ErrNotExist) {
 			t.Fatalf("Get of a locked item: %v, want a miss from the file", err)
 		}
-		rec := newRecord(key, "in the file", 10)
+		rec := keyringtest.NewRecord(key, "in the file", 10)
 		if err := c.Store.Put(rec); err != nil {
 			t.Fatal(err)
 		}
@@ -105,7 +107,7 @@ func TestLazyKeyringLockedCollection(t *testing.T) {
 		if _, err := c.Store.Get(key); !errors.Is(err, fs.ErrNotExist) {
 			t.Fatalf("Get: %v", err)
 		}
-		if err := c.Store.Put(newRecord(key, "y", 10)); !errors.Is(err, errNotCached) {
+		if err := c.Store.Put(keyringtest.NewRecord(key, "y", 10)); !errors.Is(err, errNotCached) {
 			t.Fatalf("Put on an unusable explicit keyring: %v, want errNotCached", err)
 		}
 		if len(warnings) != 1 || !strings.Contains(warnings[0], "locked") || !strings.Contains(warnings[0], "not cached") {

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/keyringtest"
+
 	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
 
@@ -34,7 +36,7 @@ func TestOSVaultRoundTrip(t *testing.T) {
 		t.Skipf("the OS secret store is unusable (KCC_REQUIRE_KEYRING=1 makes this a failure): %s", c.Reason)
 	}
 	t.Cleanup(func() { _ = k.Close() })
-	small, large := newRecord(testKey(t), "kcc test @ small", 200), newRecord(testKey(t), "kcc test @ large", 3000)
+	small, large := keyringtest.NewRecord(testKey(t), "kcc test @ small", 200), keyringtest.NewRecord(testKey(t), "kcc test @ large", 3000)
 	// It is the user's own store: leave nothing behind, even on failure
 	// (cleanups run last first, so this runs before Close).
 	t.Cleanup(func() { _ = k.Delete(small.Key, large.Key) })
@@ -49,7 +51,7 @@ func TestOSVaultRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Get %s: %v", r.name, err)
 		}
-		sameRecord(t, got, r.rec)
+		keyringtest.SameRecord(t, got, r.rec)
 	}
 	listed, err := k.List()
 	if err != nil {

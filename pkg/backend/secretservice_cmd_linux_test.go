@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/keyringtest"
+
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend/filestore"
 )
 
@@ -35,12 +37,12 @@ func TestKccCacheAnswersDespiteSilentBus(t *testing.T) {
 	env := []string{
 		"PATH=" + os.Getenv("PATH"),
 		"HOME=" + dir,
-		"DBUS_SESSION_BUS_ADDRESS=unix:path=" + silentSocket(t),
+		"DBUS_SESSION_BUS_ADDRESS=unix:path=" + keyringtest.SilentSocket(t),
 		"KUBE_CREDENTIAL_CACHE_FILE=" + cacheFile,
 		"KUBE_CREDENTIAL_CACHE_KEYRING_TIMEOUT=250ms",
 	}
 	for _, call := range []string{"first call", "second call"} {
-		ctx, cancel := context.WithTimeout(context.Background(), hangGuard)
+		ctx, cancel := context.WithTimeout(context.Background(), keyringtest.HangGuard)
 		defer cancel()
 		cmd := exec.CommandContext(ctx, bin, plugin)
 		cmd.Env = env
@@ -51,7 +53,7 @@ func TestKccCacheAnswersDespiteSilentBus(t *testing.T) {
 		took := time.Since(start)
 		t.Logf("%s: %v", call, took)
 		if ctx.Err() != nil {
-			t.Fatalf("%s hung on the silent bus (killed after %v)", call, hangGuard)
+			t.Fatalf("%s hung on the silent bus (killed after %v)", call, keyringtest.HangGuard)
 		}
 		if err != nil || !strings.Contains(stdout.String(), `"token":"tok"`) {
 			t.Fatalf("%s: %v, stdout %d bytes, stderr:\n%s", call, err, stdout.Len(), stderr.String())

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/keyringtest"
+
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend/filestore"
 	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
@@ -30,7 +32,7 @@ func sessionKeyring(t *testing.T) (*Keyring, Options) {
 	}
 	k, ok := c.Store.(*Keyring)
 	if !ok {
-		requireKeyring(t, "no usable Secret Service: %s", c.Reason)
+		keyringtest.Require(t, "no usable Secret Service: %s", c.Reason)
 	}
 	t.Cleanup(func() { _ = k.Close() })
 	return k, opts
@@ -52,13 +54,13 @@ func listed(t *testing.T, s Store, key string) bool {
 
 func TestSecretServiceRoundTrip(t *testing.T) {
 	k, _ := sessionKeyring(t)
-	key := newKey(t)
+	key := keyringtest.NewKey(t)
 	t.Cleanup(func() { _ = k.Delete(key) })
 
 	if _, err := k.Get(key); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("Get before Put: %v, want fs.ErrNotExist", err)
 	}
-	first, second := newRecord(key, "alice @ https://one", 10), newRecord(key, "alice @ https://one", 20)
+	first, second := keyringtest.NewRecord(key, "alice @ https://one", 10), keyringtest.NewRecord(key, "alice @ https://one", 20)
 	for _, rec := range []record.Record{first, second} {
 		if err := k.Put(rec); err != nil {
 			t.Fatalf("Put: %v", err)
@@ -67,10 +69,10 @@ func TestSecretServiceRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Get: %v", err)
 		}
-		sameRecord(t, got, rec)
+		keyringtest.SameRecord(t, got, rec)
 	}
 	// replace=true: the second Put updated the item rather than adding one.
-	if out := secretTool(t, "", "search", "--all", "service", attrService, "key", key); strings.Count(out, "attribute.key = "+key) != 1 {
+	if out := keyringtest.SecretTool(t, "", "search", "--all", "service", attrService, "key", key); strings.Count(out, "attribute.key = "+key) != 1 {
 		t.Errorf("want exactly one item for the key, secret-tool search says:\n%s", out)
 	}
 	if !listed(t, k, key) {
@@ -89,12 +91,12 @@ func TestSecretServiceRoundTrip(t *testing.T) {
 
 func TestSecretServiceItemsVisibleToSecretTool(t *testing.T) {
 	k, _ := sessionKeyring(t)
-	key := newKey(t)
+	key := keyringtest.NewKey(t)
 	t.Cleanup(func() { _ = k.Delete(key) })
-	if err := k.Put(newRecord(key, "bob @ https://two", 5)); err != nil {
+	if err := k.Put(keyringtest.NewRecord(key, "bob @ https://two", 5)); err != nil {
 		t.Fatal(err)
 	}
-	out := secretTool(t, "", "search", "service", attrService)
+	out := keyringtest.SecretTool(t, "", "search", "service", attrService)
 	for _, want := range []string{"attribute.key = " + key, "label = kube-credential-cache: bob @ https://two"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("secret-tool search service %s: no %q in\n%s", attrService, want, out)
@@ -106,9 +108,9 @@ func TestSecretServiceItemsVisibleToSecretTool(t *testing.T) {
 // neither listed nor deleted.
 func TestSecretServiceLeavesOtherItemsAlone(t *testing.T) {
 	k, _ := sessionKeyring(t)
-	key := newKey(t)
-	secretTool(t, "other-program-secret", "store", "--label=other program", "service", "other-program", "key", key)
-	t.Cleanup(func() { secretTool(t, "", "clear", "service", "other-program", "key", key) })
+	key := keyringtest.NewKey(t)
+	keyringtest.SecretTool(t, "other-program-secret", "store", "--label=other program", "service", "other-program", "key", key)
+	t.Cleanup(func() { keyringtest.SecretTool(t, "", "clear", "service", "other-program", "key", key) })
 
 	if _, err := k.Get(key); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("Get of a key only another program uses: %v, want fs.ErrNotExist", err)
@@ -116,13 +118,13 @@ func TestSecretServiceLeavesOtherItemsAlone(t *testing.T) {
 	if listed(t, k, key) {
 		t.Errorf("List shows another program's item")
 	}
-	if err := k.Put(newRecord(key, "ours", 1)); err != nil {
+	if err := k.Put(keyringtest.NewRecord(key, "ours", 1)); err != nil {
 		t.Fatal(err)
 	}
 	if err := k.Delete(key); err != nil {
 		t.Fatal(err)
 	}
-	if got := secretTool(t, "", "lookup", "service", "other-program", "key", key); got != "other-program-secret" {
+	if got := keyringtest.SecretTool(t, "", "lookup", "service", "other-program", "key", key); got != "other-program-secret" {
 		t.Errorf("other program's item after our Put+Delete: %q, want it untouched", got)
 	}
 }
@@ -133,7 +135,7 @@ func TestKeyringOversizeEntryGoesToFile(t *testing.T) {
 	k, opts := sessionKeyring(t)
 	k.limit = 1024 // the Secret Service has no limit; this plays WinCred
 	k.prunes = func() bool { return true }
-	key := newKey(t)
+	key := keyringtest.NewKey(t)
 	t.Cleanup(func() { _ = k.Delete(key) })
 	inFile := func() bool {
 		_, err := filestore.NewFile(opts.File).Get(key)
@@ -149,10 +151,10 @@ func TestKeyringOversizeEntryGoesToFile(t *testing.T) {
 		rec              record.Record
 		wantFile, wantKR bool
 	}{
-		{"small goes to the keyring", newRecord(key, "u @ s", 100), false, true},
-		{"oversize goes to the file", newRecord(key, "u @ s", 3000), true, false},
-		{"small again leaves the file", newRecord(key, "u @ s", 200), false, true},
-		{"oversize once more", newRecord(key, "u @ s", 2600), true, false},
+		{"small goes to the keyring", keyringtest.NewRecord(key, "u @ s", 100), false, true},
+		{"oversize goes to the file", keyringtest.NewRecord(key, "u @ s", 3000), true, false},
+		{"small again leaves the file", keyringtest.NewRecord(key, "u @ s", 200), false, true},
+		{"oversize once more", keyringtest.NewRecord(key, "u @ s", 2600), true, false},
 	}
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
@@ -166,7 +168,7 @@ func TestKeyringOversizeEntryGoesToFile(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Get: %v", err)
 			}
-			sameRecord(t, got, st.rec)
+			keyringtest.SameRecord(t, got, st.rec)
 			if !listed(t, k, key) {
 				t.Errorf("List does not show the entry")
 			}
@@ -183,14 +185,14 @@ func TestKeyringOversizeEntryGoesToFile(t *testing.T) {
 func TestKeyringPrunesExpiredItems(t *testing.T) {
 	k, _ := sessionKeyring(t)
 	k.prunes = func() bool { return true }
-	old, fresh := newKey(t), newKey(t)
+	old, fresh := keyringtest.NewKey(t), keyringtest.NewKey(t)
 	t.Cleanup(func() { _ = k.Delete(old, fresh) })
-	expired := newRecord(old, "old", 1)
+	expired := keyringtest.NewRecord(old, "old", 1)
 	expired.Expires = time.Now().Add(-time.Minute)
 	if err := k.Put(expired); err != nil {
 		t.Fatal(err)
 	}
-	if err := k.Put(newRecord(fresh, "fresh", 1)); err != nil {
+	if err := k.Put(keyringtest.NewRecord(fresh, "fresh", 1)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := k.vault.Get(old); !errors.Is(err, fs.ErrNotExist) {
@@ -219,15 +221,15 @@ func TestOpenFallsBack(t *testing.T) {
 			t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+filepath.Join(t.TempDir(), "bus"))
 		}, "could not connect"},
 		{"bus accepts and stays silent", func(t *testing.T) {
-			t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+silentSocket(t))
+			t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+keyringtest.SilentSocket(t))
 		}, "did not answer"},
 		{"bus without a Secret Service", func(t *testing.T) {
-			t.Setenv("DBUS_SESSION_BUS_ADDRESS", privateBus(t))
+			t.Setenv("DBUS_SESSION_BUS_ADDRESS", keyringtest.PrivateBus(t))
 		}, "no Secret Service"},
 		{"locked default collection", func(t *testing.T) {
-			addr := privateBus(t)
-			privateKeyring(t, addr)
-			lockDefaultCollection(t, addr)
+			addr := keyringtest.PrivateBus(t)
+			keyringtest.PrivateKeyring(t, addr)
+			keyringtest.LockDefaultCollection(t, addr)
 			t.Setenv("DBUS_SESSION_BUS_ADDRESS", addr)
 		}, "locked"},
 	}
@@ -282,8 +284,8 @@ func openGuarded(t *testing.T, opts Options) (Choice, error) {
 	select {
 	case r := <-done:
 		return r.c, r.err
-	case <-time.After(hangGuard):
-		t.Fatalf("Open(%s) hung for %v", opts.Kind, hangGuard)
+	case <-time.After(keyringtest.HangGuard):
+		t.Fatalf("Open(%s) hung for %v", opts.Kind, keyringtest.HangGuard)
 		return Choice{}, nil
 	}
 }
@@ -318,7 +320,7 @@ func BenchmarkSecretService(b *testing.B) {
 	defer k.Close()
 	key := hex.EncodeToString([]byte("benchmark-key-kube-credential-c"))
 	defer k.Delete(key)
-	rec := newRecord(key, "bench @ https://bench", 2000) // about an EKS credential
+	rec := keyringtest.NewRecord(key, "bench @ https://bench", 2000) // about an EKS credential
 	b.Run("Put", func(b *testing.B) {
 		for b.Loop() {
 			if err := k.Put(rec); err != nil {

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/keyringtest"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/blob"
@@ -66,7 +68,7 @@ func TestReadAgentReply(t *testing.T) {
 			t.Fatal(err)
 		}
 		unix.Close(fds[1])
-		got, ok := readAgentReply(fds[0], time.Now().Add(hangGuard))
+		got, ok := readAgentReply(fds[0], time.Now().Add(keyringtest.HangGuard))
 		unix.Close(fds[0])
 		if ok != tc.ok || string(got) != tc.want {
 			t.Errorf("reply %.30q: %q, %v; want %q, %v", tc.reply, got, ok, tc.want, tc.ok)
@@ -126,7 +128,7 @@ func TestMisbehavingAgent(t *testing.T) {
 		respond func() func(fd int)
 	}{
 		{"another key's secret", func() func(int) {
-			other := secretservice.Tag(strings.Repeat("0", 64), blob.Encode(newRecord(strings.Repeat("0", 64), "someone else", 10)))
+			other := secretservice.Tag(strings.Repeat("0", 64), blob.Encode(keyringtest.NewRecord(strings.Repeat("0", 64), "someone else", 10)))
 			return func(fd int) { _ = writeAll(fd, append([]byte("ok "+strconv.Itoa(len(other))+"\n"), other...)) }
 		}},
 		// Reads on, past the request, until the client gives up and closes.
@@ -137,9 +139,9 @@ func TestMisbehavingAgent(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			k, _, opts := hintedKeyring(t)
-			key := newKey(t)
+			key := keyringtest.NewKey(t)
 			t.Cleanup(func() { _ = k.Delete(key) })
-			want := newRecord(key, "u @ s", 10)
+			want := keyringtest.NewRecord(key, "u @ s", 10)
 			if err := k.Put(want); err != nil {
 				t.Fatal(err)
 			}
@@ -149,7 +151,7 @@ func TestMisbehavingAgent(t *testing.T) {
 			if err != nil || ss.via {
 				t.Fatalf("%v, via %s; want the record from the Secret Service", err, ss.Route())
 			}
-			sameRecord(t, got, want)
+			keyringtest.SameRecord(t, got, want)
 		})
 	}
 }

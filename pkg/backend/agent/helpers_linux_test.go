@@ -15,21 +15,6 @@ import (
 	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
 
-// What the Secret Service tests share (keyringtest), by the names they use.
-const hangGuard = keyringtest.HangGuard
-
-var (
-	requireKeyring        = keyringtest.Require
-	newKey                = keyringtest.NewKey
-	lookPath              = keyringtest.LookPath
-	secretTool            = keyringtest.SecretTool
-	newRecord             = keyringtest.NewRecord
-	sameRecord            = keyringtest.SameRecord
-	privateBus            = keyringtest.PrivateBus
-	privateKeyring        = keyringtest.PrivateKeyring
-	lockDefaultCollection = keyringtest.LockDefaultCollection
-)
-
 // argHelpers are the other roles of the test binary, by its first argument
 // (the agent's, which a kcc-cache-like client starts by its command line).
 var argHelpers = map[string]func() int{}
@@ -79,11 +64,11 @@ func hintedKeyring(t *testing.T) (store, *secretservice.Client, string) {
 	dir := filepath.Join(t.TempDir(), "kube-credential-cache", "cache.json.d", "items")
 	c, err := secretservice.Open(secretservice.Options{Bound: 2 * time.Second, HintDir: dir})
 	if err != nil {
-		requireKeyring(t, "no session bus: %v", err)
+		keyringtest.Require(t, "no session bus: %v", err)
 	}
 	t.Cleanup(func() { _ = c.Close() })
 	if err := c.Usable(); err != nil {
-		requireKeyring(t, "no usable Secret Service: %v", err)
+		keyringtest.Require(t, "no usable Secret Service: %v", err)
 	}
 	return store{c}, c, dir
 }
@@ -125,13 +110,13 @@ func writeHint(t *testing.T, dir, key, content string) {
 // secret-tool, and writes no hint.
 func storeRaw(t *testing.T, key string, secret []byte) {
 	t.Helper()
-	secretTool(t, string(secret), "store", "--label=kube-credential-cache: raw", "service", "kube-credential-cache", "key", key)
+	keyringtest.SecretTool(t, string(secret), "store", "--label=kube-credential-cache: raw", "service", "kube-credential-cache", "key", key)
 }
 
 // deleteBehindTheHint deletes key's item without telling its hint.
 func deleteBehindTheHint(t *testing.T, key string) {
 	t.Helper()
-	secretTool(t, "", "clear", "service", "kube-credential-cache", "key", key)
+	keyringtest.SecretTool(t, "", "clear", "service", "kube-credential-cache", "key", key)
 }
 
 // searchItem is the path of key's one item, found by the search.

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/keyringtest"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/dbus/dbustest"
@@ -53,7 +55,7 @@ var unshareWraps = []nsWrap{
 // this machine cannot make that namespace.
 func namespaceWrap(t *testing.T, args []string, root bool) []string {
 	t.Helper()
-	lookPath(t, "unshare")
+	keyringtest.LookPath(t, "unshare")
 	probe := exec.Command(args[0], append(args[1:], "true")...)
 	if out, err := probe.CombinedOutput(); err != nil {
 		msg := "cannot make a " + strings.Join(args, " ") + ": " + err.Error() + ": " + strings.TrimSpace(string(out))
@@ -121,7 +123,7 @@ func TestPeerAllowed(t *testing.T) {
 			}
 			defer peer.Wait()
 			fds := []unix.PollFd{{Fd: int32(lfd), Events: unix.POLLIN}}
-			if n, err := unix.Poll(fds, int(hangGuard.Milliseconds())); err != nil || n != 1 {
+			if n, err := unix.Poll(fds, int(keyringtest.HangGuard.Milliseconds())); err != nil || n != 1 {
 				t.Fatalf("the peer did not connect: %v", err)
 			}
 			fd, _, err := unix.Accept4(lfd, unix.SOCK_CLOEXEC)
@@ -171,9 +173,9 @@ func runGetHelper() int {
 // the agent.
 func TestAgentRefusesAnotherNamespace(t *testing.T) {
 	k, _, opts := hintedKeyring(t)
-	key := newKey(t)
+	key := keyringtest.NewKey(t)
 	t.Cleanup(func() { _ = k.Delete(key) })
-	if err := k.Put(newRecord(key, "u @ s", 10)); err != nil {
+	if err := k.Put(keyringtest.NewRecord(key, "u @ s", 10)); err != nil {
 		t.Fatal(err)
 	}
 	run := runAgent(t, time.Minute)

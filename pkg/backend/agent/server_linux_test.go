@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/keyringtest"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/blob"
@@ -39,7 +41,7 @@ func (a *agentRun) wait(t *testing.T) error {
 	select {
 	case <-a.done:
 		return a.err
-	case <-time.After(hangGuard):
+	case <-time.After(keyringtest.HangGuard):
 		t.Fatal("the agent did not end")
 		return nil
 	}
@@ -69,7 +71,7 @@ func runAgent(t *testing.T, idle time.Duration) *agentRun {
 		run.wait(t)
 		stopR.Close()
 	})
-	deadline := time.Now().Add(hangGuard)
+	deadline := time.Now().Add(keyringtest.HangGuard)
 	for {
 		if a := dialAgent(run.sock, time.Second); a != nil {
 			a.close()
@@ -104,9 +106,9 @@ func getThroughAgent(t *testing.T, opts string, key string) (record.Record, erro
 
 func TestAgentServesHitsWithoutTheBus(t *testing.T) {
 	k, _, opts := hintedKeyring(t)
-	key := newKey(t)
+	key := keyringtest.NewKey(t)
 	t.Cleanup(func() { _ = k.Delete(key) })
-	want := newRecord(key, "u @ s", 1600)
+	want := keyringtest.NewRecord(key, "u @ s", 1600)
 	if err := k.Put(want); err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +118,7 @@ func TestAgentServesHitsWithoutTheBus(t *testing.T) {
 		if err != nil {
 			t.Fatalf("hit %d: %v", i, err)
 		}
-		sameRecord(t, got, want)
+		keyringtest.SameRecord(t, got, want)
 	}
 }
 
@@ -125,11 +127,11 @@ func TestAgentServesHitsWithoutTheBus(t *testing.T) {
 // about the order in which the signal and the next request reach the agent.
 func TestAgentSeesEveryFinishedChange(t *testing.T) {
 	k, _, opts := hintedKeyring(t)
-	key := newKey(t)
+	key := keyringtest.NewKey(t)
 	t.Cleanup(func() { _ = k.Delete(key) })
 	runAgent(t, time.Minute)
 	for i := range 20 {
-		want := newRecord(key, "round "+strconv.Itoa(i), 100+i)
+		want := keyringtest.NewRecord(key, "round "+strconv.Itoa(i), 100+i)
 		if err := k.Put(want); err != nil {
 			t.Fatal(err)
 		}
@@ -138,7 +140,7 @@ func TestAgentSeesEveryFinishedChange(t *testing.T) {
 			if err != nil {
 				t.Fatalf("round %d: %v", i, err)
 			}
-			sameRecord(t, got, want)
+			keyringtest.SameRecord(t, got, want)
 		}
 		if i%4 == 3 {
 			// Deleted behind the hint's back, so that the next hit still asks
@@ -158,12 +160,12 @@ func TestAgentSeesEveryFinishedChange(t *testing.T) {
 // A locked collection stops the agent's hits at once, as it stops a direct
 // read: the agent may have the secret in memory, the lock still wins.
 func TestAgentAndALockedCollection(t *testing.T) {
-	addr := privateBus(t)
-	privateKeyring(t, addr)
+	addr := keyringtest.PrivateBus(t)
+	keyringtest.PrivateKeyring(t, addr)
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", addr)
 	k, _, opts := hintedKeyring(t)
-	key := newKey(t)
-	want := newRecord(key, "u @ s", 10)
+	key := keyringtest.NewKey(t)
+	want := keyringtest.NewRecord(key, "u @ s", 10)
 	if err := k.Put(want); err != nil {
 		t.Fatal(err)
 	}
@@ -172,8 +174,8 @@ func TestAgentAndALockedCollection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameRecord(t, got, want)
-	lockDefaultCollection(t, addr)
+	keyringtest.SameRecord(t, got, want)
+	keyringtest.LockDefaultCollection(t, addr)
 	k2, ss := agentKeyring(t, opts, noAgentCommand)
 	if got, err := k2.Get(key); err == nil || ss.via {
 		t.Fatalf("after the lock: %.12s (%s), %v; want no credential", got.Key, ss.Route(), err)
@@ -205,10 +207,10 @@ func rawAgentRequest(t *testing.T, sock, line string) string {
 // item the request names, and a malformed request gets nothing.
 func TestAgentServesOnlyTheKeyAsked(t *testing.T) {
 	k, ss, _ := hintedKeyring(t)
-	a, b := newKey(t), newKey(t)
+	a, b := keyringtest.NewKey(t), keyringtest.NewKey(t)
 	for _, key := range []string{a, b} {
 		t.Cleanup(func() { _ = k.Delete(key) })
-		if err := k.Put(newRecord(key, "u @ s", 10)); err != nil {
+		if err := k.Put(keyringtest.NewRecord(key, "u @ s", 10)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -262,9 +264,9 @@ func TestAgentEndsWhenIdle(t *testing.T) {
 
 // The end of the session (its bus) ends the agent, even while idle.
 func TestAgentEndsWithTheBus(t *testing.T) {
-	lookPath(t, "dbus-daemon")
+	keyringtest.LookPath(t, "dbus-daemon")
 	addr, killBus := dbustest.StartBus(t, "")
-	privateKeyring(t, addr)
+	keyringtest.PrivateKeyring(t, addr)
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", addr)
 	run := runAgent(t, time.Hour)
 	killBus()
@@ -277,11 +279,11 @@ func TestAgentEndsWithTheBus(t *testing.T) {
 // agent is a shortcut, never a new way to fail.
 func TestAgentMissFallsBackToTheBus(t *testing.T) {
 	k, _, opts := hintedKeyring(t)
-	key := newKey(t)
+	key := keyringtest.NewKey(t)
 	t.Cleanup(func() { _ = k.Delete(key) })
 	// An untagged item, as an older kcc-cache wrote it: the agent refuses
 	// it, the client's own search serves it.
-	storeRaw(t, key, blob.Encode(newRecord(key, "old", 10)))
+	storeRaw(t, key, blob.Encode(keyringtest.NewRecord(key, "old", 10)))
 	writeHint(t, opts, key, searchItem(t, key))
 	runAgent(t, time.Minute)
 	k2, ss2 := agentKeyring(t, opts, noAgentCommand)

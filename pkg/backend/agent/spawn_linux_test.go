@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/keyringtest"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/dbus/dbustest"
@@ -27,7 +29,7 @@ import (
 // served by that agent.
 func TestAgentStartedDetached(t *testing.T) {
 	k, _, opts := hintedKeyring(t)
-	key := newKey(t)
+	key := keyringtest.NewKey(t)
 	t.Cleanup(func() { _ = k.Delete(key) })
 	t.Setenv("XDG_RUNTIME_DIR", dbustest.ShortTempDir(t))
 	t.Setenv("KUBE_CREDENTIAL_CACHE_AGENT_IDLE", "1m")
@@ -63,7 +65,7 @@ func TestAgentStartedDetached(t *testing.T) {
 
 	addr, _ := secretservice.SessionBusAddress()
 	sock := Socket(addr)
-	deadline := time.Now().Add(hangGuard)
+	deadline := time.Now().Add(keyringtest.HangGuard)
 	var a *agentClient
 	for a = dialAgent(sock, time.Second); a == nil; a = dialAgent(sock, time.Second) {
 		if time.Now().After(deadline) {
@@ -100,7 +102,7 @@ func runSpawnHelper() int {
 		return 1
 	}
 	defer v.Close()
-	if err := (store{v}).Put(newRecord(os.Getenv("KCC_HELPER_KEY"), "u @ s", 10)); err != nil {
+	if err := (store{v}).Put(keyringtest.NewRecord(os.Getenv("KCC_HELPER_KEY"), "u @ s", 10)); err != nil {
 		return 1
 	}
 	return 0
@@ -143,7 +145,7 @@ func TestSpawnAgentHandsTheLockOn(t *testing.T) {
 		t.Fatal("no agent started with the lock free")
 	}
 	var pid int
-	deadline := time.Now().Add(hangGuard)
+	deadline := time.Now().Add(keyringtest.HangGuard)
 	for {
 		b, _ := os.ReadFile(pidFile)
 		if n, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {

@@ -12,15 +12,6 @@ import (
 	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
 
-// What the Secret Service tests share (keyringtest), by the names they use.
-var (
-	requireKeyring = keyringtest.Require
-	newKey         = keyringtest.NewKey
-	newRecord      = keyringtest.NewRecord
-	sameRecord     = keyringtest.SameRecord
-	secretTool     = keyringtest.SecretTool
-)
-
 // store is a Client used as the Keyring uses it: records in and out.
 type store struct{ *Client }
 
@@ -78,11 +69,11 @@ func sessionStore(t *testing.T) (store, *Client, string) {
 	dir := filepath.Join(t.TempDir(), "kube-credential-cache", "cache.json.d", "items")
 	c, err := Open(Options{Bound: 2 * time.Second, HintDir: dir})
 	if err != nil {
-		requireKeyring(t, "no session bus: %v", err)
+		keyringtest.Require(t, "no session bus: %v", err)
 	}
 	t.Cleanup(func() { _ = c.Close() })
 	if err := c.Usable(); err != nil {
-		requireKeyring(t, "no usable Secret Service: %v", err)
+		keyringtest.Require(t, "no usable Secret Service: %v", err)
 	}
 	return store{c}, c, dir
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/keyringtest"
+
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/blob"
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/dbus"
 	"github.com/IvMisticos/kube-credential-cache/pkg/record"
@@ -84,9 +86,9 @@ func itemCollection(t *testing.T, ss *Client) dbus.ObjectPath {
 
 func TestSecretServiceHintWrittenByPut(t *testing.T) {
 	k, ss, opts := hintedKeyring(t)
-	key := newKey(t)
+	key := keyringtest.NewKey(t)
 	t.Cleanup(func() { _ = k.Delete(key) })
-	if err := k.Put(newRecord(key, "u @ s", 10)); err != nil {
+	if err := k.Put(keyringtest.NewRecord(key, "u @ s", 10)); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := readHint(t, opts, key), string(itemOf(t, ss, key)); got != want {
@@ -111,8 +113,8 @@ func TestSecretServiceHintWrittenByPut(t *testing.T) {
 // attributes changed so that no search finds it, the hint still serves it.
 func TestSecretServiceHitByHintSkipsTheSearch(t *testing.T) {
 	k, ss, _ := hintedKeyring(t)
-	key := newKey(t)
-	rec := newRecord(key, "u @ s", 10)
+	key := keyringtest.NewKey(t)
+	rec := keyringtest.NewRecord(key, "u @ s", 10)
 	if err := k.Put(rec); err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +131,7 @@ func TestSecretServiceHitByHintSkipsTheSearch(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Get through the hint: %v", err)
 	}
-	sameRecord(t, got, rec)
+	keyringtest.SameRecord(t, got, rec)
 }
 
 // The service may give a deleted item's path to a new item of another key.
@@ -137,9 +139,9 @@ func TestSecretServiceHitByHintSkipsTheSearch(t *testing.T) {
 // back to the search, and the hint is corrected.
 func TestSecretServiceHintToAnotherKeysItem(t *testing.T) {
 	k, ss, opts := hintedKeyring(t)
-	alice, bob := newKey(t), newKey(t)
+	alice, bob := keyringtest.NewKey(t), keyringtest.NewKey(t)
 	t.Cleanup(func() { _ = k.Delete(alice, bob) })
-	aliceRec, bobRec := newRecord(alice, "alice @ s", 10), newRecord(bob, "bob @ s", 20)
+	aliceRec, bobRec := keyringtest.NewRecord(alice, "alice @ s", 10), keyringtest.NewRecord(bob, "bob @ s", 20)
 	for _, rec := range []record.Record{aliceRec, bobRec} {
 		if err := k.Put(rec); err != nil {
 			t.Fatal(err)
@@ -152,7 +154,7 @@ func TestSecretServiceHintToAnotherKeysItem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameRecord(t, got, bobRec)
+	keyringtest.SameRecord(t, got, bobRec)
 	if h := readHint(t, opts, bob); h != string(bobItem) {
 		t.Errorf("bob's hint after the search: %q, want %q", h, bobItem)
 	}
@@ -175,9 +177,9 @@ func TestSecretServiceHintToAnotherKeysItem(t *testing.T) {
 // nothing more.
 func TestSecretServiceUselessHints(t *testing.T) {
 	k, _, opts := hintedKeyring(t)
-	key := newKey(t)
+	key := keyringtest.NewKey(t)
 	t.Cleanup(func() { _ = k.Delete(key) })
-	rec := newRecord(key, "u @ s", 10)
+	rec := keyringtest.NewRecord(key, "u @ s", 10)
 	if err := k.Put(rec); err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +198,7 @@ func TestSecretServiceUselessHints(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Get with hint %.40q: %v", hint, err)
 		}
-		sameRecord(t, got, rec)
+		keyringtest.SameRecord(t, got, rec)
 		if h := readHint(t, opts, key); h != good {
 			t.Errorf("hint after a search past %.40q: %q, want %q", hint, h, good)
 		}
@@ -207,16 +209,16 @@ func TestSecretServiceUselessHints(t *testing.T) {
 // and a Put replaces them with tagged ones.
 func TestSecretServiceUntaggedItem(t *testing.T) {
 	k, ss, opts := hintedKeyring(t)
-	key := newKey(t)
+	key := keyringtest.NewKey(t)
 	t.Cleanup(func() { _ = k.Delete(key) })
-	old := newRecord(key, "u @ s", 10)
+	old := keyringtest.NewRecord(key, "u @ s", 10)
 	storeRaw(t, ss, key, blob.Encode(old))
 
 	got, err := k.Get(key)
 	if err != nil {
 		t.Fatalf("Get of an untagged item: %v", err)
 	}
-	sameRecord(t, got, old)
+	keyringtest.SameRecord(t, got, old)
 	if h := readHint(t, opts, key); h != "" {
 		t.Errorf("hint for an untagged item: %q, want none (it could not be checked)", h)
 	}
@@ -224,7 +226,7 @@ func TestSecretServiceUntaggedItem(t *testing.T) {
 		t.Errorf("List does not show the untagged item")
 	}
 
-	fresh := newRecord(key, "u @ s", 20)
+	fresh := keyringtest.NewRecord(key, "u @ s", 20)
 	if err := k.Put(fresh); err != nil {
 		t.Fatal(err)
 	}
@@ -235,23 +237,23 @@ func TestSecretServiceUntaggedItem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameRecord(t, got, fresh)
+	keyringtest.SameRecord(t, got, fresh)
 }
 
 // An item found by its key attribute whose secret is tagged with another
 // key is not served: it is a miss, which the caller's Put repairs.
 func TestSecretServiceItemTaggedForAnotherKey(t *testing.T) {
 	k, ss, _ := hintedKeyring(t)
-	key, other := newKey(t), newKey(t)
+	key, other := keyringtest.NewKey(t), keyringtest.NewKey(t)
 	t.Cleanup(func() { _ = k.Delete(key) })
-	storeRaw(t, ss, key, Tag(other, blob.Encode(newRecord(other, "other", 10))))
+	storeRaw(t, ss, key, Tag(other, blob.Encode(keyringtest.NewRecord(other, "other", 10))))
 	if got, err := k.Get(key); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("Get: %.12s (%v), want fs.ErrNotExist", got.Key, err)
 	}
 	if listed(t, k, key) {
 		t.Errorf("List shows an item whose secret is another key's")
 	}
-	rec := newRecord(key, "u @ s", 10)
+	rec := keyringtest.NewRecord(key, "u @ s", 10)
 	if err := k.Put(rec); err != nil {
 		t.Fatal(err)
 	}
@@ -259,14 +261,14 @@ func TestSecretServiceItemTaggedForAnotherKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameRecord(t, got, rec)
+	keyringtest.SameRecord(t, got, rec)
 }
 
 func TestSecretServicePruneDropsHints(t *testing.T) {
 	k, _, opts := hintedKeyring(t)
-	old, fresh := newKey(t), newKey(t)
+	old, fresh := keyringtest.NewKey(t), keyringtest.NewKey(t)
 	t.Cleanup(func() { _ = k.Delete(old, fresh) })
-	expired := newRecord(old, "old", 1)
+	expired := keyringtest.NewRecord(old, "old", 1)
 	expired.Expires = time.Now().Add(-time.Minute)
 	if err := k.Put(expired); err != nil {
 		t.Fatal(err)
@@ -283,7 +285,7 @@ func TestSecretServicePruneDropsHints(t *testing.T) {
 	if err := os.Chtimes(tmp, hourAgo, hourAgo); err != nil {
 		t.Fatal(err)
 	}
-	if err := k.Put(newRecord(fresh, "fresh", 1)); err != nil {
+	if err := k.Put(keyringtest.NewRecord(fresh, "fresh", 1)); err != nil {
 		t.Fatal(err)
 	}
 	k.pruneExpired(t)

@@ -1,20 +1,24 @@
 package secretservice
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/keyringtest"
+)
 
 // Another kcc-cache may delete an item between our search and our read; that
 // item is skipped (List) or missing (Get), not an error.
 func TestSecretServiceItemVanishing(t *testing.T) {
 	k, s, _ := sessionStore(t)
-	key := newKey(t)
-	if err := k.Put(newRecord(key, "gone soon", 1)); err != nil {
+	key := keyringtest.NewKey(t)
+	if err := k.Put(keyringtest.NewRecord(key, "gone soon", 1)); err != nil {
 		t.Fatal(err)
 	}
 	items, _, err := s.search(key)
 	if err != nil || len(items) != 1 {
 		t.Fatalf("search: %v, %v", items, err)
 	}
-	secretTool(t, "", "clear", "service", attrService, "key", key)
+	keyringtest.SecretTool(t, "", "clear", "service", attrService, "key", key)
 
 	_, attrsErr := s.call(items[0], ssProps+".Get", "ss", ssItem, "Attributes")
 	_, secretErr := s.call(items[0], ssItem+".GetSecret", "o", s.session)
