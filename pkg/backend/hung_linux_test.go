@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/keyringtest"
-
 	dbus "github.com/godbus/dbus/v5"
 )
 

@@ -8,9 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/keyringtest"
-
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend/filestore"
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/keyringtest"
 	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
 

@@ -8,9 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/keyringtest"
-
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend/filestore"
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/keyringtest"
 )
 
 // The proxy's store: a hit reads the item without any check first, and a

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/keyringtest"
-
 	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
 

@@ -9,12 +9,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/keyringtest"
-
 	"golang.org/x/sys/unix"
 
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/blob"
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/dbus/dbustest"
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/keyringtest"
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend/secretservice"
 	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )

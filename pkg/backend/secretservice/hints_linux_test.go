@@ -9,10 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/keyringtest"
-
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/blob"
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/dbus"
+	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/keyringtest"
 	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
 
