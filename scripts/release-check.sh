@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Release dry run: validate .goreleaser.yaml, build a snapshot release into
-# dist/ (archives, checksums, deb and rpm packages, Homebrew cask, Scoop
-# manifest; nothing is published), then check the result with the tests in
-# release/ (which install the .deb with dpkg -i, run every binary's
-# --version, and remove the package again).
+# dist/ (archives with completions and man pages, checksums, deb and rpm
+# packages, Homebrew cask, Scoop manifest; nothing is published) and the
+# container image's OCI layout (dist/oci), then check the result with the
+# tests in release/ (which install the .deb with dpkg -i, run every binary's
+# --version, and remove the package again; run install.sh against dist/;
+# unpack the image's layers).
 #
 #   scripts/release-check.sh          the full snapshot: every platform
 #                                     (the release workflow)
@@ -70,6 +72,9 @@ esac
 
 step "goreleaser release --snapshot --clean --skip=$skip ($TARGETS targets)"
 "$goreleaser" release --config "$config" --snapshot --clean --skip="$skip"
+
+step "container image: an OCI layout of the linux binaries in $DIST/oci"
+go run ./internal/ocilayout -dist "$DIST" -out "$DIST/oci"
 
 step "check the snapshot in $DIST/"
 KCC_RELEASE_DIST=$DIST KCC_RELEASE_TARGETS=$TARGETS go test -count=1 ./release/...
