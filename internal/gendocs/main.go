@@ -20,6 +20,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 )
 
@@ -54,7 +55,11 @@ func run(out string) error {
 		}
 	}
 	for _, name := range binaries {
-		p := program{name: name, path: filepath.Join(bin, name)}
+		path := filepath.Join(bin, name)
+		if runtime.GOOS == "windows" {
+			path += ".exe"
+		}
+		p := program{name: name, path: path}
 		if err := p.write(out); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
