@@ -110,6 +110,19 @@ func TestContainerImage(t *testing.T) {
 	if !slices.Equal(arches, want) {
 		t.Errorf("images for %v, want one per linux architecture built: %v", arches, want)
 	}
+
+	// skopeo, which the release workflow pushes the layout with, reads it
+	// and copies every image of the index as it is (its digests kept).
+	t.Run("skopeo copy", func(t *testing.T) {
+		skopeo := tool(t, "skopeo")
+		dst := filepath.Join(t.TempDir(), "copy")
+		run(t, skopeo, "copy", "--quiet", "--all", "--preserve-digests", "oci:"+dir+":"+s.version, "oci:"+dst+":"+s.version)
+		var copied ociIndex
+		readJSON(t, filepath.Join(dst, "index.json"), &copied)
+		if len(copied.Manifests) != 1 || copied.Manifests[0].Digest != top.Manifests[0].Digest {
+			t.Errorf("skopeo's copy is %+v, want the index %s", copied.Manifests, top.Manifests[0].Digest)
+		}
+	})
 }
 
 func checkImage(t *testing.T, s snapshot, dir string, m ociDescriptor) {
