@@ -6,9 +6,8 @@
 //
 // writes OUT/bash/NAME, OUT/zsh/_NAME, OUT/fish/NAME.fish and
 // OUT/man/NAME.1.gz: the names each shell and man look for, so the
-// packages copy each directory whole. It
-// builds the binaries for this machine into a temporary directory and reads
-// each one's --help, so nothing is linked into the binaries themselves (no
+// packages copy each directory whole. It runs the binaries, built for this
+// machine, and reads each one's --help, so nothing is linked into them (no
 // startup cost): kcc-connect's completions are cobra's own (`kcc-connect
 // completion SHELL`), the others' complete the flags and subcommands their
 // help lists.
@@ -20,7 +19,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 )
 
@@ -28,6 +26,10 @@ import (
 var binaries = []string{"kcc-cache", "kcc-injector", "kcc-eks", "kcc-connect", "kcc-oidc"}
 
 func main() {
+	if os.Getenv(printPathEnv) != "" && len(os.Args) > 1 {
+		fmt.Println(os.Args[1])
+		return
+	}
 	out := flag.String("out", "generated", "output directory")
 	flag.Parse()
 	if err := run(*out); err != nil {
@@ -36,35 +38,45 @@ func main() {
 	}
 }
 
+// printPathEnv makes this program print its first argument and exit: it is
+// the -exec wrapper of executable's go run.
+const printPathEnv = "GENDOCS_PRINT_PATH"
+
 func run(out string) error {
-	bin, err := os.MkdirTemp("", "gendocs-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(bin)
-	pkgs := []string{"build", "-o", bin + string(filepath.Separator)}
-	for _, b := range binaries {
-		pkgs = append(pkgs, "./cmd/"+b)
-	}
-	if msg, err := exec.Command("go", pkgs...).CombinedOutput(); err != nil {
-		return fmt.Errorf("go build: %w\n%s", err, msg)
-	}
 	for _, dir := range []string{"bash", "zsh", "fish", "man"} {
 		if err := os.MkdirAll(filepath.Join(out, dir), 0o755); err != nil {
 			return err
 		}
 	}
 	for _, name := range binaries {
-		path := filepath.Join(bin, name)
-		if runtime.GOOS == "windows" {
-			path += ".exe"
+		path, err := executable(name)
+		if err != nil {
+			return err
 		}
-		p := program{name: name, path: path}
-		if err := p.write(out); err != nil {
+		if err := (program{name: name, path: path}).write(out); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 	}
 	return nil
+}
+
+// executable returns the path of ./cmd/NAME built for this machine. go run
+// keeps the executables it links in the build cache (Go 1.24+), so asking
+// it, with this program as its -exec wrapper, for the path costs a link
+// only when the binary changed; go build -o would link all five every time.
+func executable(name string) (string, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	cmd := exec.Command("go", "run", "-exec", `"`+self+`"`, "./cmd/"+name)
+	cmd.Env = append(os.Environ(), printPathEnv+"=1")
+	cmd.Stderr = os.Stderr
+	b, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("go run ./cmd/%s: %w", name, err)
+	}
+	return strings.TrimSpace(string(b)), nil
 }
 
 type program struct{ name, path string }
