@@ -144,6 +144,15 @@ func TestHomebrewCask(t *testing.T) {
 			t.Errorf("%s does not contain %s", s.path(a), want)
 		}
 	}
+	// Every binary's completions and man page, from the archive.
+	stanzas := map[string]string{"bash": "bash_completion", "zsh": "zsh_completion", "fish": "fish_completion", "man": "manpage"}
+	for _, b := range binaries {
+		for _, f := range docFiles(b) {
+			if want := stanzas[f.kind] + ` "` + archivedDocs[f.kind] + f.name + `"`; !strings.Contains(cask, want) {
+				t.Errorf("%s does not contain %s", s.path(a), want)
+			}
+		}
+	}
 }
 
 func TestScoopManifest(t *testing.T) {
