@@ -49,8 +49,11 @@ esac
 for tool in uname mktemp tar awk; do
 	command -v "$tool" >/dev/null 2>&1 || die "$tool is needed and not found on PATH"
 done
+# https only, redirects included, unless the base URL is a plain http one.
+proto='=https'
+case $base in http://*) proto='=http,https' ;; esac
 if command -v curl >/dev/null 2>&1; then
-	download() { curl -fsL --proto '=https,http' -o "$2" "$1"; }
+	download() { curl -fsL --proto "$proto" --proto-redir "$proto" -o "$2" "$1"; }
 elif command -v wget >/dev/null 2>&1; then
 	download() { wget -q -O "$2" "$1"; }
 else
