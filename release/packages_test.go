@@ -2,6 +2,8 @@ package release
 
 import (
 	"bytes"
+	"compress/gzip"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -38,8 +40,9 @@ func linuxPackages(t *testing.T, s snapshot) map[string]artifact {
 }
 
 // TestLinuxPackagesHoldEveryBinary lists each package's files with the
-// package tools themselves: every binary in /usr/bin, the licence and the
-// README under /usr/share/doc.
+// package tools themselves: every binary in /usr/bin, its completions and
+// man page where bash-completion, zsh, fish and man look, the licence and
+// the README under /usr/share/doc.
 func TestLinuxPackagesHoldEveryBinary(t *testing.T) {
 	s := loadSnapshot(t)
 	sums := checksums(t, filepath.Join(s.dist, "checksums.txt"))
@@ -64,11 +67,61 @@ func TestLinuxPackagesHoldEveryBinary(t *testing.T) {
 			want := []string{"/usr/share/doc/" + project + "/copyright", "/usr/share/doc/" + project + "/README.md"}
 			for _, b := range binaries {
 				want = append(want, "/usr/bin/"+b)
+				for _, f := range docFiles(b) {
+					want = append(want, packagedDocs[f.kind]+f.name)
+				}
 			}
 			for _, w := range want {
 				if !slices.Contains(list, w) {
 					t.Errorf("%s lacks %s; it holds %q", a.Name, w, list)
 				}
+			}
+		})
+	}
+}
+
+// packagedDocs is where the packages put each kind of docFile.
+var packagedDocs = map[string]string{
+	"bash": "/usr/share/bash-completion/completions/",
+	"zsh":  "/usr/share/zsh/vendor-completions/",
+	"fish": "/usr/share/fish/vendor_completions.d/",
+	"man":  "/usr/share/man/man1/",
+}
+
+// TestDebCompletionsAndManPagesWork unpacks this machine's .deb and has bash
+// source each binary's completion (it must register one for the binary) and
+// groff render each man page without a warning.
+func TestDebCompletionsAndManPagesWork(t *testing.T) {
+	s := loadSnapshot(t)
+	if runtime.GOOS != "linux" {
+		t.Skipf("dpkg-deb unpacks Linux packages; this is %s", runtime.GOOS)
+	}
+	deb, ok := linuxPackages(t, s)["deb/"+runtime.GOARCH]
+	if !ok {
+		t.Fatalf("no .deb for linux/%s in the snapshot", runtime.GOARCH)
+	}
+	root := t.TempDir()
+	run(t, tool(t, "dpkg-deb"), "--extract", s.path(deb), root)
+	bash, groff := tool(t, "bash"), tool(t, "groff")
+	for _, b := range binaries {
+		t.Run(b, func(t *testing.T) {
+			completion := filepath.Join(root, packagedDocs["bash"], b)
+			out := run(t, bash, "-c", `source "$1" && complete -p "$2"`, "bash", completion, b)
+			if !strings.HasSuffix(strings.TrimSpace(out), " "+b) {
+				t.Errorf("sourcing %s registered %q, want a completion for %s", completion, out, b)
+			}
+			page, err := os.ReadFile(filepath.Join(root, packagedDocs["man"], b+".1.gz"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			roff := gunzip(t, page)
+			cmd := exec.Command(groff, "-man", "-Tutf8", "-ww", "-z")
+			cmd.Stdin = strings.NewReader(roff)
+			if msg, err := cmd.CombinedOutput(); err != nil || len(msg) > 0 {
+				t.Errorf("groff -man %s.1: %v\n%s", b, err, msg)
+			}
+			if !strings.Contains(roff, ".TH "+strings.ToUpper(b)+" 1") || !strings.Contains(roff, "--help") {
+				t.Errorf("%s.1 has no .TH line or no --help text:\n%s", b, roff)
 			}
 		})
 	}
@@ -161,4 +214,17 @@ func run(t *testing.T, args ...string) string {
 		t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, stderr.String())
 	}
 	return stdout.String()
+}
+
+func gunzip(t *testing.T, b []byte) string {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -143,6 +144,15 @@ func TestHomebrewCask(t *testing.T) {
 			t.Errorf("%s does not contain %s", s.path(a), want)
 		}
 	}
+	// Every binary's completions and man page, from the archive.
+	stanzas := map[string]string{"bash": "bash_completion", "zsh": "zsh_completion", "fish": "fish_completion", "man": "manpage"}
+	for _, b := range binaries {
+		for _, f := range docFiles(b) {
+			if want := stanzas[f.kind] + ` "` + archivedDocs[f.kind] + f.name + `"`; !strings.Contains(cask, want) {
+				t.Errorf("%s does not contain %s", s.path(a), want)
+			}
+		}
+	}
 }
 
 func TestScoopManifest(t *testing.T) {
@@ -185,6 +195,38 @@ func TestScoopManifest(t *testing.T) {
 	}
 }
 
+// docFile is one of a binary's completions ("bash", "zsh", "fish") or its
+// man page ("man"), by the name the shell or man looks for.
+type docFile struct{ kind, name string }
+
+func docFiles(bin string) []docFile {
+	return []docFile{{"bash", bin}, {"zsh", "_" + bin}, {"fish", bin + ".fish"}, {"man", bin + ".1.gz"}}
+}
+
+// archivedDocs is where the archives hold each kind of docFile (the cask
+// installs them from there).
+var archivedDocs = map[string]string{
+	"bash": "completions/bash/",
+	"zsh":  "completions/zsh/",
+	"fish": "completions/fish/",
+	"man":  "man/",
+}
+
+// TestArchiveNamesHaveNoVersion: .../releases/latest/download/NAME must
+// name the latest release's archive, which install.sh relies on.
+func TestArchiveNamesHaveNoVersion(t *testing.T) {
+	s := loadSnapshot(t)
+	for _, a := range s.ofType("Archive") {
+		ext := ".tar.gz"
+		if a.Goos == "windows" {
+			ext = ".zip"
+		}
+		if want := project + "_" + a.Goos + "_" + a.Goarch + ext; a.Name != want {
+			t.Errorf("archive %q, want %q", a.Name, want)
+		}
+	}
+}
+
 func TestArchivesHoldEveryBinaryReadmeAndLicense(t *testing.T) {
 	s := loadSnapshot(t)
 	archives := s.ofType("Archive")
@@ -217,6 +259,9 @@ func TestArchivesHoldEveryBinaryReadmeAndLicense(t *testing.T) {
 			want := []string{"README.md", "LICENSE"}
 			for _, b := range binaries {
 				want = append(want, b+ext)
+				for _, f := range docFiles(b) {
+					want = append(want, archivedDocs[f.kind]+f.name)
+				}
 			}
 			for _, w := range want {
 				if !slices.Contains(names, w) {
@@ -276,32 +321,32 @@ func checksums(t *testing.T, path string) map[string]bool {
 	return names
 }
 
-// archiveNames lists the base names of the regular files in a .zip or
-// .tar.gz archive.
-func archiveNames(t *testing.T, path string) []string {
+// archiveNames lists the paths of the regular files in a .zip or .tar.gz
+// archive.
+func archiveNames(t *testing.T, file string) []string {
 	t.Helper()
 	var names []string
-	if strings.HasSuffix(path, ".zip") {
-		zr, err := zip.OpenReader(path)
+	if strings.HasSuffix(file, ".zip") {
+		zr, err := zip.OpenReader(file)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer zr.Close()
 		for _, f := range zr.File {
 			if !f.FileInfo().IsDir() {
-				names = append(names, filepath.Base(f.Name))
+				names = append(names, path.Clean(f.Name))
 			}
 		}
 		return names
 	}
-	f, err := os.Open(path)
+	f, err := os.Open(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
 	gz, err := gzip.NewReader(f)
 	if err != nil {
-		t.Fatalf("%s: %v", path, err)
+		t.Fatalf("%s: %v", file, err)
 	}
 	tr := tar.NewReader(gz)
 	for {
@@ -310,10 +355,10 @@ func archiveNames(t *testing.T, path string) []string {
 			return names
 		}
 		if err != nil {
-			t.Fatalf("%s: %v", path, err)
+			t.Fatalf("%s: %v", file, err)
 		}
 		if h.Typeflag == tar.TypeReg {
-			names = append(names, filepath.Base(h.Name))
+			names = append(names, path.Clean(h.Name))
 		}
 	}
 }

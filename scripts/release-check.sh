@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Release dry run: validate .goreleaser.yaml, build a snapshot release into
-# dist/ (archives, checksums, deb and rpm packages, Homebrew cask, Scoop
-# manifest; nothing is published), then check the result with the tests in
-# release/ (which install the .deb with dpkg -i, run every binary's
-# --version, and remove the package again).
+# dist/ (archives with completions and man pages, checksums, deb and rpm
+# packages, Homebrew cask, Scoop manifest; nothing is published) and the
+# container image's OCI layout (dist/oci), then check the result with the
+# tests in release/ (which install the .deb with dpkg -i, run every binary's
+# --version, and remove the package again; run install.sh against dist/;
+# unpack the image's layers).
 #
 #   scripts/release-check.sh          the full snapshot: every platform
 #                                     (the release workflow)
@@ -14,6 +16,11 @@
 #   scripts/release-check.sh --tools  only build GoReleaser if it is not yet
 #                                     (scripts/test.sh does it in the
 #                                     background while the tests run)
+#   scripts/release-check.sh --no-tests
+#                                     build the snapshot, image layout and
+#                                     Chocolatey package, check nothing (the
+#                                     workflow's Windows job, which packs and
+#                                     installs the Chocolatey package)
 #
 # GoReleaser is built from the Go module proxy at the version pinned below,
 # once per machine, into $KCC_TOOLS_DIR (default: the user cache directory);
@@ -36,6 +43,8 @@ if [ ! -x "$goreleaser" ]; then
 	GOBIN=$(dirname "$goreleaser") go install "github.com/goreleaser/goreleaser/v2@$GORELEASER_VERSION"
 fi
 [ "${1:-}" != --tools ] || exit 0
+tests=yes
+[ "${1:-}" != --no-tests ] || tests=no
 
 step "goreleaser check"
 "$goreleaser" check
@@ -70,6 +79,23 @@ esac
 
 step "goreleaser release --snapshot --clean --skip=$skip ($TARGETS targets)"
 "$goreleaser" release --config "$config" --snapshot --clean --skip="$skip"
+
+if [ "$TARGETS" = all ] || [ "$(go env GOOS)" = linux ]; then
+	step "container image: an OCI layout of the linux binaries in $DIST/oci"
+	go run ./internal/ocilayout -dist "$DIST" -out "$DIST/oci"
+fi
+
+# The Chocolatey package definition, when there is a windows/amd64 zip
+# (GoReleaser's own chocolateys: section needs choco where GoReleaser runs).
+# KCC_CHOCO_URL: where the package downloads the zip from (default: the
+# GitHub release; the Windows job serves dist/ itself).
+if grep -q ' kube-credential-cache_windows_amd64\.zip$' "$DIST/checksums.txt"; then
+	step "Chocolatey package definition in $DIST/chocolatey"
+	version=$(sed -n 's/.*"version":"\([^"]*\)".*/\1/p' "$DIST/metadata.json")
+	go run ./internal/chocopkg -version "$version" -checksums "$DIST/checksums.txt" \
+		${KCC_CHOCO_URL:+-url "$KCC_CHOCO_URL"} -out "$DIST/chocolatey"
+fi
+[ "$tests" = yes ] || exit 0
 
 step "check the snapshot in $DIST/"
 KCC_RELEASE_DIST=$DIST KCC_RELEASE_TARGETS=$TARGETS go test -count=1 ./release/...

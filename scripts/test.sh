@@ -69,6 +69,9 @@ command -v secret-tool >/dev/null || need+=(libsecret-tools)
 command -v faketime >/dev/null || need+=(faketime) # kcc-eks parity tests freeze the aws CLI's clock
 command -v tmux >/dev/null || need+=(tmux) # kcc-connect terminal tests (version notice, picker)
 command -v rpm >/dev/null || need+=(rpm) # the release check lists the .rpm package's files
+command -v shellcheck >/dev/null || need+=(shellcheck) # the release check lints install.sh
+command -v groff >/dev/null || need+=(groff-base) # the release check renders the man pages
+command -v skopeo >/dev/null || need+=(skopeo) # the release check copies the container image's layout
 if ((${#need[@]})); then
 	sudo=""
 	[ "$(id -u)" = 0 ] || sudo=sudo
