@@ -40,7 +40,7 @@ var sourceFlags = []string{"config-url", "issuer-url", "cluster-url"}
 
 // addProviderFlag adds --provider.
 func addProviderFlag(fs *pflag.FlagSet, a *app) {
-	fs.StringVar(&a.providerName, "provider", "", "cluster `provider`: eks or oidc (default: see Providers below)")
+	fs.StringVar(&a.providerName, "provider", "", "cluster `provider`: eks or oidc (default: see Providers above)")
 }
 
 // addOIDCFlags adds the oidc provider's source flags, and --label when
