@@ -79,7 +79,8 @@ func (p *Provider) Describe(ctx context.Context, c connect.Cluster) (connect.Clu
 }
 
 // Exec is kcc-oidc get-token for the cluster's issuer, client and scopes.
-// The command line is built in this one place, by kcc-oidc's own builder.
+// The command line is built in this one place, by kcc-oidc's own builder
+// (this file is the only user of its package here).
 func (p *Provider) Exec(c connect.Cluster, plugin string) (connect.Exec, error) {
 	if plugin != "" && plugin != Plugin {
 		return connect.Exec{}, fmt.Errorf("unknown exec plugin %q for oidc clusters (want %s)", plugin, Plugin)

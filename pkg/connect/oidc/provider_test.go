@@ -88,7 +88,7 @@ func TestExecRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e.Command != flags.OIDCCommand || e.Args[0] != flags.OIDCGetToken {
+	if e.Command != "kcc-oidc" || e.Args[0] != "get-token" {
 		t.Fatalf("exec %s %q", e.Command, e.Args)
 	}
 	o, err := flags.Parse(e.Args[1:])
