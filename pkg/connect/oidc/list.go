@@ -8,13 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/url"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/IvMisticos/kube-credential-cache/internal/termtext"
+	"github.com/IvMisticos/kube-credential-cache/pkg/oidctoken/flags"
 )
 
 // ListCluster is one cluster of a cluster list, as its file spells it.
@@ -151,8 +151,8 @@ func httpsURL(s string) error {
 	return nil
 }
 
-// issuerURL accepts https://, or http:// to a loopback host, as kcc-oidc
-// does (a provider on the user's own machine).
+// issuerURL accepts https://, or http:// to a loopback host, by kcc-oidc's
+// own rule (flags.IsLoopback), so that a listed cluster's user can log in.
 func issuerURL(s string) error {
 	if s == "" {
 		return errors.New("missing")
@@ -167,18 +167,10 @@ func issuerURL(s string) error {
 	switch {
 	case u.Scheme == "https":
 		return nil
-	case u.Scheme == "http" && isLoopback(u.Hostname()):
+	case u.Scheme == "http" && flags.IsLoopback(u.Hostname()):
 		return nil
 	}
 	return fmt.Errorf("%q: want https:// (http:// only to localhost)", termtext.Clean(s))
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // pemBundle accepts base64 of one or more PEM certificates.

@@ -44,6 +44,7 @@ func TestParseList(t *testing.T) {
 		{"CA", "- {id: a, server: 'https://a', issuerUrl: 'https://i', clientId: c, caData: " + ca + "}", "", "a"},
 		{"loopback issuer", "- {id: a, server: 'https://a', issuerUrl: 'http://127.0.0.1:5556/dex', clientId: c}", "", "a"},
 		{"localhost issuer", "- {id: a, server: 'https://a', issuerUrl: 'http://localhost:9998/', clientId: c}", "", "a"},
+		{"IPv6 loopback issuer", "- {id: a, server: 'https://a', issuerUrl: 'http://[::1]:9998/', clientId: c}", "", "a"},
 
 		{"empty", "", "empty", ""},
 		{"no clusters", "clusters: []", "no clusters listed", ""},
