@@ -265,6 +265,15 @@ func TestOIDCUseHistoryTo(t *testing.T) {
 		t.Errorf("--no-cache:\n%s", r.stdout)
 	}
 
+	// One cluster from flags, its CA from a PEM file.
+	caPath, _ := filepath.Abs(filepath.Join("testdata", "oidc-team-ca.pem"))
+	oneFlags := []string{"use", "one", "--cluster-id", "one", "--cluster-url", "https://one.example.com", "--issuer-url", "https://i.example.com", "--client-id", "kube", "-k", "-"}
+	r = e.run(t, "", nil, append(oneFlags, "--cluster-ca", caPath)...).wantOK(t)
+	if !strings.Contains(r.stdout, "certificate-authority-data: "+base64.StdEncoding.EncodeToString(pemCA)+"\n") || !strings.Contains(r.stdout, "--oidc-issuer-url=https://i.example.com") {
+		t.Errorf("cluster from flags:\n%s", r.stdout)
+	}
+	e.run(t, "", nil, append(oneFlags, "--cluster-ca", list)...).wantError(t, 1, "cluster flags: cluster 1 (one): caData: not a PEM bundle")
+
 	before, _ := os.ReadFile(kc)
 	history, _ := os.ReadFile(e.history)
 	for _, tc := range []struct {
