@@ -8,6 +8,7 @@ import (
 
 	"github.com/IvMisticos/kube-credential-cache/internal/cli"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect/oidc"
 )
 
 func newDiscoverCmd(a *app) *cobra.Command {
@@ -15,15 +16,25 @@ func newDiscoverCmd(a *app) *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:   "discover",
-		Short: "List the EKS clusters your profiles can see",
+		Short: "List the clusters your profiles can see, or a cluster list holds",
 		Long: "discover lists (all pages) and describes the EKS clusters of every selected\n" +
 			"(profile, region) pair, concurrently. A profile or region that fails is one\n" +
-			"warning line on stderr; the others still answer.",
+			"warning line on stderr; the others still answer. With the oidc provider it\n" +
+			"lists the clusters of the cluster list (--config-url) that carry every --label.\n\n" +
+			providerHelp,
 		Example: "  kcc-connect discover --all-profiles --region us-east-1 --region eu-west-1\n" +
-			"  kcc-connect discover --profile prod --all-regions -o json",
+			"  kcc-connect discover --profile prod --all-regions -o json\n" +
+			"  kcc-connect discover --config-url https://example.com/clusters.yaml --label env=prod",
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkFormat(format); err != nil {
+				return err
+			}
+			if err := a.chooseProvider(cmd); err != nil {
+				return err
+			}
+			var err error
+			if sel.Labels, err = a.labelSelection(); err != nil {
 				return err
 			}
 			clusters, err := a.scan(cmd.Context(), sel)
@@ -34,10 +45,15 @@ func newDiscoverCmd(a *app) *cobra.Command {
 				fmt.Fprintln(a.stderr, "kcc-connect: no clusters found")
 				return nil
 			}
+			if a.chosen == oidc.Name {
+				return printOIDCClusters(a.stdout, format, clusters)
+			}
 			return printClusters(a.stdout, format, clusters)
 		},
 	}
 	addSelectionFlags(cmd.Flags(), &sel)
+	addProviderFlag(cmd.Flags(), a)
+	addOIDCFlags(cmd.Flags(), a, true)
 	addOutputFlag(cmd.Flags(), &format)
 	return cmd
 }
@@ -47,6 +63,15 @@ func printClusters(w io.Writer, format string, clusters []connect.Cluster) error
 	rows := make([][]string, len(clusters))
 	for i, c := range clusters {
 		rows[i] = []string{c.Name, c.Account, c.Region, orDash(c.Profile), c.Version, c.Status, c.ID}
+	}
+	return printList(w, format, clusters, len(clusters), header, rows)
+}
+
+func printOIDCClusters(w io.Writer, format string, clusters []connect.Cluster) error {
+	header := []string{"NAME", "SERVER", "ISSUER", "CLIENT ID", "LABELS", "ID"}
+	rows := make([][]string, len(clusters))
+	for i, c := range clusters {
+		rows[i] = []string{c.Name, c.Endpoint, c.IssuerURL, c.ClientID, orDash(oidc.FormatLabels(c.Labels)), c.ID}
 	}
 	return printList(w, format, clusters, len(clusters), header, rows)
 }

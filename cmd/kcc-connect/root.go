@@ -48,6 +48,12 @@ type app struct {
 	historyLimit   int
 	versionURL     string
 
+	// providerName is --provider; chosen is the provider of the running
+	// command (chooseProvider), whose oidc flags are oidc.
+	providerName string
+	chosen       string
+	oidc         oidcFlags
+
 	// newProvider is the AWS client factory: the EKS provider with the
 	// global flags applied.
 	newProvider func(eks.Options) connect.Provider
@@ -112,10 +118,12 @@ func (a *app) execute(ctx context.Context, args []string) int {
 func newRootCmd(a *app) *cobra.Command {
 	root := &cobra.Command{
 		Use:   name,
-		Short: "Discover your EKS clusters and write cached kubeconfig entries for them",
+		Short: "Discover your clusters (EKS, or an OIDC cluster list) and write cached kubeconfig entries for them",
 		Long: "kcc-connect finds the EKS clusters your AWS profiles can see, in every region\n" +
-			"you ask for, and writes kubeconfig entries whose users get their tokens through\n" +
-			"kcc-cache and kcc-eks. The rest of the kubeconfig is left byte for byte.",
+			"you ask for, or the clusters of a team's OIDC cluster list (--provider oidc),\n" +
+			"and writes kubeconfig entries whose users get their tokens through kcc-cache\n" +
+			"and kcc-eks or kcc-oidc. The rest of the kubeconfig is left byte for byte.\n\n" +
+			providerHelp,
 		Version:       buildinfo.Line(name, version, commit, date),
 		SilenceErrors: true,
 		SilenceUsage:  true,
@@ -197,17 +205,6 @@ func (a *app) close() {
 	for _, c := range a.closers {
 		c.Close()
 	}
-}
-
-// provider is the EKS provider with the global flags applied.
-func (a *app) provider(progress func(connect.Progress)) connect.Provider {
-	return a.newProvider(eks.Options{
-		AppID:          name + "/" + appVersion(),
-		RequestTimeout: a.requestTimeout,
-		MaxRetries:     a.maxRetries,
-		Logger:         a.log,
-		Progress:       progress,
-	})
 }
 
 // appVersion is the version in the User-Agent: AWS allows only a short

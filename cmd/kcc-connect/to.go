@@ -11,6 +11,7 @@ import (
 	"github.com/IvMisticos/kube-credential-cache/internal/cli"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/eks"
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect/oidc"
 )
 
 func newToCmd(a *app) *cobra.Command {
@@ -24,30 +25,31 @@ func newToCmd(a *app) *cobra.Command {
 			"into the entry's kubeconfig (or -k) exactly as use does, and makes that context\n" +
 			"current-context. - is the entry made current before the current one, so\n" +
 			"`kcc-connect to -` twice goes back and forth. The user's plugin is --exec and\n" +
-			"--no-cache, as for use (give them, or set them with kcc-connect config).",
+			"--no-cache, as for use (give them, or set them with kcc-connect config).\n\n" +
+			"An oidc entry is read again from the cluster list or flags it came from:\n" +
+			"give the same --config-url (or set it with kcc-connect config set config-url).",
 		Example: "  kcc-connect to prod\n  kcc-connect to 3f2a9c1e -k -\n  kcc-connect to -",
 		Args:    exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if plugin != eks.PluginKccEKS && plugin != eks.PluginAWS {
-				return cli.Usagef("--exec %q: want %s or %s", plugin, eks.PluginKccEKS, eks.PluginAWS)
-			}
 			// Only a -k on the command line overrides the entry's file: a
 			// kubeconfig default from the config or the environment was
 			// in force when use wrote the entry, and named its file then.
 			if !cmd.Flags().Changed("kubeconfig") {
 				kubeconfig = ""
 			}
-			return a.to(cmd.Context(), args[0], kubeconfig, plugin, noCache)
+			return a.to(cmd, args[0], kubeconfig, plugin, noCache)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVarP(&kubeconfig, "kubeconfig", "k", "", "kubeconfig `file` to write, - to print a standalone one (default: the entry's)")
-	f.StringVar(&plugin, "exec", eks.PluginKccEKS, "token plugin: kcc-eks or aws (aws eks get-token)")
+	f.StringVar(&plugin, "exec", eks.PluginKccEKS, "[eks] token plugin: kcc-eks or aws (aws eks get-token); oidc users run kcc-oidc")
 	f.BoolVar(&noCache, "no-cache", false, "run the plugin directly, without kcc-cache")
+	addOIDCFlags(f, a, false)
 	return cmd
 }
 
-func (a *app) to(ctx context.Context, ref, kubeconfig, plugin string, noCache bool) error {
+func (a *app) to(cmd *cobra.Command, ref, kubeconfig, plugin string, noCache bool) error {
+	ctx := cmd.Context()
 	store, err := a.historyStore()
 	if err != nil {
 		return err
@@ -60,10 +62,20 @@ func (a *app) to(ctx context.Context, ref, kubeconfig, plugin string, noCache bo
 	if err != nil {
 		return err
 	}
-	p := a.provider(nil)
-	if e.Provider != p.Name() {
-		return fmt.Errorf("history entry %s is a %q cluster; this kcc-connect writes %q ones", e.ID, e.Provider, p.Name())
+	provider := e.Provider
+	if provider == "" {
+		provider = providerEKS // entries from before there were providers
 	}
+	if provider != providerEKS && provider != oidc.Name {
+		return fmt.Errorf("history entry %s is a %q cluster; this kcc-connect writes eks and oidc ones", e.ID, e.Provider)
+	}
+	if err := a.setProvider(cmd, provider); err != nil {
+		return err
+	}
+	if plugin, err = a.plugin(plugin); err != nil {
+		return err
+	}
+	p := a.provider(nil)
 	cluster, err := p.Describe(ctx, connect.Cluster{
 		ID: e.ClusterID, Provider: e.Provider, Name: clusterName(e.ClusterID),
 		Region: e.Region, Profile: e.Profile, RoleARN: e.RoleARN,

@@ -14,7 +14,9 @@ import (
 	"github.com/IvMisticos/kube-credential-cache/internal/termtext"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/eks"
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect/oidc"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/picker"
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect/settings"
 )
 
 type useFlags struct {
@@ -37,7 +39,8 @@ func newUseCmd(a *app) *cobra.Command {
 		Long: "use writes one cluster, user and context per selected cluster into the\n" +
 			"kubeconfig (-k, else $KUBECONFIG's files, else ~/.kube/config), leaving every\n" +
 			"other byte as it was. The user runs kcc-cache kcc-eks, so tokens\n" +
-			"are cached from the first kubectl call. A cluster is named by its ARN or, when\n" +
+			"are cached from the first kubectl call (kcc-cache kcc-oidc with the oidc\n" +
+			"provider). A cluster is named by its ARN (its id in a cluster list) or, when\n" +
 			"unambiguous, by its name; with no argument on a terminal, pick one from a list.\n\n" +
 			"Context names: the cluster's name when no other selected cluster and no context\n" +
 			"of the file has it; else qualified with what tells the clusters apart,\n" +
@@ -52,16 +55,20 @@ func newUseCmd(a *app) *cobra.Command {
 			"context listed becomes current.\n\n" +
 			"Several files in $KUBECONFIG are edited as kubectl config set-* and use-context\n" +
 			"do: a cluster, user or context is changed in the first file that has one of\n" +
-			"its name; a new one, and current-context, go to the first file that exists.",
+			"its name; a new one, and current-context, go to the first file that exists.\n\n" +
+			providerHelp,
 		Example: "  kcc-connect use demo --profile dev --region eu-west-1\n" +
 			"  kcc-connect use --all --all-profiles --context-template '{{.Name}}-{{.Region}}'\n" +
-			"  kcc-connect use arn:aws:eks:us-east-1:111122223333:cluster/demo -k - > demo.kubeconfig",
+			"  kcc-connect use arn:aws:eks:us-east-1:111122223333:cluster/demo -k - > demo.kubeconfig\n" +
+			"  kcc-connect use --all --config-url https://example.com/clusters.yaml --label env=dev",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.use(cmd, args, f)
 		},
 	}
 	fs := cmd.Flags()
 	addSelectionFlags(fs, &f.sel)
+	addProviderFlag(fs, a)
+	addOIDCFlags(fs, a, true)
 	fs.BoolVar(&f.all, "all", false, "write every cluster found")
 	fs.StringVarP(&f.kubeconfig, "kubeconfig", "k", "", "kubeconfig `file` to write, - to print a standalone one (default: like kubectl)")
 	fs.StringVar(&f.alias, "alias", "", "context `name` for the one cluster")
@@ -69,7 +76,7 @@ func newUseCmd(a *app) *cobra.Command {
 	fs.Lookup("set-current").NoOptDefVal = "true"
 	fs.StringVar(&f.template, "context-template", "", "Go `template` of context names over the cluster's fields (.Name .Region .Account .Profile .ID .RoleARN)")
 	fs.StringVar(&f.roleARN, "role-arn", "", "IAM role `ARN` the token is made with (kcc-eks --role-arn)")
-	fs.StringVar(&f.plugin, "exec", eks.PluginKccEKS, "token plugin: kcc-eks or aws (aws eks get-token)")
+	fs.StringVar(&f.plugin, "exec", eks.PluginKccEKS, "[eks] token plugin: kcc-eks or aws (aws eks get-token); oidc users run kcc-oidc")
 	fs.BoolVar(&f.noCache, "no-cache", false, "run the plugin directly, without kcc-cache")
 	return cmd
 }
@@ -78,8 +85,12 @@ func (a *app) use(cmd *cobra.Command, args []string, f useFlags) error {
 	if f.all && len(args) > 0 {
 		return cli.Usagef("use takes cluster ids or names, or --all, not both")
 	}
-	if f.plugin != eks.PluginKccEKS && f.plugin != eks.PluginAWS {
-		return cli.Usagef("--exec %q: want %s or %s", f.plugin, eks.PluginKccEKS, eks.PluginAWS)
+	if err := a.chooseProvider(cmd); err != nil {
+		return err
+	}
+	plugin, err := a.plugin(f.plugin)
+	if err != nil {
+		return err
 	}
 	if f.alias != "" && f.template != "" {
 		return cli.Usagef("--alias and --context-template both name contexts; give one")
@@ -91,13 +102,15 @@ func (a *app) use(cmd *cobra.Command, args []string, f useFlags) error {
 	}
 	var files []string
 	if f.kubeconfig == "" {
-		var err error
 		if files, err = kubeconfigfile.Files(a.getenv); err != nil {
 			return err
 		}
 	}
 	sel := f.sel
-	if len(sel.Regions) == 0 && !sel.AllRegions {
+	if sel.Labels, err = a.labelSelection(); err != nil {
+		return err
+	}
+	if a.chosen == providerEKS && len(sel.Regions) == 0 && !sel.AllRegions {
 		// Only ARNs named: scan just their regions.
 		sel.Regions = arnRegions(args)
 	}
@@ -116,15 +129,17 @@ func (a *app) use(cmd *cobra.Command, args []string, f useFlags) error {
 		}
 		chosen = []connect.Cluster{c}
 	default:
-		if chosen, err = selectClusters(clusters, args, sel); err != nil {
+		if chosen, err = selectClusters(clusters, args, a.scope(sel)); err != nil {
 			return err
 		}
 	}
 	if len(chosen) == 0 {
 		return errors.New("no clusters found")
 	}
-	for i := range chosen {
-		chosen[i].RoleARN = f.roleARN
+	if a.chosen == providerEKS {
+		for i := range chosen {
+			chosen[i].RoleARN = f.roleARN
+		}
 	}
 	setCurrent := f.setCurrent.or(len(chosen) == 1)
 	entries, err := connect.Use(cmd.Context(), a.provider(nil), chosen, connect.UseOptions{
@@ -133,7 +148,7 @@ func (a *app) use(cmd *cobra.Command, args []string, f useFlags) error {
 		Kubeconfigs: files,
 		Out:         a.stdout,
 		SetCurrent:  setCurrent,
-		Plugin:      f.plugin,
+		Plugin:      plugin,
 		NoCache:     f.noCache,
 		Recorder:    a,
 	})
@@ -204,7 +219,7 @@ func arnRegions(args []string) []string {
 // selectClusters resolves each argument to one cluster: an ID, else a
 // name. A name or ID found more than once (same name in two places, or one
 // cluster seen by two profiles) is an error listing the candidates.
-func selectClusters(clusters []connect.Cluster, args []string, sel connect.Selection) ([]connect.Cluster, error) {
+func selectClusters(clusters []connect.Cluster, args []string, scope string) ([]connect.Cluster, error) {
 	var out []connect.Cluster
 	for _, arg := range args {
 		var byID, byName []connect.Cluster
@@ -222,7 +237,7 @@ func selectClusters(clusters []connect.Cluster, args []string, sel connect.Selec
 		}
 		switch len(matches) {
 		case 0:
-			return nil, fmt.Errorf("no cluster %q found (%s)", arg, scope(sel))
+			return nil, fmt.Errorf("no cluster %q found (%s)", arg, scope)
 		case 1:
 			out = append(out, matches[0])
 		default:
@@ -237,7 +252,17 @@ func selectClusters(clusters []connect.Cluster, args []string, sel connect.Selec
 }
 
 // scope says where a scan looked, for a "not found".
-func scope(sel connect.Selection) string {
+func (a *app) scope(sel connect.Selection) string {
+	if a.chosen == oidc.Name {
+		where := "the cluster flags"
+		if a.oidc.configURL != "" {
+			where = settings.Redact(a.oidc.configURL)
+		}
+		if len(sel.Labels) > 0 {
+			return "looked in " + where + ", labels " + oidc.FormatLabels(sel.Labels)
+		}
+		return "looked in " + where
+	}
 	profiles := "the default profile"
 	switch {
 	case sel.AllProfiles:
@@ -263,6 +288,9 @@ func (a *app) pick(in *os.File, clusters []connect.Cluster) (connect.Cluster, er
 	labels := make([]string, len(clusters))
 	for i, c := range clusters {
 		labels[i] = termtext.Clean(fmt.Sprintf("%-30s %-14s %-15s %s", c.Name, c.Account, c.Region, orDash(c.Profile)))
+		if c.Provider == oidc.Name {
+			labels[i] = termtext.Clean(fmt.Sprintf("%-30s %-40s %s", c.Name, c.Endpoint, oidc.FormatLabels(c.Labels)))
+		}
 	}
 	i, err := picker.Pick(in, a.stderr, labels)
 	if err != nil {

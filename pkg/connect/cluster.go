@@ -27,6 +27,15 @@ type Cluster struct {
 	// as certificate-authority-data. Not secret, but long: left out of
 	// listings.
 	CertificateAuthority string `json:"-" yaml:"-"`
+
+	// IssuerURL, ClientID and ExtraScopes are the OpenID provider the
+	// cluster's API server trusts and the client its users log in as (the
+	// oidc provider; empty for EKS).
+	IssuerURL   string   `json:"issuerUrl,omitempty" yaml:"issuerUrl,omitempty"`
+	ClientID    string   `json:"clientId,omitempty" yaml:"clientId,omitempty"`
+	ExtraScopes []string `json:"extraScopes,omitempty" yaml:"extraScopes,omitempty"`
+	// Labels are a cluster list's labels (oidc), which --label filters on.
+	Labels map[string]string `json:"labels,omitempty" yaml:"labels,omitempty"`
 }
 
 // Selection says where to look.
@@ -40,6 +49,9 @@ type Selection struct {
 	Regions []string
 	// AllRegions scans every region the account has enabled.
 	AllRegions bool
+	// Labels keep only the clusters that carry every one of these labels
+	// (providers whose clusters have labels: oidc).
+	Labels map[string]string
 }
 
 // Warning is a part of the scan that failed while the rest answered: a

@@ -57,8 +57,9 @@ type NameOptions struct {
 //   - else the name qualified with what tells the same-named clusters
 //     apart, "NAME@REGION", "NAME@ACCOUNT", "NAME@ACCOUNT:REGION", and with
 //     the profile (and role) when one cluster is reached twice:
-//     "NAME@ACCOUNT:REGION/PROFILE+ROLE-NAME"; failing all, a "-2", "-3"...
-//     suffix.
+//     "NAME@ACCOUNT:REGION/PROFILE+ROLE-NAME" (a cluster without account,
+//     region or profile, from an oidc list: "NAME@ID"); failing all, a
+//     "-2", "-3"... suffix.
 func contextNames(entries []Entry, existing []kubeconfig.Context, opts NameOptions) error {
 	if opts.Alias != "" && len(entries) != 1 {
 		return fmt.Errorf("--alias names one cluster's context, but %d clusters are selected", len(entries))
@@ -162,6 +163,11 @@ func candidates(c Cluster, group []Cluster) []string {
 	var out []string
 	if len(group) == 1 {
 		out = append(out, c.Name)
+	}
+	if c.Account == "" && c.Region == "" && c.Profile == "" && c.RoleARN == "" {
+		// A cluster list's (oidc): its ID, unique in the list, is what
+		// tells clusters of one name apart.
+		return append(out, c.Name+"@"+c.ID)
 	}
 	varies := func(field func(Cluster) string, among func(Cluster) bool) bool {
 		for _, o := range group {

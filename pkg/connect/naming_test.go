@@ -41,6 +41,10 @@ func TestContextNames(t *testing.T) {
 	aProd.Profile = "prod"
 	aRole := a
 	aRole.RoleARN = "arn:aws:iam::111111111111:role/admin"
+	// Clusters of an oidc list: no account, region or profile; the ID
+	// tells them apart.
+	listA := Cluster{ID: "a", Provider: "oidc", Name: "team", Endpoint: "https://a"}
+	listB := Cluster{ID: "b", Provider: "oidc", Name: "team", Endpoint: "https://b"}
 	tests := []struct {
 		name     string
 		clusters []Cluster
@@ -54,6 +58,8 @@ func TestContextNames(t *testing.T) {
 		{"accounts and regions differ", []Cluster{a, b, c}, nil, NameOptions{}, []string{"demo@111111111111:us-east-1", "demo@111111111111:eu-west-1", "demo@222222222222:us-east-1"}},
 		{"one cluster, two profiles", []Cluster{a, aProd}, nil, NameOptions{}, []string{"demo@dev", "demo@prod"}},
 		{"one cluster, with and without a role", []Cluster{a, aRole}, nil, NameOptions{}, []string{"demo@dev", "demo@dev+admin"}},
+		{"list clusters of one name", []Cluster{listA, listB}, nil, NameOptions{}, []string{"team@a", "team@b"}},
+		{"list cluster, name taken in the file", []Cluster{listA}, []kubeconfig.Context{{Name: "team", Cluster: "x", User: "x"}}, NameOptions{}, []string{"team@a"}},
 		{"name taken in the file", []Cluster{a}, []kubeconfig.Context{{Name: "demo", Cluster: "kind-demo", User: "kind-demo"}}, NameOptions{}, []string{"demo@us-east-1"}},
 		{"all candidates taken", []Cluster{a}, []kubeconfig.Context{
 			{Name: "demo", Cluster: "x"}, {Name: "demo@us-east-1", Cluster: "x"}, {Name: "demo@111111111111:us-east-1", Cluster: "x"}, {Name: "demo@111111111111:us-east-1/dev", Cluster: "x"},

@@ -34,6 +34,9 @@ func ReadSource(ctx context.Context, client *http.Client, src string) ([]byte, e
 	return readLimited(f, src)
 }
 
+// ReadLimited reads r (a pipe, say) through the same limit as ReadSource.
+func ReadLimited(r io.Reader, shown string) ([]byte, error) { return readLimited(r, shown) }
+
 // IsURL says whether ReadSource takes src as a URL (remote) rather than
 // as a path the user named (local).
 func IsURL(src string) bool { return strings.Contains(src, "://") }
