@@ -7,17 +7,17 @@ import (
 	"net/http"
 	"sort"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/contract"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/settings"
 	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
-	"github.com/IvMisticos/kube-credential-cache/pkg/oidctoken/flags"
 )
 
 // Name is the provider's id in listings and history.
 const Name = "oidc"
 
 // Plugin is the one plugin its users run.
-const Plugin = flags.OIDCCommand
+const Plugin = contract.OIDCCommand
 
 // Stdin as Options.ConfigURL reads the cluster list from Options.Stdin.
 const Stdin = "-"
@@ -85,7 +85,7 @@ func (p *Provider) Exec(c connect.Cluster, plugin string) (connect.Exec, error) 
 	if plugin != "" && plugin != Plugin {
 		return connect.Exec{}, fmt.Errorf("unknown exec plugin %q for oidc clusters (want %s)", plugin, Plugin)
 	}
-	b := flags.OIDC{IssuerURL: c.IssuerURL, ClientID: c.ClientID, ExtraScopes: c.ExtraScopes}
+	b := contract.OIDC{IssuerURL: c.IssuerURL, ClientID: c.ClientID, ExtraScopes: c.ExtraScopes}
 	return connect.Exec{APIVersion: execcred.APIVersionV1beta1, Command: b.Command(), Args: b.Args()}, nil
 }
 
