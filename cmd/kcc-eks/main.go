@@ -6,7 +6,12 @@ package main
 import (
 	"context"
 	"os"
+
+	"github.com/IvMisticos/kube-credential-cache/internal/contract"
 )
+
+// name is the binary's, in its messages and --version.
+const name = contract.EKSCommand
 
 // Set at release time with -ldflags "-X main.version=... -X main.commit=...
 // -X main.date=..." (GoReleaser's defaults).

@@ -9,11 +9,8 @@ import (
 	"github.com/IvMisticos/kube-credential-cache/internal/awserr"
 	"github.com/IvMisticos/kube-credential-cache/internal/buildinfo"
 	"github.com/IvMisticos/kube-credential-cache/internal/cli"
-	"github.com/IvMisticos/kube-credential-cache/internal/contract"
 	"github.com/IvMisticos/kube-credential-cache/pkg/ekstoken"
 )
-
-const name = contract.EKSCommand
 
 // run is the whole program; it returns the exit code so that tests call it
 // in-process.

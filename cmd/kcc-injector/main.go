@@ -2,7 +2,13 @@
 // with kcc-cache, and puts them back with -r, without touching anything else.
 package main
 
-import "github.com/IvMisticos/kube-credential-cache/internal/cli/interrupt"
+import (
+	"github.com/IvMisticos/kube-credential-cache/internal/cli/interrupt"
+	"github.com/IvMisticos/kube-credential-cache/internal/contract"
+)
+
+// name is the binary's, in its messages and --version.
+const name = contract.InjectorCommand
 
 // Set at release time with -ldflags "-X main.version=... -X main.commit=...
 // -X main.date=..." (GoReleaser's defaults).

@@ -14,38 +14,7 @@ import (
 	"github.com/IvMisticos/kube-credential-cache/pkg/injector"
 )
 
-const eksConfig = `apiVersion: v1
-kind: Config
-users:
-- name: prod
-  user:
-    exec:
-      apiVersion: client.authentication.k8s.io/v1beta1
-      command: aws
-      args:
-      - --region
-      - eu-west-1
-      - eks
-      - get-token
-      - --cluster-name
-      - prod
-      - --output
-      - json
-      env:
-      - name: AWS_PROFILE
-        value: prod
-- name: proxied
-  user:
-    exec:
-      apiVersion: client.authentication.k8s.io/v1beta1
-      command: aws
-      args: [eks, get-token, --cluster-name, prod, --endpoint-url, https://sts.example.com]
-- name: gke
-  user:
-    exec:
-      apiVersion: client.authentication.k8s.io/v1beta1
-      command: gke-gcloud-auth-plugin
-`
+var eksConfig = readTestdata("eks-user.yaml")
 
 // TestRunNativeEKS: --native-eks -i switches the EKS user, wraps the
 // others, warns once about the one it cannot switch (naming user and line),
@@ -106,33 +75,7 @@ func TestRunNativeEKS(t *testing.T) {
 	}
 }
 
-const oidcConfig = `apiVersion: v1
-kind: Config
-users:
-- name: oidc
-  user:
-    exec:
-      apiVersion: client.authentication.k8s.io/v1
-      command: kubectl
-      args:
-      - oidc-login
-      - get-token
-      - --oidc-issuer-url=https://issuer.example.com
-      - --oidc-client-id=kubernetes
-      interactiveMode: Never
-- name: aks
-  user:
-    exec:
-      apiVersion: client.authentication.k8s.io/v1beta1
-      command: kubelogin
-      args: [get-token, --login, azurecli, --server-id, 6dae42f8]
-- name: prod
-  user:
-    exec:
-      apiVersion: client.authentication.k8s.io/v1beta1
-      command: aws
-      args: [eks, get-token, --cluster-name, prod]
-`
+var oidcConfig = readTestdata("oidc-user.yaml")
 
 // TestRunNativeOIDC: --native-oidc -i switches the int128/kubelogin user,
 // wraps Azure's kubelogin (with one warning line) and the EKS user,
@@ -301,4 +244,13 @@ func fileArgs(t *testing.T, src []byte, user string) []string {
 	}
 	t.Fatalf("no user %q in the file", user)
 	return nil
+}
+
+// readTestdata is a file of testdata/, read when the tests start.
+func readTestdata(name string) string {
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
 }

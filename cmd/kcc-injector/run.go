@@ -8,11 +8,8 @@ import (
 
 	"github.com/IvMisticos/kube-credential-cache/internal/buildinfo"
 	"github.com/IvMisticos/kube-credential-cache/internal/cli"
-	"github.com/IvMisticos/kube-credential-cache/internal/contract"
 	"github.com/IvMisticos/kube-credential-cache/pkg/injector"
 )
-
-const name = contract.InjectorCommand
 
 // run is main without the process: it returns the exit code (cli's) so
 // tests can call it in-process. The edit takes no time worth cancelling, so

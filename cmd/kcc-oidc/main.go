@@ -3,7 +3,13 @@
 // refresh_token in the OS secret store (or a 0600 file) as kcc-cache does.
 package main
 
-import "github.com/IvMisticos/kube-credential-cache/internal/cli/interrupt"
+import (
+	"github.com/IvMisticos/kube-credential-cache/internal/cli/interrupt"
+	"github.com/IvMisticos/kube-credential-cache/internal/contract"
+)
+
+// name is the binary's, in its messages and --version.
+const name = contract.OIDCCommand
 
 // Set at release time with -ldflags "-X main.version=... -X main.commit=...
 // -X main.date=..." (GoReleaser's defaults).

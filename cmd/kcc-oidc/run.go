@@ -13,8 +13,6 @@ import (
 	"github.com/IvMisticos/kube-credential-cache/pkg/oidctoken/flags"
 )
 
-const name = contract.OIDCCommand
-
 // run is the whole program; it returns the exit code so that tests call it
 // in-process.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {

@@ -3,8 +3,6 @@ package injector
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -185,17 +183,7 @@ func generatedNative() [][]byte {
 // bytes, from the golden inputs and generated layouts. Pure: no client-go.
 // Run: go test ./pkg/injector -run '^$' -fuzz '^FuzzNativeEKS$'
 func FuzzNativeEKS(f *testing.F) {
-	inputs, err := filepath.Glob(filepath.Join(goldenDir, "*.input.*"))
-	if err != nil || len(inputs) == 0 {
-		f.Fatalf("no seed inputs in %s: %v", goldenDir, err)
-	}
-	for _, p := range inputs {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	addGoldenInputs(f)
 	for i, x := range generatedNative() {
 		if i%41 == 0 {
 			f.Add(x)

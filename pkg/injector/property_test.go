@@ -200,17 +200,7 @@ func kubeconfig(indent, seqIndent, cmd, args, env string, comments bool, lb stri
 // the golden inputs. Run: go test ./pkg/injector -run '^$' -fuzz
 // '^FuzzInjectRestore$' (the body is pure: see checkProperty).
 func FuzzInjectRestore(f *testing.F) {
-	inputs, err := filepath.Glob(filepath.Join(goldenDir, "*.input.*"))
-	if err != nil || len(inputs) == 0 {
-		f.Fatalf("no seed inputs in %s: %v", goldenDir, err)
-	}
-	for _, p := range inputs {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	addGoldenInputs(f)
 	// A sample of the generated styles gives the mutator accepted inputs to
 	// start from; random bytes are rarely a kubeconfig.
 	for i, x := range generated() {
@@ -223,4 +213,20 @@ func FuzzInjectRestore(f *testing.F) {
 	f.Fuzz(func(t *testing.T, x []byte) {
 		checkProperty(t, x)
 	})
+}
+
+// addGoldenInputs seeds f with the golden tests' input files.
+func addGoldenInputs(f *testing.F) {
+	f.Helper()
+	inputs, err := filepath.Glob(filepath.Join(goldenDir, "*.input.*"))
+	if err != nil || len(inputs) == 0 {
+		f.Fatalf("no seed inputs in %s: %v", goldenDir, err)
+	}
+	for _, p := range inputs {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
 }
