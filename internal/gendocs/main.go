@@ -26,10 +26,6 @@ import (
 var binaries = []string{"kcc-cache", "kcc-injector", "kcc-eks", "kcc-connect", "kcc-oidc"}
 
 func main() {
-	if os.Getenv(printPathEnv) != "" && len(os.Args) > 1 {
-		fmt.Println(os.Args[1])
-		return
-	}
 	out := flag.String("out", "generated", "output directory")
 	flag.Parse()
 	if err := run(*out); err != nil {
@@ -38,21 +34,19 @@ func main() {
 	}
 }
 
-// printPathEnv makes this program print its first argument and exit: it is
-// the -exec wrapper of executable's go run.
-const printPathEnv = "GENDOCS_PRINT_PATH"
-
 func run(out string) error {
 	for _, dir := range []string{"bash", "zsh", "fish", "man"} {
 		if err := os.MkdirAll(filepath.Join(out, dir), 0o755); err != nil {
 			return err
 		}
 	}
+	bin, err := buildAll()
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(bin)
 	for _, name := range binaries {
-		path, err := executable(name)
-		if err != nil {
-			return err
-		}
+		path := filepath.Join(bin, name)
 		if err := (program{name: name, path: path}).write(out); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
@@ -60,23 +54,24 @@ func run(out string) error {
 	return nil
 }
 
-// executable returns the path of ./cmd/NAME built for this machine. go run
-// keeps the executables it links in the build cache (Go 1.24+), so asking
-// it, with this program as its -exec wrapper, for the path costs a link
-// only when the binary changed; go build -o would link all five every time.
-func executable(name string) (string, error) {
-	self, err := os.Executable()
+// buildAll builds every binary into a temporary directory, in one go build
+// (its links run in parallel), and returns the directory.
+func buildAll() (string, error) {
+	dir, err := os.MkdirTemp("", "gendocs")
 	if err != nil {
 		return "", err
 	}
-	cmd := exec.Command("go", "run", "-exec", `"`+self+`"`, "./cmd/"+name)
-	cmd.Env = append(os.Environ(), printPathEnv+"=1")
-	cmd.Stderr = os.Stderr
-	b, err := cmd.Output()
-	if err != nil {
-		return "", fmt.Errorf("go run ./cmd/%s: %w", name, err)
+	args := []string{"build", "-o", dir + string(os.PathSeparator)}
+	for _, name := range binaries {
+		args = append(args, "./cmd/"+name)
 	}
-	return strings.TrimSpace(string(b)), nil
+	cmd := exec.Command("go", args...)
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		os.RemoveAll(dir)
+		return "", fmt.Errorf("go build: %w", err)
+	}
+	return dir, nil
 }
 
 type program struct{ name, path string }
