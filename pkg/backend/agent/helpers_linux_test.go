@@ -1,18 +1,14 @@
 package agent
 
 import (
-	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/blob"
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/dbus"
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/keyringtest"
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend/secretservice"
-	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
 
 // argHelpers are the other roles of the test binary, by its first argument
@@ -28,33 +24,8 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// blobStore is a Vault or a Client: what the Keyring uses of them.
-type blobStore interface {
-	Get(key string) ([]byte, error)
-	Set(key, label string, b []byte) error
-	Remove(keys ...string) error
-}
-
-// store uses a blobStore as the Keyring does: records in and out.
-type store struct{ blobStore }
-
-func (s store) Put(rec record.Record) error {
-	return s.Set(rec.Key, "kube-credential-cache: "+rec.Label, blob.Encode(rec))
-}
-
-func (s store) Get(key string) (record.Record, error) {
-	b, err := s.blobStore.Get(key)
-	if err != nil {
-		return record.Record{}, err
-	}
-	rec, err := blob.Decode(key, b)
-	if err != nil {
-		return record.Record{}, fmt.Errorf("item %.12s unreadable (%v): %w", key, err, fs.ErrNotExist)
-	}
-	return rec, nil
-}
-
-func (s store) Delete(keys ...string) error { return s.Remove(keys...) }
+// store uses a Vault or a Client as the Keyring does.
+type store = keyringtest.Records
 
 // hintedKeyring opens the Secret Service of the session bus without the
 // agent, its item hints in a directory of the test's own, and returns the
@@ -70,7 +41,7 @@ func hintedKeyring(t *testing.T) (store, *secretservice.Client, string) {
 	if err := c.Usable(); err != nil {
 		keyringtest.Require(t, "no usable Secret Service: %v", err)
 	}
-	return store{c}, c, dir
+	return store{Blobs: c}, c, dir
 }
 
 // agentKeyring opens the Secret Service as the proxy does, with the agent
@@ -82,7 +53,7 @@ func agentKeyring(t *testing.T, dir string, command []string) (store, *Vault) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = v.Close() })
-	return store{v}, v
+	return store{Blobs: v}, v
 }
 
 // itemOf is the path of key's item, as the hint its Put wrote says.

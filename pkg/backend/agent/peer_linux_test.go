@@ -157,7 +157,7 @@ func runGetHelper() int {
 		return 1
 	}
 	defer v.Close()
-	rec, err := store{v}.Get(os.Getenv("KCC_HELPER_KEY"))
+	rec, err := store{Blobs: v}.Get(os.Getenv("KCC_HELPER_KEY"))
 	if err != nil {
 		fmt.Println(err)
 		return 1

@@ -101,7 +101,7 @@ func runSpawnHelper() int {
 		return 1
 	}
 	defer v.Close()
-	if err := (store{v}).Put(keyringtest.NewRecord(os.Getenv("KCC_HELPER_KEY"), "u @ s", 10)); err != nil {
+	if err := (store{Blobs: v}).Put(keyringtest.NewRecord(os.Getenv("KCC_HELPER_KEY"), "u @ s", 10)); err != nil {
 		return 1
 	}
 	return 0

@@ -1,44 +1,27 @@
 package secretservice
 
 import (
-	"fmt"
-	"io/fs"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/blob"
 	"github.com/IvMisticos/kube-credential-cache/pkg/backend/internal/keyringtest"
-	"github.com/IvMisticos/kube-credential-cache/pkg/record"
 )
 
-// store is a Client used as the Keyring uses it: records in and out.
-type store struct{ *Client }
-
-func (s store) Put(rec record.Record) error {
-	return s.Set(rec.Key, "kube-credential-cache: "+rec.Label, blob.Encode(rec))
+// store uses a Client as the Keyring does (Records), and gives the tests
+// the Client's other calls.
+type store struct {
+	keyringtest.Records
+	c *Client
 }
-
-func (s store) Get(key string) (record.Record, error) {
-	b, err := s.Client.Get(key)
-	if err != nil {
-		return record.Record{}, err
-	}
-	rec, err := blob.Decode(key, b)
-	if err != nil {
-		return record.Record{}, fmt.Errorf("item %.12s unreadable (%v): %w", key, err, fs.ErrNotExist)
-	}
-	return rec, nil
-}
-
-func (s store) Delete(keys ...string) error { return s.Remove(keys...) }
 
 // pruneExpired prunes as the Keyring does: what has expired or does not
 // decode goes.
 func (s store) pruneExpired(t *testing.T) {
 	t.Helper()
 	now := time.Now()
-	if _, err := s.Prune(func(b []byte) bool {
+	if _, err := s.c.Prune(func(b []byte) bool {
 		rec, err := blob.Decode("", b)
 		return err != nil || !rec.Expires.After(now)
 	}); err != nil {
@@ -49,7 +32,7 @@ func (s store) pruneExpired(t *testing.T) {
 // listed reports whether List shows key's item, with a blob that decodes.
 func listed(t *testing.T, s store, key string) bool {
 	t.Helper()
-	items, err := s.List()
+	items, err := s.c.List()
 	if err != nil {
 		t.Fatalf("List: %v", err)
 	}
@@ -75,5 +58,5 @@ func sessionStore(t *testing.T) (store, *Client, string) {
 	if err := c.Usable(); err != nil {
 		keyringtest.Require(t, "no usable Secret Service: %v", err)
 	}
-	return store{c}, c, dir
+	return store{keyringtest.Records{Blobs: c}, c}, c, dir
 }
