@@ -16,8 +16,17 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/smithy-go/logging"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/rolecache"
 	"github.com/IvMisticos/kube-credential-cache/internal/stsclient"
 )
+
+// roleSessions is the AWS CLI's cache of role sessions; false when there
+// is no home directory to keep it in (the roles are then assumed on every
+// run, as before).
+func roleSessions() (rolecache.Cache, bool) {
+	dir, err := rolecache.Dir()
+	return rolecache.Cache{Dir: dir}, err == nil
+}
 
 // loadConfig loads the SDK's configuration the standard way (env, shared
 // files, the profile), with the region and profile flags applied, an MFA
@@ -28,6 +37,7 @@ func loadConfig(ctx context.Context, o Options, stdin io.Reader, stderr io.Write
 	// credential providers (see package stsclient); they are called only
 	// after LoadDefaultConfig returned.
 	final := &aws.Config{}
+	sessions, cached := roleSessions()
 	opts := []func(*config.LoadOptions) error{
 		// The SDK would log warnings (IMDSv1 fallback, …) on stderr; errors
 		// are reported once, as one line, by the caller.
@@ -35,6 +45,9 @@ func loadConfig(ctx context.Context, o Options, stdin io.Reader, stderr io.Write
 		config.WithAssumeRoleCredentialOptions(func(ao *stscreds.AssumeRoleOptions) {
 			ao.TokenProvider = mfaPrompt(stdin, stderr, aws.ToString(ao.SerialNumber))
 			ao.Client = stsclient.AssumeRole(ao.Client, final)
+			if cached {
+				rolecache.Wrap(ao, sessions)
+			}
 		}),
 		config.WithWebIdentityRoleCredentialOptions(func(wo *stscreds.WebIdentityRoleOptions) {
 			if wo.Client == nil {
