@@ -22,7 +22,9 @@ const placeholderCode = "000000"
 // prompt); otherwise the call goes out as botocore makes it (no
 // DurationSeconds unless configured, so STS's default hour) and its result
 // is cached. Options the key cannot tell apart (policies, tags) are left
-// uncached.
+// uncached. o.Duration is zero unless the profile set duration_seconds
+// above 900 (the SDK drops smaller ones), so a profile's 900 is left out of
+// the key where botocore keeps it: no shared session, never a wrong one.
 func Wrap(o *stscreds.AssumeRoleOptions, cache Cache) {
 	if o.Policy != nil || len(o.PolicyARNs) > 0 || len(o.Tags) > 0 || len(o.TransitiveTagKeys) > 0 {
 		return

@@ -25,6 +25,13 @@ func Dir() (string, error) {
 	return filepath.Join(home, ".aws", "cli", "cache"), nil
 }
 
+// Default is the cache in Dir; false when there is no home directory to
+// keep it in (roles are then assumed on every run, as without a cache).
+func Default() (Cache, bool) {
+	dir, err := Dir()
+	return Cache{Dir: dir}, err == nil
+}
+
 // Session is the part of a cached AssumeRole response that is read back;
 // botocore writes the whole response, and reads only Credentials.
 type Session struct {

@@ -20,14 +20,6 @@ import (
 	"github.com/IvMisticos/kube-credential-cache/internal/stsclient"
 )
 
-// roleSessions is the AWS CLI's cache of role sessions; false when there
-// is no home directory to keep it in (the roles are then assumed on every
-// run, as before).
-func roleSessions() (rolecache.Cache, bool) {
-	dir, err := rolecache.Dir()
-	return rolecache.Cache{Dir: dir}, err == nil
-}
-
 // loadConfig loads the SDK's configuration the standard way (env, shared
 // files, the profile), with the region and profile flags applied, an MFA
 // prompt on stderr for profiles with mfa_serial, and the instance-metadata
@@ -37,7 +29,7 @@ func loadConfig(ctx context.Context, o Options, stdin io.Reader, stderr io.Write
 	// credential providers (see package stsclient); they are called only
 	// after LoadDefaultConfig returned.
 	final := &aws.Config{}
-	sessions, cached := roleSessions()
+	sessions, cached := rolecache.Default()
 	opts := []func(*config.LoadOptions) error{
 		// The SDK would log warnings (IMDSv1 fallback, …) on stderr; errors
 		// are reported once, as one line, by the caller.

@@ -82,7 +82,7 @@ func credentials(ctx context.Context, cfg aws.Config, o Options) (aws.Credential
 		if o.ExternalID != "" {
 			ao.ExternalID = aws.String(o.ExternalID)
 		}
-		if sessions, ok := roleSessions(); ok {
+		if sessions, ok := rolecache.Default(); ok {
 			rolecache.Wrap(ao, sessions)
 		}
 	})
