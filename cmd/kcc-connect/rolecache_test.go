@@ -51,7 +51,11 @@ func TestMFAProfileUsesCachedSession(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "arn:aws:eks:eu-west-1:123456789012:cluster/payments") {
 		t.Fatalf("with the CLI's session: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
-	if n := len(motoserver.AssumedRoles(t, endpoint)); n != 1 {
-		t.Errorf("%d role sessions, want only the CLI's", n)
+	roles := motoserver.AssumedRoles(t, endpoint)
+	if len(roles) != 1 {
+		t.Fatalf("%d role sessions, want only the CLI's", len(roles))
+	}
+	if out := stdout + stderr; strings.Contains(out, roles[0].SecretAccessKey) || strings.Contains(out, roles[0].SessionToken) {
+		t.Errorf("the output shows the session's secret:\n%s", out)
 	}
 }

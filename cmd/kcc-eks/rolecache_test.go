@@ -113,6 +113,7 @@ func TestMFASessionCachedForCLI(t *testing.T) {
 	if strings.Contains(screen, "MFA") || !strings.Contains(screen, "EXIT:0") {
 		t.Fatalf("aws did not use kcc-eks's session:\n%s", screen)
 	}
+	noSecrets(t, endpoint, screen)
 	if n := len(motoserver.AssumedRoles(t, endpoint)); n != 1 {
 		t.Errorf("aws assumed the role again (%d sessions)", n)
 	}
@@ -134,6 +135,7 @@ func TestMFASessionCachedByCLI(t *testing.T) {
 	}
 
 	r := kccEKS(t, env, "", "--cluster-name", "prod")
+	noSecrets(t, endpoint, r.stderr)
 	tok := token(t, r)
 	if r.stderr != "" {
 		t.Errorf("stderr %q, want nothing (no prompt)", r.stderr)
@@ -165,6 +167,7 @@ func TestExpiredSessionPromptsAgain(t *testing.T) {
 		if r.code == 0 || !strings.Contains(r.stderr, "Enter MFA code") {
 			t.Errorf("a session expiring in %v was used:\n%v", expires, r)
 		}
+		noSecrets(t, endpoint, r.stderr)
 	}
 }
 
