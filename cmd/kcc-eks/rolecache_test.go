@@ -209,8 +209,12 @@ func TestRoleARNSessionCached(t *testing.T) {
 	for _, args := range [][]string{{}, {}, {"--external-id", "x1"}, {"--external-id", "x1"}, {"--session-name", "ci"}} {
 		token(t, kccEKS(t, env, "", append([]string{"--cluster-name", "prod", "--role-arn", role}, args...)...))
 	}
-	if n := len(motoserver.AssumedRoles(t, endpoint)); n != 3 {
-		t.Errorf("%d role sessions for 3 distinct roles sessions in 5 runs", n)
+	// The same role with another profile's (here: other) keys is another
+	// session: one caller's session never serves another.
+	other := append(append([]string(nil), env...), "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7OTHER01")
+	token(t, kccEKS(t, other, "", "--cluster-name", "prod", "--role-arn", role))
+	if n := len(motoserver.AssumedRoles(t, endpoint)); n != 4 {
+		t.Errorf("%d role sessions for 4 distinct role sessions in 6 runs", n)
 	}
 }
 

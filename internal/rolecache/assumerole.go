@@ -25,7 +25,11 @@ const placeholderCode = "000000"
 // uncached. o.Duration is zero unless the profile set duration_seconds
 // above 900 (the SDK drops smaller ones), so a profile's 900 is left out of
 // the key where botocore keeps it: no shared session, never a wrong one.
-func Wrap(o *stscreds.AssumeRoleOptions, cache Cache) {
+func Wrap(o *stscreds.AssumeRoleOptions, cache Cache) { WrapFor(o, cache, "") }
+
+// WrapFor is Wrap for a session the CLI does not cache, called with the
+// credentials of access key id caller (see Params.CallerKeyID).
+func WrapFor(o *stscreds.AssumeRoleOptions, cache Cache, caller string) {
 	if o.Policy != nil || len(o.PolicyARNs) > 0 || len(o.Tags) > 0 || len(o.TransitiveTagKeys) > 0 {
 		return
 	}
@@ -39,6 +43,7 @@ func Wrap(o *stscreds.AssumeRoleOptions, cache Cache) {
 			MFASerial:       aws.ToString(o.SerialNumber),
 			SourceIdentity:  aws.ToString(o.SourceIdentity),
 			DurationSeconds: int32(o.Duration / time.Second),
+			CallerKeyID:     caller,
 		},
 	}
 	c.key = Key(c.params)

@@ -20,6 +20,11 @@ type Params struct {
 	MFASerial       string
 	SourceIdentity  string
 	DurationSeconds int32
+	// CallerKeyID is the access key id that calls AssumeRole, for sessions
+	// the CLI never caches (kcc-eks --role-arn): the same role asked for
+	// with another profile's credentials must not get this one's session.
+	// Empty for profile roles, whose key is botocore's.
+	CallerKeyID string
 }
 
 // Key is botocore's cache key (BaseAssumeRoleCredentialFetcher.
@@ -38,6 +43,7 @@ func Key(p Params) string {
 	put("ExternalId", p.ExternalID)
 	put("SerialNumber", p.MFASerial)
 	put("SourceIdentity", p.SourceIdentity)
+	put("kcc:CallerAccessKeyId", p.CallerKeyID)
 	if p.DurationSeconds != 0 {
 		args["DurationSeconds"] = strconv.Itoa(int(p.DurationSeconds))
 	}

@@ -33,6 +33,7 @@ func TestKeyChangesWithEachParam(t *testing.T) {
 		"external id":     func(p *Params) { p.ExternalID += "x" },
 		"MFA serial":      func(p *Params) { p.MFASerial += "x" },
 		"source identity": func(p *Params) { p.SourceIdentity += "x" },
+		"caller key id":   func(p *Params) { p.CallerKeyID += "x" },
 		"duration":        func(p *Params) { p.DurationSeconds++ },
 	} {
 		p := base

@@ -83,7 +83,7 @@ func credentials(ctx context.Context, cfg aws.Config, o Options) (aws.Credential
 			ao.ExternalID = aws.String(o.ExternalID)
 		}
 		if sessions, ok := rolecache.Default(); ok {
-			rolecache.Wrap(ao, sessions)
+			rolecache.WrapFor(ao, sessions, creds.AccessKeyID)
 		}
 	})
 	assumed, err := role.Retrieve(ctx)
