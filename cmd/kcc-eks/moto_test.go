@@ -187,7 +187,9 @@ region = eu-west-1
 		t.Errorf("AssumeRole did not carry the MFA code and serial:\n%s", sent)
 	}
 
-	// kubectl gives a non-interactive plugin no stdin.
+	// kubectl gives a non-interactive plugin no stdin (a HOME of its own:
+	// the first run's session is cached in the other one).
+	env = append(home(t, config, creds), "AWS_ENDPOINT_URL="+proxy.URL, "AWS_PROFILE=mfa", "AWS_EC2_METADATA_DISABLED=true")
 	r = kccEKS(t, env, "", "--cluster-name", "prod")
 	if !strings.HasPrefix(r.stderr, "Enter MFA code for ") {
 		t.Errorf("no prompt: %q", r.stderr)

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/smithy-go/logging"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/rolecache"
 	"github.com/IvMisticos/kube-credential-cache/internal/stsclient"
 )
 
@@ -28,6 +29,7 @@ func loadConfig(ctx context.Context, o Options, stdin io.Reader, stderr io.Write
 	// credential providers (see package stsclient); they are called only
 	// after LoadDefaultConfig returned.
 	final := &aws.Config{}
+	sessions, cached := rolecache.Default()
 	opts := []func(*config.LoadOptions) error{
 		// The SDK would log warnings (IMDSv1 fallback, …) on stderr; errors
 		// are reported once, as one line, by the caller.
@@ -35,6 +37,9 @@ func loadConfig(ctx context.Context, o Options, stdin io.Reader, stderr io.Write
 		config.WithAssumeRoleCredentialOptions(func(ao *stscreds.AssumeRoleOptions) {
 			ao.TokenProvider = mfaPrompt(stdin, stderr, aws.ToString(ao.SerialNumber))
 			ao.Client = stsclient.AssumeRole(ao.Client, final)
+			if cached {
+				rolecache.Wrap(ao, sessions)
+			}
 		}),
 		config.WithWebIdentityRoleCredentialOptions(func(wo *stscreds.WebIdentityRoleOptions) {
 			if wo.Client == nil {

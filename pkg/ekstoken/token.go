@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/rolecache"
 	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
 )
 
@@ -80,6 +81,9 @@ func credentials(ctx context.Context, cfg aws.Config, o Options) (aws.Credential
 		ao.RoleSessionName = o.sessionName()
 		if o.ExternalID != "" {
 			ao.ExternalID = aws.String(o.ExternalID)
+		}
+		if sessions, ok := rolecache.Default(); ok {
+			rolecache.WrapFor(ao, sessions, creds.AccessKeyID)
 		}
 	})
 	assumed, err := role.Retrieve(ctx)
