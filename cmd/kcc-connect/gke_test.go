@@ -21,10 +21,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/IvMisticos/kube-credential-cache/internal/testbin"
 )
@@ -83,7 +87,8 @@ func newGKEWorld(t *testing.T) *gkeWorld {
 	writeGCPKey(t, w.key, w.account, tokens.URL+"/token")
 
 	// The cluster's API server: answers /version to the account's token.
-	w.apiServer = httptest.NewTLSServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+	// It asks for a client certificate, as kube-apiserver does.
+	w.apiServer = httptest.NewUnstartedServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
 		w.mu.Lock()
 		w.apiTokens = append(w.apiTokens, tok)
@@ -95,6 +100,8 @@ func newGKEWorld(t *testing.T) *gkeWorld {
 		rw.Header().Set("Content-Type", "application/json")
 		fmt.Fprint(rw, `{"major":"1","minor":"33","gitVersion":"v1.33.0-gke-test","platform":"linux/amd64"}`)
 	}))
+	w.apiServer.TLS = &tls.Config{ClientAuth: tls.RequestClientCert}
+	w.apiServer.StartTLS()
 	t.Cleanup(w.apiServer.Close)
 	apiCA := base64.StdEncoding.EncodeToString(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: w.apiServer.Certificate().Raw}))
 	cluster := map[string]any{
@@ -160,12 +167,13 @@ func newGKEWorld(t *testing.T) *gkeWorld {
 	return w
 }
 
-// noCloudSDKEnv is the environment without CLOUDSDK_* settings: a
-// machine's own (a CA file, say) would win over the test's configuration.
+// noCloudSDKEnv is the environment without CLOUDSDK_* settings and the CA
+// bundles of Python's requests: a machine's own would win over the test's
+// configuration (requests prefers REQUESTS_CA_BUNDLE to gcloud's CA file).
 func noCloudSDKEnv() []string {
 	var env []string
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "CLOUDSDK_") {
+		if !strings.HasPrefix(kv, "CLOUDSDK_") && !strings.HasPrefix(kv, "REQUESTS_CA_BUNDLE=") && !strings.HasPrefix(kv, "CURL_CA_BUNDLE=") {
 			env = append(env, kv)
 		}
 	}
@@ -254,15 +262,90 @@ func writeGCPKey(t *testing.T, path, account, tokenURI string) {
 	}
 }
 
+func loadGKEKubeconfig(t *testing.T, path string) *clientcmdapi.Config {
+	t.Helper()
+	cfg, err := clientcmd.LoadFromFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// TestGKEUseMatchesGcloud: for each endpoint kind, kcc-connect use --no-cache
+// writes the cluster, the user's exec and the context name that the real
+// `gcloud container clusters get-credentials` writes, field for field; with
+// kcc-cache, the same exec behind kcc-cache.
+func TestGKEUseMatchesGcloud(t *testing.T) {
+	w := newGKEWorld(t)
+	gcloud := testbin.Require(t, "gcloud")
+	ctxName := "gke_" + gkeProject + "_" + gkeLocation + "_" + gkeCluster
+	for _, tc := range []struct{ name, flag string }{
+		{"public endpoint", ""},
+		{"internal ip", "--internal-ip"},
+		{"dns endpoint", "--dns-endpoint"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			ref := filepath.Join(dir, "gcloud")
+			args := []string{"container", "clusters", "get-credentials", gkeCluster, "--location", gkeLocation, "--project", gkeProject}
+			if tc.flag != "" {
+				args = append(args, tc.flag)
+			}
+			w.gcloud(t, gcloud, []string{"KUBECONFIG=" + ref}, args...)
+			mine := filepath.Join(dir, "kcc-connect")
+			useArgs := []string{"use", "--provider", "gke", "--project", gkeProject, "--no-cache", "-k", mine, gkeCluster}
+			if tc.flag != "" {
+				useArgs = append(useArgs, tc.flag)
+			}
+			if r := w.connect(t, useArgs...); r.code != 0 {
+				t.Fatalf("use: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			want, got := loadGKEKubeconfig(t, ref), loadGKEKubeconfig(t, mine)
+			wantCtx, gotCtx := want.Contexts[ctxName], got.Contexts[ctxName]
+			if wantCtx == nil || gotCtx == nil {
+				t.Fatalf("context %s: gcloud has %v, kcc-connect %v", ctxName, want.Contexts, got.Contexts)
+			}
+			if got.CurrentContext != ctxName {
+				t.Errorf("current-context %q, want %q", got.CurrentContext, ctxName)
+			}
+			wc, gc := want.Clusters[wantCtx.Cluster], got.Clusters[gotCtx.Cluster]
+			if gotCtx.Cluster != wantCtx.Cluster || gc.Server != wc.Server || string(gc.CertificateAuthorityData) != string(wc.CertificateAuthorityData) {
+				t.Errorf("cluster %s %s (CA %d bytes), gcloud's %s %s (CA %d bytes)", gotCtx.Cluster, gc.Server, len(gc.CertificateAuthorityData), wantCtx.Cluster, wc.Server, len(wc.CertificateAuthorityData))
+			}
+			we, ge := want.AuthInfos[wantCtx.AuthInfo].Exec, got.AuthInfos[gotCtx.AuthInfo].Exec
+			if we == nil || ge == nil {
+				t.Fatalf("exec: gcloud's %v, kcc-connect's %v", we, ge)
+			}
+			if ge.Command != we.Command || !reflect.DeepEqual(ge.Args, we.Args) || ge.APIVersion != we.APIVersion ||
+				ge.ProvideClusterInfo != we.ProvideClusterInfo || ge.InstallHint != we.InstallHint || len(ge.Env) != len(we.Env) {
+				t.Errorf("exec\n%+v\nwant gcloud's\n%+v", *ge, *we)
+			}
+
+			cached := filepath.Join(dir, "cached")
+			if r := w.connect(t, append([]string{"use", "--provider", "gke", "--project", gkeProject, "-k", cached, gkeCluster}, useArgs[8:]...)...); r.code != 0 {
+				t.Fatalf("use: exit %d\n%s", r.code, r.stderr)
+			}
+			c := loadGKEKubeconfig(t, cached)
+			user := c.Contexts[ctxName].AuthInfo
+			ce := c.AuthInfos[user].Exec
+			wantEnv := []clientcmdapi.ExecEnvVar{{Name: "KUBE_CREDENTIAL_CACHE_USER", Value: user}}
+			if ce.Command != "kcc-cache" || !reflect.DeepEqual(ce.Args, []string{we.Command}) || !reflect.DeepEqual(ce.Env, wantEnv) ||
+				ce.ProvideClusterInfo != we.ProvideClusterInfo || ce.InstallHint != we.InstallHint {
+				t.Errorf("cached exec %+v", *ce)
+			}
+		})
+	}
+}
+
 // TestGKEKubectlAndDeniedProject: discover lists the cluster with its GKE
 // fields and turns a project without access (403) into one warning line;
 // then kubectl → kcc-cache → the real gke-gcloud-auth-plugin (which asks
 // the real gcloud, whose token comes from the key's local token_uri) → the
-// in-test API server, which checks the token, twice.
+// in-test API server, which checks the token. The second kubectl call is
+// answered from the cache.
 func TestGKEKubectlAndDeniedProject(t *testing.T) {
 	w := newGKEWorld(t)
 	kubectl := testbin.Require(t, "kubectl")
-	plugin := testbin.Require(t, "gke-gcloud-auth-plugin")
 
 	r := w.connect(t, "discover", "--provider", "gke", "--project", gkeProject, "--project", gkeDenied, "-o", "json")
 	if r.code != 0 {
@@ -290,26 +373,27 @@ func TestGKEKubectlAndDeniedProject(t *testing.T) {
 	}
 	bin := t.TempDir()
 	testbin.Build(t, bin, "kcc-cache")
-	runs := filepath.Join(w.dir, "plugin-runs")
-	counted := "#!/bin/sh\necho \"run $*\" >> '" + runs + "'\nexec '" + plugin + "' \"$@\"\n"
-	if err := os.WriteFile(filepath.Join(bin, "gke-gcloud-auth-plugin"), []byte(counted), 0o700); err != nil {
-		t.Fatal(err)
-	}
 	for i := range 2 {
-		cmd := exec.Command(kubectl, "--kubeconfig", kc, "get", "--raw", "/version")
+		cmd := exec.Command(kubectl, "--kubeconfig", kc, "version", "-o", "json")
 		cmd.Env = append(noCloudSDKEnv(), w.gcloudEnv...)
 		cmd.Env = append(cmd.Env,
 			"PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
 			"KUBE_CREDENTIAL_CACHE_BACKEND=file",
 			"KUBE_CREDENTIAL_CACHE_FILE="+filepath.Join(w.dir, "cache.json"),
+			"KUBE_CREDENTIAL_CACHE_DEBUG=1",
 		)
 		out, err := cmd.CombinedOutput()
 		if err != nil || !strings.Contains(string(out), "v1.33.0-gke-test") {
 			w.mu.Lock()
 			t.Fatalf("kubectl call %d: %v\n%s\nAPI server saw %d requests", i+1, err, out, len(w.apiTokens))
 		}
-	}
-	if _, err := os.ReadFile(runs); err != nil {
-		t.Fatalf("kubectl did not run the plugin through kcc-cache: %v", err)
+		// kcc-cache's debug lines say where the credential came from.
+		first := "debug: miss"
+		if i == 1 {
+			first = "debug: hit:"
+		}
+		if !strings.Contains(string(out), first) || (i == 1 && strings.Contains(string(out), "debug: miss")) {
+			t.Errorf("kubectl call %d: kcc-cache did not answer with %q first:\n%s", i+1, first, out)
+		}
 	}
 }
