@@ -132,6 +132,14 @@ func newGKEWorld(t *testing.T) *gkeWorld {
 			json.NewEncoder(rw).Encode(map[string]any{"clusters": []any{cluster}})
 		case "/v1/projects/" + gkeProject + "/locations/" + gkeLocation + "/clusters/" + gkeCluster:
 			json.NewEncoder(rw).Encode(cluster)
+		case "/v1/projects":
+			// Resource Manager's projects.list, in two pages; a project
+			// being deleted is not listed for clusters.
+			if r.URL.Query().Get("pageToken") == "" {
+				fmt.Fprint(rw, `{"projects":[{"projectId":"`+gkeProject+`","lifecycleState":"ACTIVE"},{"projectId":"proj-gone","lifecycleState":"DELETE_REQUESTED"}],"nextPageToken":"2"}`)
+				return
+			}
+			fmt.Fprint(rw, `{"projects":[{"projectId":"`+gkeDenied+`","lifecycleState":"ACTIVE"}]}`)
 		case "/v1/projects/" + gkeDenied + "/locations/-/clusters":
 			rw.WriteHeader(http.StatusForbidden)
 			fmt.Fprint(rw, `{"error":{"code":403,"message":"Permission denied on resource project proj-denied.","status":"PERMISSION_DENIED"}}`)
@@ -160,6 +168,7 @@ func newGKEWorld(t *testing.T) *gkeWorld {
 	for _, args := range [][]string{
 		{"auth", "activate-service-account", "--key-file", w.key},
 		{"config", "set", "api_endpoint_overrides/container", api.URL + "/"},
+		{"config", "set", "api_endpoint_overrides/cloudresourcemanager", api.URL + "/"},
 		{"config", "set", "core/custom_ca_certs_file", caFile},
 	} {
 		w.gcloud(t, gcloud, nil, args...)
@@ -334,6 +343,25 @@ func TestGKEUseMatchesGcloud(t *testing.T) {
 				t.Errorf("cached exec %+v", *ce)
 			}
 		})
+	}
+}
+
+// TestGKEAllProjects: --all-projects lists the clusters of every active
+// project Resource Manager shows (both pages; through gcloud's override of
+// its endpoint), the denied one a warning, the one being deleted not asked.
+func TestGKEAllProjects(t *testing.T) {
+	w := newGKEWorld(t)
+	r := w.connect(t, "discover", "--provider", "gke", "--all-projects", "-o", "json")
+	if r.code != 0 {
+		t.Fatalf("discover: exit %d\n%s", r.code, r.stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
+	if len(lines) != 1 || !strings.Contains(lines[0], "project "+gkeDenied+": 403") {
+		t.Errorf("stderr %q, want one warning line about %s", r.stderr, gkeDenied)
+	}
+	var cs []struct{ ID string }
+	if err := json.Unmarshal([]byte(r.stdout), &cs); err != nil || len(cs) != 1 || cs[0].ID != "gke_"+gkeProject+"_"+gkeLocation+"_"+gkeCluster {
+		t.Errorf("discover -o json: %v\n%s", err, r.stdout)
 	}
 }
 

@@ -55,6 +55,7 @@ var remoteKeys = map[string]struct {
 	"scopes":           {true, "extra scopes asked of the user's own OpenID provider"},
 	"label":            {true, "which clusters of the list are kept"},
 	"project":          {true, "which Google Cloud projects are listed, with the user's own credentials"},
+	"all-projects":     {true, "list every project the user's own credentials see"},
 	"internal-ip":      {true, "the kubeconfig gets the cluster's own private endpoint"},
 	"dns-endpoint":     {true, "the kubeconfig gets the cluster's own DNS endpoint"},
 	"output":           {true, "table, json or yaml"},

@@ -40,16 +40,18 @@ type oidcFlags struct {
 // endpoint to write, as gcloud names them.
 type gkeFlags struct {
 	projects    []string
+	allProjects bool
 	internalIP  bool
 	dnsEndpoint bool
 }
 
 // gkeOnly are the flags of the gke provider only.
-var gkeOnly = []string{"project", "internal-ip", "dns-endpoint"}
+var gkeOnly = []string{"project", "all-projects", "internal-ip", "dns-endpoint"}
 
 // addGKEFlags adds the gke provider's flags.
 func addGKEFlags(fs *pflag.FlagSet, a *app) {
 	fs.StringArrayVar(&a.gke.projects, "project", nil, "[gke] Google Cloud `project` to list (repeatable; default: the ADC project, else gcloud's core/project)")
+	fs.BoolVar(&a.gke.allProjects, "all-projects", false, "[gke] list every active project Resource Manager shows the credentials (with --project's)")
 	fs.BoolVar(&a.gke.internalIP, "internal-ip", false, "[gke] write the cluster's private endpoint (gcloud's --internal-ip)")
 	fs.BoolVar(&a.gke.dnsEndpoint, "dns-endpoint", false, "[gke] write the cluster's DNS endpoint (gcloud's --dns-endpoint)")
 }
@@ -211,10 +213,11 @@ func (a *app) provider(progress func(connect.Progress)) connect.Provider {
 			endpoint = gke.EndpointDNS
 		}
 		return gke.New(gke.Options{
-			Projects:  a.gke.projects,
-			Endpoint:  endpoint,
-			UserAgent: name + "/" + appVersion(),
-			Getenv:    a.getenv,
+			Projects:    a.gke.projects,
+			AllProjects: a.gke.allProjects,
+			Endpoint:    endpoint,
+			UserAgent:   name + "/" + appVersion(),
+			Getenv:      a.getenv,
 		})
 	}
 	if a.chosen == oidc.Name {

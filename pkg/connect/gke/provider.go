@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/google"
+	cloudresourcemanager "google.golang.org/api/cloudresourcemanager/v1"
 	container "google.golang.org/api/container/v1"
 	"google.golang.org/api/googleapi"
 	"google.golang.org/api/option"
@@ -40,10 +41,12 @@ const (
 
 // Options say which projects to scan and which endpoint to write.
 type Options struct {
-	// Projects to list; empty means the ADC project (else gcloud's
-	// core/project).
+	// Projects to list; empty (and no AllProjects) means the ADC project
+	// (else gcloud's core/project).
 	Projects []string
-	Endpoint string
+	// AllProjects adds every active project Resource Manager lists.
+	AllProjects bool
+	Endpoint    string
 	// UserAgent is sent with every request.
 	UserAgent string
 	// Getenv reads the environment (os.Getenv when nil).
@@ -56,6 +59,7 @@ type Provider struct {
 
 	once sync.Once
 	svc  *container.Service
+	crm  *cloudresourcemanager.Service
 	proj string // the default project
 	err  error
 }
@@ -82,7 +86,14 @@ func (p *Provider) Discover(ctx context.Context, _ connect.Selection) ([]connect
 		return nil, nil, err
 	}
 	projects := p.opts.Projects
-	if len(projects) == 0 {
+	if p.opts.AllProjects {
+		all, err := p.allProjects(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		projects = union(projects, all)
+	}
+	if len(projects) == 0 && !p.opts.AllProjects {
 		if p.proj == "" {
 			return nil, nil, errors.New("no project: give --project, or set one in the credentials or with gcloud config set project")
 		}
@@ -105,6 +116,37 @@ func (p *Provider) Discover(ctx context.Context, _ connect.Selection) ([]connect
 	}
 	connect.Sort(out)
 	return out, warnings, nil
+}
+
+// allProjects is every active project the credentials see
+// (Resource Manager's projects.list, all pages).
+func (p *Provider) allProjects(ctx context.Context) ([]string, error) {
+	var out []string
+	err := p.crm.Projects.List().Context(ctx).Pages(ctx, func(r *cloudresourcemanager.ListProjectsResponse) error {
+		for _, pr := range r.Projects {
+			if pr.LifecycleState == "ACTIVE" {
+				out = append(out, pr.ProjectId)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("listing projects (--all-projects): %w", apiError(err))
+	}
+	return out, nil
+}
+
+// union is a followed by the names of b it lacks.
+func union(a, b []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range append(append([]string(nil), a...), b...) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // Describe reads the cluster again (projects.locations.clusters.get).
@@ -191,24 +233,25 @@ func (p *Provider) cluster(project string, c *container.Cluster) connect.Cluster
 // service is the container API client, made once: gcloud's endpoint
 // override and CA file, and ADC for the token.
 func (p *Provider) service(ctx context.Context) (*container.Service, error) {
-	p.once.Do(func() { p.svc, p.proj, p.err = p.newService(ctx) })
+	p.once.Do(func() { p.err = p.newService(ctx) })
 	return p.svc, p.err
 }
 
-func (p *Provider) newService(ctx context.Context) (*container.Service, string, error) {
+// newService makes the container and Resource Manager clients.
+func (p *Provider) newService(ctx context.Context) error {
 	cfg, err := loadGcloudConfig(p.opts.Getenv)
 	if err != nil {
-		return nil, "", fmt.Errorf("gcloud configuration: %w", err)
+		return fmt.Errorf("gcloud configuration: %w", err)
 	}
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	if f := cfg.get("core/custom_ca_certs_file"); f != "" {
 		pem, err := os.ReadFile(f)
 		if err != nil {
-			return nil, "", fmt.Errorf("core/custom_ca_certs_file: %w", err)
+			return fmt.Errorf("core/custom_ca_certs_file: %w", err)
 		}
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM(pem) {
-			return nil, "", fmt.Errorf("core/custom_ca_certs_file %s: no PEM certificate", f)
+			return fmt.Errorf("core/custom_ca_certs_file %s: no PEM certificate", f)
 		}
 		// gcloud trusts this file instead of the system's roots.
 		base.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
@@ -216,28 +259,33 @@ func (p *Provider) newService(ctx context.Context) (*container.Service, string, 
 	plain := &http.Client{Transport: base}
 	creds, err := p.credentials(context.WithValue(ctx, oauth2.HTTPClient, plain), cfg)
 	if err != nil {
-		return nil, "", err
+		return err
 	}
-	project := creds.ProjectID
-	if project == "" {
-		project = cfg.get("core/project")
+	p.proj = creds.ProjectID
+	if p.proj == "" {
+		p.proj = cfg.get("core/project")
 	}
 	client := &http.Client{Transport: &oauth2.Transport{Source: creds.TokenSource, Base: base}}
-	opts := []option.ClientOption{option.WithHTTPClient(client)}
-	if ep := cfg.get("api_endpoint_overrides/container"); ep != "" {
-		if !strings.HasSuffix(ep, "/") {
-			ep += "/"
+	opts := func(api string) []option.ClientOption {
+		o := []option.ClientOption{option.WithHTTPClient(client)}
+		if ep := cfg.get("api_endpoint_overrides/" + api); ep != "" {
+			if !strings.HasSuffix(ep, "/") {
+				ep += "/"
+			}
+			o = append(o, option.WithEndpoint(ep))
 		}
-		opts = append(opts, option.WithEndpoint(ep))
+		if p.opts.UserAgent != "" {
+			o = append(o, option.WithUserAgent(p.opts.UserAgent))
+		}
+		return o
 	}
-	if p.opts.UserAgent != "" {
-		opts = append(opts, option.WithUserAgent(p.opts.UserAgent))
+	if p.svc, err = container.NewService(ctx, opts("container")...); err != nil {
+		return fmt.Errorf("container API client: %w", err)
 	}
-	svc, err := container.NewService(ctx, opts...)
-	if err != nil {
-		return nil, "", fmt.Errorf("container API client: %w", err)
+	if p.crm, err = cloudresourcemanager.NewService(ctx, opts("cloudresourcemanager")...); err != nil {
+		return fmt.Errorf("resource manager API client: %w", err)
 	}
-	return svc, project, nil
+	return nil
 }
 
 // credentials are Application Default Credentials: the file of
