@@ -8,6 +8,7 @@ import (
 
 	"github.com/IvMisticos/kube-credential-cache/internal/cli"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect/gke"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/oidc"
 )
 
@@ -48,12 +49,16 @@ func newDiscoverCmd(a *app) *cobra.Command {
 			if a.chosen == oidc.Name {
 				return printOIDCClusters(a.stdout, format, clusters)
 			}
+			if a.chosen == gke.Name {
+				return printGKEClusters(a.stdout, format, clusters)
+			}
 			return printClusters(a.stdout, format, clusters)
 		},
 	}
 	addSelectionFlags(cmd.Flags(), &sel)
 	addProviderFlag(cmd.Flags(), a)
 	addOIDCFlags(cmd.Flags(), a, true)
+	addGKEFlags(cmd.Flags(), a)
 	addOutputFlag(cmd.Flags(), &format)
 	return cmd
 }
@@ -63,6 +68,15 @@ func printClusters(w io.Writer, format string, clusters []connect.Cluster) error
 	rows := make([][]string, len(clusters))
 	for i, c := range clusters {
 		rows[i] = []string{c.Name, c.Account, c.Region, orDash(c.Profile), c.Version, c.Status, c.ID}
+	}
+	return printList(w, format, clusters, len(clusters), header, rows)
+}
+
+func printGKEClusters(w io.Writer, format string, clusters []connect.Cluster) error {
+	header := []string{"NAME", "PROJECT", "LOCATION", "VERSION", "STATUS", "AUTOPILOT", "ENDPOINT", "ID"}
+	rows := make([][]string, len(clusters))
+	for i, c := range clusters {
+		rows[i] = []string{c.Name, c.Project, c.Location, c.Version, c.Status, fmt.Sprint(c.Autopilot), orDash(c.Endpoint), c.ID}
 	}
 	return printList(w, format, clusters, len(clusters), header, rows)
 }

@@ -11,17 +11,18 @@ import (
 	"github.com/IvMisticos/kube-credential-cache/internal/cli"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/eks"
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect/gke"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/oidc"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/settings"
 )
 
 // providerHelp is how a provider is chosen, for --help (and
 // docs/providers.md, which says the same).
-const providerHelp = "Providers: --provider eks (the default) or oidc. Without --provider on the\n" +
+const providerHelp = "Providers: --provider eks (the default), oidc or gke. Without --provider on the\n" +
 	"command line, a cluster list or OIDC cluster given there (--config-url,\n" +
 	"--issuer-url, --cluster-url) means oidc; else KCC_CONNECT_PROVIDER or the\n" +
 	"config's provider; else oidc when those flags come from the environment or the\n" +
-	"config; else eks."
+	"config; else eks. gke is chosen by --provider (or KCC_CONNECT_PROVIDER, config)."
 
 // providerEKS is the EKS provider's name.
 const providerEKS = "eks"
@@ -35,12 +36,32 @@ type oidcFlags struct {
 	labels    []string
 }
 
+// gkeFlags are the gke provider's flags: the projects to list and the
+// endpoint to write, as gcloud names them.
+type gkeFlags struct {
+	projects    []string
+	allProjects bool
+	internalIP  bool
+	dnsEndpoint bool
+}
+
+// gkeOnly are the flags of the gke provider only.
+var gkeOnly = []string{"project", "all-projects", "internal-ip", "dns-endpoint"}
+
+// addGKEFlags adds the gke provider's flags.
+func addGKEFlags(fs *pflag.FlagSet, a *app) {
+	fs.StringArrayVar(&a.gke.projects, "project", nil, "[gke] Google Cloud `project` to list (repeatable; default: the ADC project, else gcloud's core/project)")
+	fs.BoolVar(&a.gke.allProjects, "all-projects", false, "[gke] list every active project Resource Manager shows the credentials (with --project's)")
+	fs.BoolVar(&a.gke.internalIP, "internal-ip", false, "[gke] write the cluster's private endpoint (gcloud's --internal-ip)")
+	fs.BoolVar(&a.gke.dnsEndpoint, "dns-endpoint", false, "[gke] write the cluster's DNS endpoint (gcloud's --dns-endpoint)")
+}
+
 // sourceFlags are the flags that give oidc clusters.
 var sourceFlags = []string{"config-url", "issuer-url", "cluster-url"}
 
 // addProviderFlag adds --provider.
 func addProviderFlag(fs *pflag.FlagSet, a *app) {
-	fs.StringVar(&a.providerName, "provider", "", "cluster `provider`: eks or oidc (default: see Providers above)")
+	fs.StringVar(&a.providerName, "provider", "", "cluster `provider`: eks, oidc or gke (default: see Providers above)")
 }
 
 // addOIDCFlags adds the oidc provider's source flags, and --label when
@@ -101,12 +122,28 @@ func (a *app) chooseProvider(cmd *cobra.Command) error {
 // flag of the other provider was given on the command line.
 func (a *app) setProvider(cmd *cobra.Command, name string) error {
 	fs := cmd.Flags()
+	if name != gke.Name {
+		for _, n := range gkeOnly {
+			if fs.Changed(n) {
+				return cli.Usagef("--%s is for --provider gke, and the provider is %s", n, name)
+			}
+		}
+	}
 	switch name {
 	case providerEKS:
 		for _, n := range append(sourceFlags, "label") {
 			if fs.Changed(n) {
 				return cli.Usagef("--%s is for --provider oidc, and the provider is eks", n)
 			}
+		}
+	case gke.Name:
+		for _, n := range append(append(sourceFlags, "label", "config-url", "cluster-id", "cluster-ca", "cluster-ca-data", "client-id", "scopes"), "profile", "all-profiles", "region", "all-regions", "role-arn", "exec") {
+			if fs.Changed(n) && !(n == "exec" && fs.Lookup(n).Value.String() == gke.Plugin) {
+				return cli.Usagef("--%s is not a flag of --provider gke", n)
+			}
+		}
+		if a.gke.internalIP && a.gke.dnsEndpoint {
+			return cli.Usagef("--internal-ip and --dns-endpoint both choose the endpoint; give one")
 		}
 	case oidc.Name:
 		for _, n := range []string{"profile", "all-profiles", "region", "all-regions", "role-arn", "exec"} {
@@ -118,7 +155,7 @@ func (a *app) setProvider(cmd *cobra.Command, name string) error {
 			return err
 		}
 	default:
-		return cli.Usagef("--provider %q: want eks or oidc", name)
+		return cli.Usagef("--provider %q: want eks, oidc or gke", name)
 	}
 	a.chosen = name
 	return nil
@@ -167,6 +204,22 @@ func (a *app) labelSelection() (map[string]string, error) {
 
 // provider is the chosen provider with the global flags applied.
 func (a *app) provider(progress func(connect.Progress)) connect.Provider {
+	if a.chosen == gke.Name {
+		endpoint := gke.EndpointPublic
+		switch {
+		case a.gke.internalIP:
+			endpoint = gke.EndpointInternal
+		case a.gke.dnsEndpoint:
+			endpoint = gke.EndpointDNS
+		}
+		return gke.New(gke.Options{
+			Projects:    a.gke.projects,
+			AllProjects: a.gke.allProjects,
+			Endpoint:    endpoint,
+			UserAgent:   name + "/" + appVersion(),
+			Getenv:      a.getenv,
+		})
+	}
 	if a.chosen == oidc.Name {
 		return oidc.New(oidc.Options{
 			ConfigURL:  a.oidc.configURL,
@@ -187,6 +240,9 @@ func (a *app) provider(progress func(connect.Progress)) connect.Provider {
 // plugin is the token plugin of the chosen provider: --exec for eks (kcc-eks
 // or aws), always kcc-oidc for oidc.
 func (a *app) plugin(value string) (string, error) {
+	if a.chosen == gke.Name {
+		return gke.Plugin, nil
+	}
 	if a.chosen == oidc.Name {
 		return oidc.Plugin, nil
 	}

@@ -53,6 +53,7 @@ type app struct {
 	providerName string
 	chosen       string
 	oidc         oidcFlags
+	gke          gkeFlags
 
 	// newProvider is the AWS client factory: the EKS provider with the
 	// global flags applied.

@@ -36,6 +36,17 @@ type Cluster struct {
 	ExtraScopes []string `json:"extraScopes,omitempty" yaml:"extraScopes,omitempty"`
 	// Labels are a cluster list's labels (oidc), which --label filters on.
 	Labels map[string]string `json:"labels,omitempty" yaml:"labels,omitempty"`
+
+	// Project, Location, PrivateEndpoint and Autopilot are a GKE cluster's
+	// (the gke provider; Endpoint is then the server the kubeconfig gets).
+	Project         string `json:"project,omitempty" yaml:"project,omitempty"`
+	Location        string `json:"location,omitempty" yaml:"location,omitempty"`
+	PrivateEndpoint string `json:"privateEndpoint,omitempty" yaml:"privateEndpoint,omitempty"`
+	Autopilot       bool   `json:"autopilot,omitempty" yaml:"autopilot,omitempty"`
+	// Context is the context name the provider's own tool writes (gcloud's
+	// gke_PROJECT_LOCATION_NAME), tried before the naming rule of
+	// contextNames.
+	Context string `json:"-" yaml:"-"`
 }
 
 // Selection says where to look.
@@ -57,12 +68,18 @@ type Selection struct {
 // Warning is a part of the scan that failed while the rest answered: a
 // profile without credentials, a region that refused the call.
 type Warning struct {
+	// Project is the GKE project that failed (the gke provider), instead of
+	// a profile.
+	Project string
 	Profile string
 	Region  string // empty when the whole profile failed
 	Err     error
 }
 
 func (w Warning) Error() string {
+	if w.Project != "" {
+		return fmt.Sprintf("project %s: %v", w.Project, w.Err)
+	}
 	p := w.Profile
 	if p == "" {
 		p = "(default)"

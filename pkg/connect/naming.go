@@ -160,6 +160,10 @@ func reuse(existing []kubeconfig.Context, e Entry) string {
 // clusters of the same name, most readable first. The last one is the most
 // qualified; numbered variants of it follow when all are taken.
 func candidates(c Cluster, group []Cluster) []string {
+	if c.Context != "" {
+		// The provider's own tool's name (gcloud's), unique per cluster.
+		return []string{c.Context}
+	}
 	var out []string
 	if len(group) == 1 {
 		out = append(out, c.Name)

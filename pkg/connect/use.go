@@ -189,6 +189,10 @@ func cached(e Exec, user string) Exec {
 		Command:    CacheCommand,
 		Args:       append([]string{e.Command}, e.Args...),
 		Env:        append([]EnvVar{{Name: execcred.UserEnv, Value: user}}, e.Env...),
+		// What kubectl shows or passes for the plugin holds through
+		// kcc-cache, which hands the plugin its environment.
+		InstallHint:        e.InstallHint,
+		ProvideClusterInfo: e.ProvideClusterInfo,
 	}
 }
 

@@ -14,13 +14,18 @@ import (
 // neighbours.
 type node struct {
 	value string // a scalar when keys and items are nil
-	keys  []string
-	vals  []*node
-	items []*node
-	seq   bool
+	// boolean marks the scalar true, written plain (not the string "true").
+	boolean bool
+	keys    []string
+	vals    []*node
+	items   []*node
+	seq     bool
 }
 
 func str(s string) *node { return &node{value: s} }
+
+// yes is the boolean true.
+func yes() *node { return &node{value: "true", boolean: true} }
 
 // mapping builds a mapping from alternating keys and values.
 func mapping(kv ...any) *node {
@@ -64,6 +69,12 @@ func userNode(u User) *node {
 		}
 		e.keys, e.vals = append(e.keys, "env"), append(e.vals, env)
 	}
+	if u.Exec.InstallHint != "" {
+		e.keys, e.vals = append(e.keys, "installHint"), append(e.vals, str(u.Exec.InstallHint))
+	}
+	if u.Exec.ProvideClusterInfo {
+		e.keys, e.vals = append(e.keys, "provideClusterInfo"), append(e.vals, yes())
+	}
 	return mapping("name", str(u.Name), "user", mapping("exec", e))
 }
 
@@ -96,6 +107,14 @@ var (
 
 // yaml11Words are booleans or nulls to YAML 1.1 readers (sigs.k8s.io/yaml).
 var yaml11Words = map[string]bool{"y": true, "yes": true, "n": true, "no": true, "on": true, "off": true, "true": true, "false": true, "null": true}
+
+// text is a scalar node as written: a boolean plain, a string by scalar.
+func (st style) text(n *node) string {
+	if n.boolean {
+		return n.value
+	}
+	return st.scalar(n.value)
+}
 
 func (st style) scalar(s string) string {
 	if st.json {
@@ -134,7 +153,7 @@ func (st style) blockMap(m *node, indent string) []string {
 		v := m.vals[i]
 		switch {
 		case v.isScalar():
-			lines = append(lines, indent+k+": "+st.scalar(v.value))
+			lines = append(lines, indent+k+": "+st.text(v))
 		case v.seq && len(v.items) == 0:
 			lines = append(lines, indent+k+": []")
 		case v.seq:
@@ -154,7 +173,7 @@ func (st style) blockMap(m *node, indent string) []string {
 func (st style) blockItem(it *node, indent string) []string {
 	dash := indent + "-" + st.gap
 	if !it.isMap() {
-		return []string{dash + st.scalar(it.value)}
+		return []string{dash + st.text(it)}
 	}
 	inner := indent + strings.Repeat(" ", 1+len(st.gap))
 	lines := st.blockMap(it, inner)
@@ -169,7 +188,7 @@ func (st style) flowText(n *node, indent string) string {
 	var parts []string
 	switch {
 	case n.isScalar():
-		return st.scalar(n.value)
+		return st.text(n)
 	case n.seq:
 		open, closing = "[", "]"
 		for _, it := range n.items {

@@ -19,6 +19,11 @@ type Exec struct {
 	Command    string
 	Args       []string
 	Env        []EnvVar
+	// InstallHint is shown by kubectl when the command is missing.
+	InstallHint string
+	// ProvideClusterInfo passes the cluster's server and CA to the plugin
+	// (KUBERNETES_EXEC_INFO); gke-gcloud-auth-plugin's entries set it.
+	ProvideClusterInfo bool
 }
 
 // EnvVar is one exec.env entry.

@@ -90,6 +90,9 @@ func (n *node) toAny() any {
 		}
 		return out
 	}
+	if n.boolean {
+		return true
+	}
 	return n.value
 }
 
