@@ -89,6 +89,28 @@ var budgets = map[string]budget{
 			"golang.org/x/term",
 			"golang.org/x/sys/",
 			"github.com/gofrs/flock",
+			// The gke provider: Google's API client (google.golang.org/api,
+			// as issue 21 asks) and what it links — its auth, gRPC and
+			// protobuf, OpenTelemetry instrumentation. kcc-connect runs
+			// once per discovery, not per kubectl call.
+			"google.golang.org/api/",
+			"google.golang.org/genproto/",
+			"google.golang.org/grpc",
+			"google.golang.org/protobuf/",
+			"cloud.google.com/go/auth",
+			"cloud.google.com/go/compute/metadata",
+			"github.com/google/s2a-go",
+			"github.com/google/uuid",
+			"github.com/googleapis/enterprise-certificate-proxy",
+			"github.com/googleapis/gax-go/",
+			"github.com/cespare/xxhash/",
+			"github.com/felixge/httpsnoop",
+			"github.com/go-logr/",
+			"go.opentelemetry.io/",
+			"golang.org/x/crypto/",
+			"golang.org/x/net/",
+			"golang.org/x/oauth2",
+			"golang.org/x/text/",
 		},
 		perOS: map[string][]string{
 			"windows": {"github.com/inconshreveable/mousetrap"}, // cobra's "run from Explorer" check
