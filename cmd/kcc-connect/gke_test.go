@@ -415,6 +415,12 @@ func TestGKEKubectlAndDeniedProject(t *testing.T) {
 			w.mu.Lock()
 			t.Fatalf("kubectl call %d: %v\n%s\nAPI server saw %d requests", i+1, err, out, len(w.apiTokens))
 		}
+		// gcloud's kubectl asks for the credential, then execs kubectl.1.NN
+		// in its place (same PID), which asks again: not a 401 retry, so
+		// no refresh (the plugin runs once, on the first call).
+		if strings.Contains(string(out), "asked again") {
+			t.Errorf("kubectl call %d: kcc-cache took the exec'd kubectl's call for a 401 retry:\n%s", i+1, out)
+		}
 		// kcc-cache's debug lines say where the credential came from.
 		first := "debug: miss"
 		if i == 1 {

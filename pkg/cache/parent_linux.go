@@ -7,9 +7,9 @@ import (
 	"syscall"
 )
 
-// ParentID identifies the calling process: its PID and its start time (in
+// ParentID identifies the calling process: its PID, its start time (in
 // clock ticks since boot, from /proc), so that a reused PID is not taken for
-// the same process.
+// the same process, and its command name.
 func ParentID() string {
 	ppid := os.Getppid()
 	// One read into a fixed buffer (the line is ~300 bytes; 1 KiB holds any
@@ -37,5 +37,12 @@ func ParentID() string {
 	if len(fields) < 20 {
 		return strconv.Itoa(ppid)
 	}
-	return strconv.Itoa(ppid) + "-" + string(fields[19])
+	// The command name too: a program that runs the plugin and then execs
+	// another in its place (gcloud's kubectl runs kubectl.1.NN so) keeps its
+	// PID and start time, and its second call is not a retry of the first.
+	comm := b[:i]
+	if j := bytes.IndexByte(comm, '('); j >= 0 {
+		comm = comm[j+1:]
+	}
+	return strconv.Itoa(ppid) + "-" + string(fields[19]) + "-" + string(comm)
 }
