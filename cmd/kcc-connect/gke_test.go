@@ -4,7 +4,6 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -30,6 +29,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/gcptest"
 	"github.com/IvMisticos/kube-credential-cache/internal/testbin"
 )
 
@@ -84,7 +84,7 @@ func newGKEWorld(t *testing.T) *gkeWorld {
 	}))
 	t.Cleanup(tokens.Close)
 	w.key = filepath.Join(w.dir, "key.json")
-	writeGCPKey(t, w.key, w.account, tokens.URL+"/token")
+	gcptest.WriteServiceAccountKey(t, w.key, gkeProject, w.account, tokens.URL+"/token")
 
 	// The cluster's API server: answers /version to the account's token.
 	// It asks for a client certificate, as kube-apiserver does.
@@ -244,31 +244,6 @@ func gkeTestCA(t *testing.T) ([]byte, tls.Certificate) {
 		t.Fatal(err)
 	}
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}), tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
-}
-
-// writeGCPKey writes a service-account key for account with a new RSA key,
-// its token_uri at tokenURI.
-func writeGCPKey(t *testing.T, path, account, tokenURI string) {
-	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := json.Marshal(map[string]string{
-		"type": "service_account", "project_id": gkeProject, "private_key_id": "k1",
-		"private_key":  string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})),
-		"client_email": account, "client_id": "1", "token_uri": tokenURI,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
 }
 
 func loadGKEKubeconfig(t *testing.T, path string) *clientcmdapi.Config {

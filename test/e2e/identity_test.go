@@ -3,13 +3,9 @@
 package e2e
 
 import (
-	"crypto/rand"
-	"crypto/rsa"
 	"crypto/tls"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
 	"log"
 	"net/http"
 	"net/http/httptest"
@@ -20,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/IvMisticos/kube-credential-cache/internal/eksauth"
+	"github.com/IvMisticos/kube-credential-cache/internal/gcptest"
 )
 
 // The tests of this file switch the identity a plugin uses outside kcc-cache
@@ -115,7 +112,7 @@ func TestGcloudAccountSwitch(t *testing.T) {
 		accounts := map[string]string{}
 		for _, name := range []string{"a", "b"} {
 			accounts[name] = name + "-" + h.id + "@e2e.iam.gserviceaccount.com"
-			writeServiceAccountKey(t, filepath.Join(h.dir, name+".json"), accounts[name], tokens.URL+"/token")
+			gcptest.WriteServiceAccountKey(t, filepath.Join(h.dir, name+".json"), "e2e", accounts[name], tokens.URL+"/token")
 		}
 		gcloudEnv := []string{
 			"CLOUDSDK_CONFIG=" + filepath.Join(h.dir, "gcloud"),
@@ -173,7 +170,7 @@ func TestGcloudADCFileChange(t *testing.T) {
 		accounts := map[string]string{}
 		for _, name := range []string{"a", "b"} {
 			accounts[name] = name + "-" + h.id + "@e2e.iam.gserviceaccount.com"
-			writeServiceAccountKey(t, filepath.Join(h.dir, name+".json"), accounts[name], tokens.URL+"/token")
+			gcptest.WriteServiceAccountKey(t, filepath.Join(h.dir, name+".json"), "e2e", accounts[name], tokens.URL+"/token")
 		}
 		useKey := func(name string) {
 			t.Helper()
@@ -237,35 +234,6 @@ func gcpTokenServer(t *testing.T, id string) *httptest.Server {
 	}))
 	t.Cleanup(srv.Close)
 	return srv
-}
-
-// writeServiceAccountKey writes a service-account key file for account
-// with a new RSA key, its token_uri at tokenURI.
-func writeServiceAccountKey(t *testing.T, path, account, tokenURI string) {
-	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := json.Marshal(map[string]string{
-		"type":           "service_account",
-		"project_id":     "e2e",
-		"private_key_id": "key-" + account,
-		"private_key":    string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})),
-		"client_email":   account,
-		"client_id":      "1",
-		"token_uri":      tokenURI,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // TestAWSProfileKeysChange: the real `aws eks get-token` and kcc-eks behind
