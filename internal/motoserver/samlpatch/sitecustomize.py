@@ -4,7 +4,8 @@
 # whatever RoleArn asks, by one that does as AWS does: it picks the value that
 # names RoleArn and PrincipalArn (in either order) and refuses a role the
 # assertion does not carry with AccessDenied. Like moto's, it checks no
-# signature.
+# signature. It also keeps the session in the role's account, as moto's
+# AssumeRole does.
 from base64 import b64decode
 
 import xmltodict
@@ -62,7 +63,12 @@ def assume_role_with_saml(self, **kwargs):
     account_id, access_key = self._create_access_key(role=role_arn)
     kwargs.update(account_id=account_id, region_name=self.region_name, access_key=access_key, external_id=None, policy=None)
     role = AssumedRole(**kwargs)
-    self.assumed_roles.append(role)
+    access_key.role_arn = role_arn
+    # Kept by the role's account's backend, as assume_role does, so that
+    # GetCallerIdentity with its key answers the assumed role (moto's own
+    # keeps it in the caller's, the default account's: its sessions of
+    # other accounts answer as user/moto).
+    models.sts_backends[account_id][models.get_partition(self.region_name)].assumed_roles.append(role)
     return role
 
 
