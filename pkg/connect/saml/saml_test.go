@@ -53,9 +53,9 @@ func TestParseAssertion(t *testing.T) {
 		err      string
 	}{
 		{"both orders, duplicates once, bad values skipped", response("Success", map[string][]string{
-			AttrRole:            {roleA + "," + idpA, idpB + "," + roleB, roleA + "," + idpA, "not-a-role", roleA + "," + roleB},
-			AttrRoleSessionName: {"alice"},
-			AttrSessionDuration: {"7200"},
+			AttrRole:                            {roleA + "," + idpA, idpB + "," + roleB, roleA + "," + idpA, "not-a-role", roleA + "," + roleB},
+			AttrRoleSessionName:                 {"alice"},
+			AttrSessionDuration:                 {"7200"},
 			"urn:oid:0.9.2342.19200300.100.1.1": {"alice"},
 		}, ""), []Role{{roleA, idpA}, {roleB, idpB}}, "alice", 2 * time.Hour, ""},
 		{"no role attribute", response("Success", map[string][]string{AttrRoleSessionName: {"bob"}}, ""), nil, "", 0, "grants no AWS role"},
