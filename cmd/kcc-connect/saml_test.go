@@ -227,6 +227,33 @@ func TestSAMLEndToEnd(t *testing.T) {
 		}
 	})
 
+	t.Run("terminal: password without echo, role picker", func(t *testing.T) {
+		out := filepath.Join(t.TempDir(), "clusters.json")
+		s := testbin.StartTerminal(t, e.env, testbin.Quote(filepath.Join(bin, "kcc-connect"), "discover", "-o", "json", "--region", "eu-west-1",
+			"--idp-protocol", "saml", "--idp-endpoint", idp.StartURL(), "--username", samlAlice)+" > "+testbin.Quote(out))
+		s.WaitFor(t, "Password for alice at "+idp.StartURL()+": ")
+		s.Send(t, "-l", samlPassword)
+		s.Send(t, "Enter")
+		screen := s.WaitFor(t, "2/2")
+		if !strings.Contains(screen, samlDevRole) || !strings.Contains(screen, samlOpsRole) {
+			t.Fatalf("the picker does not offer both roles:\n%s", screen)
+		}
+		s.Send(t, "Down")
+		s.Send(t, "Enter")
+		screen = s.WaitFor(t, "EXIT:")
+		*e.outputs = append(*e.outputs, screen)
+		if !strings.Contains(screen, "EXIT:0") || strings.Contains(screen, samlPassword) {
+			t.Fatalf("want exit 0 and no password on the screen:\n%s", screen)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ids, _ := discovered(t, result{stdout: string(b)}); !slices.Equal(ids, []string{samlBetaARN}) {
+			t.Errorf("picking the second role found %v, want beta only", ids)
+		}
+	})
+
 	t.Run("use writes entries whose exec signs with the role", func(t *testing.T) {
 		r := e.connect(t, idp.StartURL(), "use", "--all", "-k", e.kubeconfig, "--region", "eu-west-1", "--role-arn", samlOpsRole).wantOK(t)
 		if !strings.Contains(r.stderr, "AWS profile "+samlOpsProfile) {
