@@ -59,6 +59,7 @@ func newDiscoverCmd(a *app) *cobra.Command {
 	addProviderFlag(cmd.Flags(), a)
 	addOIDCFlags(cmd.Flags(), a, true)
 	addGKEFlags(cmd.Flags(), a)
+	addSAMLFlags(cmd.Flags(), a)
 	addOutputFlag(cmd.Flags(), &format)
 	return cmd
 }

@@ -129,6 +129,9 @@ func (a *app) setProvider(cmd *cobra.Command, name string) error {
 			}
 		}
 	}
+	if err := a.checkSAMLFlags(cmd, name); err != nil {
+		return err
+	}
 	switch name {
 	case providerEKS:
 		for _, n := range append(sourceFlags, "label") {
@@ -228,13 +231,7 @@ func (a *app) provider(progress func(connect.Progress)) connect.Provider {
 			HTTPClient: a.httpClient,
 		})
 	}
-	return a.newProvider(eks.Options{
-		AppID:          name + "/" + appVersion(),
-		RequestTimeout: a.requestTimeout,
-		MaxRetries:     a.maxRetries,
-		Logger:         a.log,
-		Progress:       progress,
-	})
+	return a.newProvider(a.eksOptions(progress))
 }
 
 // plugin is the token plugin of the chosen provider: --exec for eks (kcc-eks

@@ -54,6 +54,7 @@ type app struct {
 	chosen       string
 	oidc         oidcFlags
 	gke          gkeFlags
+	saml         samlFlags
 
 	// newProvider is the AWS client factory: the EKS provider with the
 	// global flags applied.
@@ -174,7 +175,7 @@ func newRootCmd(a *app) *cobra.Command {
 	f.StringVar(&a.versionURL, "version-check-url", versioncheck.DefaultURL, "release feed the new-version notice asks")
 	_ = f.MarkHidden("version-check-url")
 
-	root.AddCommand(newDiscoverCmd(a), newUseCmd(a), newHistoryCmd(a), newToCmd(a), newAliasCmd(a), newConfigCmd(a), newVersionCmd(a))
+	root.AddCommand(newDiscoverCmd(a), newUseCmd(a), newHistoryCmd(a), newToCmd(a), newAliasCmd(a), newConfigCmd(a), newVersionCmd(a), newCredentialsCmd(a))
 	return root
 }
 

@@ -27,6 +27,12 @@ const progressDelay = time.Second
 // warning line per failed profile or region. It fails only when nothing
 // answered.
 func (a *app) scan(ctx context.Context, sel connect.Selection) ([]connect.Cluster, error) {
+	if a.samlOn() {
+		var err error
+		if sel, err = a.samlLogin(ctx, sel); err != nil {
+			return nil, err
+		}
+	}
 	terminal := a.terminal(a.stderr)
 	line := connect.NewProgressLine(a.stderr, terminal, progressDelay)
 	stopTick := make(chan struct{})

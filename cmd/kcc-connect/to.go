@@ -45,6 +45,7 @@ func newToCmd(a *app) *cobra.Command {
 	f.StringVar(&plugin, "exec", eks.PluginKccEKS, "[eks] token plugin: kcc-eks or aws (aws eks get-token); oidc users run kcc-oidc")
 	f.BoolVar(&noCache, "no-cache", false, "run the plugin directly, without kcc-cache")
 	addOIDCFlags(f, a, false)
+	f.BoolVar(&a.saml.passwordStdin, "password-stdin", false, "[eks] a SAML entry whose session expired: read the IdP password from the first line of stdin")
 	return cmd
 }
 
@@ -74,6 +75,11 @@ func (a *app) to(cmd *cobra.Command, ref, kubeconfig, plugin string, noCache boo
 	}
 	if plugin, err = a.plugin(plugin); err != nil {
 		return err
+	}
+	if provider == providerEKS && strings.HasPrefix(e.Profile, samlProfilePrefix) {
+		if err := a.samlRelogin(ctx, e.Profile, e.Region); err != nil {
+			return fmt.Errorf("history entry %s: %w", e.ID, err)
+		}
 	}
 	p := a.provider(nil)
 	cluster, err := p.Describe(ctx, connect.Cluster{

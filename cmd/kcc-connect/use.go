@@ -76,9 +76,10 @@ func newUseCmd(a *app) *cobra.Command {
 	fs.Var(&f.setCurrent, "set-current", "make the (first) new context current-context (default: true for one cluster, false for several)")
 	fs.Lookup("set-current").NoOptDefVal = "true"
 	fs.StringVar(&f.template, "context-template", "", "Go `template` of context names over the cluster's fields (.Name .Region .Account .Profile .ID .RoleARN)")
-	fs.StringVar(&f.roleARN, "role-arn", "", "IAM role `ARN` the token is made with (kcc-eks --role-arn)")
+	fs.StringVar(&f.roleARN, "role-arn", "", "IAM role `ARN` the token is made with (kcc-eks --role-arn); with --idp-protocol saml, the role to take from the SAML assertion")
 	fs.StringVar(&f.plugin, "exec", eks.PluginKccEKS, "[eks] token plugin: kcc-eks or aws (aws eks get-token); oidc users run kcc-oidc")
 	fs.BoolVar(&f.noCache, "no-cache", false, "run the plugin directly, without kcc-cache")
+	addSAMLFlags(fs, a)
 	return cmd
 }
 
@@ -88,6 +89,9 @@ func (a *app) use(cmd *cobra.Command, args []string, f useFlags) error {
 	}
 	if err := a.chooseProvider(cmd); err != nil {
 		return err
+	}
+	if a.samlOn() {
+		a.saml.roleARN = f.roleARN
 	}
 	plugin, err := a.plugin(f.plugin)
 	if err != nil {
@@ -137,7 +141,11 @@ func (a *app) use(cmd *cobra.Command, args []string, f useFlags) error {
 	if len(chosen) == 0 {
 		return errors.New("no clusters found")
 	}
-	if a.chosen == providerEKS {
+	if a.samlOn() {
+		if err := a.saveSAML(); err != nil {
+			return err
+		}
+	} else if a.chosen == providerEKS {
 		for i := range chosen {
 			chosen[i].RoleARN = f.roleARN
 		}

@@ -112,3 +112,50 @@ func sectionProfile(section string) string {
 	}
 	return ""
 }
+
+// SetProfile returns text (an AWS config file) with profile's section
+// replaced by one holding keys, in order, under a "# comment" line; a new
+// section is appended. Other sections and comments are left byte for byte.
+func SetProfile(text, profile, comment string, keys [][2]string) string {
+	var b strings.Builder
+	b.WriteString("[profile " + profile + "]\n")
+	if comment != "" {
+		b.WriteString("# " + comment + "\n")
+	}
+	for _, kv := range keys {
+		b.WriteString(kv[0] + " = " + kv[1] + "\n")
+	}
+	section := b.String()
+	lines := strings.SplitAfter(text, "\n")
+	var out strings.Builder
+	replaced, in := false, false
+	for _, line := range lines {
+		trimmed := strings.TrimSpace(line)
+		if strings.HasPrefix(trimmed, "[") {
+			name, ok := strings.CutSuffix(trimmed[1:], "]")
+			in = ok && sectionProfile(name) == profile
+			if in {
+				if !replaced {
+					out.WriteString(section)
+				}
+				replaced = true
+				continue
+			}
+		}
+		if in {
+			continue
+		}
+		out.WriteString(line)
+	}
+	if !replaced {
+		s := out.String()
+		if s != "" && !strings.HasSuffix(s, "\n") {
+			out.WriteString("\n")
+		}
+		if s != "" {
+			out.WriteString("\n")
+		}
+		out.WriteString(section)
+	}
+	return out.String()
+}

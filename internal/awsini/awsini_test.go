@@ -103,3 +103,23 @@ func FuzzProfileValue(f *testing.F) {
 		}
 	})
 }
+
+func TestSetProfile(t *testing.T) {
+	keys := [][2]string{{"credential_process", "kcc-connect credentials --profile p"}, {"region", "eu-west-1"}}
+	want := "[profile p]\n# c\ncredential_process = kcc-connect credentials --profile p\nregion = eu-west-1\n"
+	for _, tc := range []struct{ name, in, want string }{
+		{"empty", "", want},
+		{"appended", "[default]\nregion = us-east-1", "[default]\nregion = us-east-1\n\n" + want},
+		{"replaced, others kept", "# top\n[profile a]\nx = 1\n[profile p]\nold = 1\n  nested = 2\n; note\n[profile b]\ny = 2\n", "# top\n[profile a]\nx = 1\n" + want + "[profile b]\ny = 2\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := SetProfile(tc.in, "p", "c", keys)
+			if got != tc.want {
+				t.Errorf("SetProfile =\n%q\nwant\n%q", got, tc.want)
+			}
+			if v, _ := ProfileValue(strings.NewReader(got), "p", "region"); v != "eu-west-1" {
+				t.Errorf("ProfileValue(region) = %q", v)
+			}
+		})
+	}
+}

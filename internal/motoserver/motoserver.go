@@ -9,9 +9,11 @@
 package motoserver
 
 import (
+	_ "embed"
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -29,13 +31,39 @@ const startTimeout = 90 * time.Second
 // ("http://127.0.0.1:PORT").
 func Start(t testing.TB) string {
 	t.Helper()
+	return startWith(t, nil)
+}
+
+// samlPatch is the sitecustomize module StartSAML puts on moto_server's
+// PYTHONPATH.
+//
+//go:embed samlpatch/sitecustomize.py
+var samlPatch []byte
+
+// StartSAML is Start with STS AssumeRoleWithSAML made to act as AWS does
+// with several roles in one assertion (samlpatch/sitecustomize.py): moto
+// 5.2 answers HTTP 500 to a Role attribute with more than one value and
+// takes the account of the first value whatever RoleArn asks. The
+// replacement picks the value naming RoleArn and PrincipalArn, in either
+// order, and refuses a role the assertion does not carry (AccessDenied).
+func StartSAML(t testing.TB) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "sitecustomize.py"), samlPatch, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return startWith(t, []string{"PYTHONPATH=" + dir})
+}
+
+func startWith(t testing.TB, env []string) string {
+	t.Helper()
 	bin := lookPath(t)
 	var err error
 	// The free port is only free when we looked: another process may take it
 	// before moto_server binds it, so a start that fails is tried again.
 	for range 3 {
 		var endpoint string
-		if endpoint, err = start(t, bin); err == nil {
+		if endpoint, err = start(t, bin, env); err == nil {
 			return endpoint
 		}
 	}
@@ -58,7 +86,7 @@ func lookPath(t testing.TB) string {
 	return ""
 }
 
-func start(t testing.TB, bin string) (string, error) {
+func start(t testing.TB, bin string, env []string) (string, error) {
 	port, err := localserver.FreePort()
 	if err != nil {
 		return "", err
@@ -67,7 +95,7 @@ func start(t testing.TB, bin string) (string, error) {
 	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
 	// moto_server reads no AWS settings of ours, but keep the test's
 	// credentials out of its environment anyway.
-	cmd.Env = scrubbedEnv()
+	cmd.Env = append(scrubbedEnv(), env...)
 	out := &localserver.Output{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {

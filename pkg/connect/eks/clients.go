@@ -42,7 +42,12 @@ func (p *Provider) loadConfig(ctx context.Context, profile, region string) (aws.
 		config.WithAppID(p.opts.AppID),
 		config.WithLogger(sdkLogger(p.opts.Logger)),
 	)
-	if profile != "" {
+	switch {
+	case p.opts.Credentials != nil:
+		// The profile only labels the clusters (a kcc-saml-… profile that
+		// may not be written yet).
+		opts = append(opts, config.WithCredentialsProvider(p.opts.Credentials))
+	case profile != "":
 		opts = append(opts, config.WithSharedConfigProfile(profile))
 	}
 	if region != "" {
@@ -66,6 +71,12 @@ func (p *Provider) loadConfig(ctx context.Context, profile, region string) (aws.
 	return cfg, nil
 }
 
+// LoadConfig is the SDK configuration kcc-connect uses for profile in
+// region (the global flags applied; "" for the default chain).
+func (p *Provider) LoadConfig(ctx context.Context, profile, region string) (aws.Config, error) {
+	return p.loadConfig(ctx, profile, region)
+}
+
 // Options tune the provider. The zero value works.
 type Options struct {
 	// AppID is sent in every request's User-Agent, e.g. "kcc-connect/1.2.0".
@@ -84,6 +95,10 @@ type Options struct {
 	// Progress, when set, is called as (profile, region) scans start and
 	// finish; calls never overlap.
 	Progress func(connect.Progress)
+	// Credentials, when set, sign every request instead of the selected
+	// profiles' (a SAML login's role session); the profile names then only
+	// label the clusters.
+	Credentials aws.CredentialsProvider
 }
 
 // sdkLogger sends the SDK's log lines to l at debug level, so that they do
