@@ -16,6 +16,7 @@ import (
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/eks"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/oidc"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/picker"
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect/rancher"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/settings"
 )
 
@@ -70,6 +71,7 @@ func newUseCmd(a *app) *cobra.Command {
 	addProviderFlag(fs, a)
 	addOIDCFlags(fs, a, true)
 	addGKEFlags(fs, a)
+	addRancherFlags(fs, a, true)
 	fs.BoolVar(&f.all, "all", false, "write every cluster found")
 	fs.StringVarP(&f.kubeconfig, "kubeconfig", "k", "", "kubeconfig `file` to write, - to print a standalone one (default: like kubectl)")
 	fs.StringVar(&f.alias, "alias", "", "context `name` for the one cluster")
@@ -119,6 +121,17 @@ func (a *app) use(cmd *cobra.Command, args []string, f useFlags) error {
 	if err != nil {
 		return err
 	}
+	if rp, ok := a.provider(nil).(*rancher.Provider); ok {
+		// Rancher's own cluster id (c-xxxxx) names a cluster too.
+		args = append([]string(nil), args...)
+		for i, arg := range args {
+			for _, c := range clusters {
+				if c.ID == rp.ClusterID(arg) {
+					args[i] = c.ID
+				}
+			}
+		}
+	}
 	var chosen []connect.Cluster
 	switch {
 	case f.all:
@@ -143,12 +156,20 @@ func (a *app) use(cmd *cobra.Command, args []string, f useFlags) error {
 		}
 	}
 	setCurrent := f.setCurrent.or(len(chosen) == 1)
-	entries, err := connect.Use(cmd.Context(), a.provider(nil), chosen, connect.UseOptions{
+	p := a.provider(nil)
+	current := ""
+	if rp, ok := p.(*rancher.Provider); ok {
+		if chosen, current, err = a.expandRancher(cmd, rp, chosen); err != nil {
+			return err
+		}
+	}
+	entries, err := connect.Use(cmd.Context(), p, chosen, connect.UseOptions{
 		NameOptions: connect.NameOptions{Alias: f.alias, ContextTemplate: f.template},
 		Kubeconfig:  f.kubeconfig,
 		Kubeconfigs: files,
 		Out:         a.stdout,
 		SetCurrent:  setCurrent,
+		Current:     current,
 		Plugin:      plugin,
 		NoCache:     f.noCache,
 		Recorder:    a,
@@ -254,6 +275,9 @@ func selectClusters(clusters []connect.Cluster, args []string, scope string) ([]
 
 // scope says where a scan looked, for a "not found".
 func (a *app) scope(sel connect.Selection) string {
+	if a.chosen == rancher.Name {
+		return "looked in " + a.rancher.apiEndpoint
+	}
 	if a.chosen == oidc.Name {
 		where := "the cluster flags"
 		if a.oidc.configURL != "" {
