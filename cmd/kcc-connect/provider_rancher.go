@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -208,6 +209,7 @@ func (a *app) expandRancher(cmd *cobra.Command, p *rancher.Provider, chosen []co
 		cid := strings.TrimPrefix(c.ID, p.Endpoint()+"/clusters/")
 		all, err := p.Kubeconfig(cmd.Context(), cid)
 		if err != nil {
+			p.Discard(cmd.Context())
 			return nil, "", err
 		}
 		if current == "" {
@@ -225,6 +227,7 @@ func (a *app) expandRancher(cmd *cobra.Command, p *rancher.Provider, chosen []co
 		out = append(out, all...)
 	}
 	if a.rancher.ace != "" && !aceChosen {
+		p.Discard(cmd.Context())
 		if len(aces) == 0 {
 			return nil, "", fmt.Errorf("--ace: no selected cluster has an authorized cluster endpoint")
 		}
@@ -319,4 +322,21 @@ func newLogoutCmd(a *app) *cobra.Command {
 	addProviderFlag(cmd.Flags(), a)
 	addRancherFlags(cmd.Flags(), a, false)
 	return cmd
+}
+
+// settleRancher keeps the tokens of the entries written when err is nil
+// (or only the history failed), and revokes them when nothing was written.
+func settleRancher(ctx context.Context, p connect.Provider, err error) error {
+	rp, ok := p.(*rancher.Provider)
+	if !ok {
+		return err
+	}
+	if err != nil && !errors.Is(err, connect.ErrRecord) {
+		rp.Discard(ctx)
+		return err
+	}
+	if cerr := rp.Commit(ctx); cerr != nil {
+		return cerr
+	}
+	return err
 }

@@ -101,7 +101,7 @@ func (a *app) to(cmd *cobra.Command, ref, kubeconfig, plugin string, noCache boo
 	p := a.provider(nil)
 	cluster, err := p.Describe(ctx, want)
 	if err != nil {
-		return fmt.Errorf("history entry %s: %w", e.ID, err)
+		return fmt.Errorf("history entry %s: %w", e.ID, settleRancher(ctx, p, err))
 	}
 	if kubeconfig == "" {
 		kubeconfig = e.Kubeconfig
@@ -118,6 +118,7 @@ func (a *app) to(cmd *cobra.Command, ref, kubeconfig, plugin string, noCache boo
 		NoCache:     noCache,
 		Recorder:    recorderFunc(func(ctx context.Context, ce connect.Entry) error { ce.Alias = ""; return a.Record(ctx, ce) }),
 	})
+	err = settleRancher(ctx, p, err)
 	if err != nil && !errors.Is(err, connect.ErrRecord) {
 		return err
 	}

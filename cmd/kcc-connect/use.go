@@ -174,6 +174,7 @@ func (a *app) use(cmd *cobra.Command, args []string, f useFlags) error {
 		NoCache:     f.noCache,
 		Recorder:    a,
 	})
+	err = settleRancher(cmd.Context(), p, err)
 	if err != nil && !errors.Is(err, connect.ErrRecord) {
 		return err
 	}

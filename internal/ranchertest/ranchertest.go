@@ -57,6 +57,9 @@ type Server struct {
 	PageSize int
 	// TTL is the lifetime of new tokens (0: they do not expire).
 	TTL time.Duration
+	// KubeconfigTTL, when not 0, is that of generateKubeconfig's tokens
+	// (negative: issued expired).
+	KubeconfigTTL time.Duration
 
 	mu       sync.Mutex
 	clusters []Cluster
@@ -127,8 +130,12 @@ func (s *Server) issue(user string, kubeconfig bool) *Token {
 	secret := make([]byte, 24)
 	_, _ = rand.Read(secret)
 	t := &Token{Name: prefix + strconv.Itoa(s.n), Secret: hex.EncodeToString(secret), User: user, Kubeconfig: kubeconfig}
-	if s.TTL > 0 {
-		t.ExpiresAt = time.Now().Add(s.TTL).UTC().Truncate(time.Second)
+	ttl := s.TTL
+	if kubeconfig && s.KubeconfigTTL != 0 {
+		ttl = s.KubeconfigTTL
+	}
+	if ttl != 0 {
+		t.ExpiresAt = time.Now().Add(ttl).UTC().Truncate(time.Second)
 	}
 	s.tokens[t.Name] = t
 	return t
@@ -217,7 +224,7 @@ func (s *Server) tokenJSON(t *Token, withValue bool) map[string]any {
 	m := map[string]any{"type": "token", "id": t.Name, "name": t.Name, "userId": t.User, "expired": false, "expiresAt": ""}
 	if !t.ExpiresAt.IsZero() {
 		m["expiresAt"] = t.ExpiresAt.Format(time.RFC3339)
-		m["ttl"] = s.TTL.Milliseconds()
+		m["ttl"] = time.Until(t.ExpiresAt).Milliseconds()
 	}
 	if withValue {
 		m["token"] = t.Value()
@@ -248,10 +255,10 @@ func (s *Server) self(c Cluster) map[string]any {
 	base := s.APIEndpoint() + "/clusters/" + c.ID
 	return map[string]any{
 		"type": "cluster", "id": c.ID, "name": c.Name, "state": c.State, "provider": c.Provider,
-		"kubernetesVersion": c.KubernetesVersion,
-		"version":           map[string]any{"gitVersion": c.KubernetesVersion},
-		"links":             map[string]any{"self": base},
-		"actions":           map[string]any{"generateKubeconfig": base + "?action=generateKubeconfig"},
+		"kubernetesVersion":        c.KubernetesVersion,
+		"version":                  map[string]any{"gitVersion": c.KubernetesVersion},
+		"links":                    map[string]any{"self": base},
+		"actions":                  map[string]any{"generateKubeconfig": base + "?action=generateKubeconfig"},
 		"localClusterAuthEndpoint": map[string]any{"enabled": len(c.ACENodes) > 0},
 	}
 }

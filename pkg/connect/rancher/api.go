@@ -22,14 +22,16 @@ var errUnauthorized = errors.New("401 Unauthorized")
 
 // apiCluster is a /v3/clusters item, the fields used here.
 type apiCluster struct {
-	ID                string            `json:"id"`
-	Name              string            `json:"name"`
-	State             string            `json:"state"`
-	Provider          string            `json:"provider"`
-	KubernetesVersion string            `json:"kubernetesVersion"`
-	Version           *struct{ GitVersion string `json:"gitVersion"` } `json:"version"`
-	Links             map[string]string `json:"links"`
-	Actions           map[string]string `json:"actions"`
+	ID                string `json:"id"`
+	Name              string `json:"name"`
+	State             string `json:"state"`
+	Provider          string `json:"provider"`
+	KubernetesVersion string `json:"kubernetesVersion"`
+	Version           *struct {
+		GitVersion string `json:"gitVersion"`
+	} `json:"version"`
+	Links   map[string]string `json:"links"`
+	Actions map[string]string `json:"actions"`
 }
 
 // collection is a v3 collection page.
@@ -91,6 +93,7 @@ func newClient(hc *http.Client, endpoint, ua string) (*client, error) {
 // endpoint's host.
 func (c *client) url(p string) string {
 	u := *c.base
+	p, u.RawQuery, _ = strings.Cut(p, "?")
 	u.Path = strings.TrimSuffix(u.Path, "/v3") + p
 	return u.String()
 }

@@ -74,11 +74,14 @@ type Options struct {
 type Provider struct {
 	opts Options
 
-	mu     sync.Mutex
-	api    *client
-	token  string            // the login token in use
-	plain  map[string]string // --plaintext-token: cluster ID → token
-	stored bool              // token came from the store
+	mu    sync.Mutex
+	api   *client
+	token string            // the login token in use
+	plain map[string]string // --plaintext-token: cluster ID → token
+	// pending are the kubeconfig tokens generated and not yet kept
+	// (Commit) or revoked (Discard): cluster ID → token.
+	pending map[string]tokenRecord
+	stored  bool // token came from the store
 }
 
 var _ connect.Provider = (*Provider)(nil)
@@ -91,7 +94,7 @@ func New(opts Options) *Provider {
 	if opts.AuthProvider == "" {
 		opts.AuthProvider = AuthLocal
 	}
-	return &Provider{opts: opts, plain: map[string]string{}}
+	return &Provider{opts: opts, plain: map[string]string{}, pending: map[string]tokenRecord{}}
 }
 
 // Name is "rancher".
@@ -158,7 +161,7 @@ func (p *Provider) session(ctx context.Context) (string, error) {
 // login logs in with the credentials asked for and stores the token.
 func (p *Provider) login(ctx context.Context) (string, error) {
 	if p.opts.Credentials == nil {
-		return "", fmt.Errorf("not logged in to %s: run on a terminal to be asked for the password, or give --password-stdin or KCC_CONNECT_PASSWORD", p.Endpoint())
+		return "", fmt.Errorf("not logged in to %s: %w", p.Endpoint(), errors.New("no way to ask for a password"))
 	}
 	user, pass, err := p.opts.Credentials()
 	if err != nil {
@@ -202,11 +205,11 @@ func (p *Provider) call(ctx context.Context, f func(c *client, token string) err
 			return err
 		}
 		p.token, p.stored = "", false
-		if p.opts.Credentials == nil {
-			return fmt.Errorf("the login token for %s was refused (revoked or expired) and is forgotten: run kcc-connect again on a terminal, or with --password-stdin or KCC_CONNECT_PASSWORD, to log in", p.Endpoint())
-		}
 		if tok, err = p.login(ctx); err != nil {
-			return err
+			if inner := errors.Unwrap(err); inner != nil {
+				err = inner // without "not logged in to ENDPOINT"
+			}
+			return fmt.Errorf("the stored login token for %s was refused (revoked or expired) and is forgotten; logging in again: %w", p.Endpoint(), err)
 		}
 		err = f(p.api, tok)
 	}
@@ -411,23 +414,41 @@ func (p *Provider) Kubeconfig(ctx context.Context, cid string) ([]connect.Cluste
 	if t, err := p.api.tokenInfo(ctx, p.token, name); err == nil {
 		expires = t.expires()
 	}
-	if err := p.keep(ctx, base.ID, tokenRecord{Name: name, Token: token, ExpiresAt: expires}); err != nil {
-		return nil, err
+	if old, ok := p.pending[base.ID]; ok {
+		_ = p.api.revoke(ctx, p.token, old.Name)
 	}
+	p.pending[base.ID] = tokenRecord{Name: name, Token: token, ExpiresAt: expires}
 	return out, nil
 }
 
-// keep stores a cluster's kubeconfig token, revoking the one it replaces.
-func (p *Provider) keep(ctx context.Context, id string, r tokenRecord) error {
-	if p.opts.Store == nil {
-		return errors.New("no store for the cluster's token")
+// Commit keeps the kubeconfig tokens generated since the last Commit in
+// kcc's store (call it once the entries are written), revoking the ones
+// they replace.
+func (p *Provider) Commit(ctx context.Context) error {
+	if p.opts.Store == nil && len(p.pending) > 0 {
+		return errors.New("no store for the clusters' tokens")
 	}
-	var old tokenRecord
-	if ok, _ := p.opts.Store.Load(kindKubeconfig, id, &old); ok && old.Name != "" && old.Name != r.Name {
-		// Best effort: a token already gone is fine.
-		_ = p.api.revoke(ctx, p.token, old.Name)
+	for id, r := range p.pending {
+		var old tokenRecord
+		if ok, _ := p.opts.Store.Load(kindKubeconfig, id, &old); ok && old.Name != "" && old.Name != r.Name {
+			// Best effort: a token already gone is fine.
+			_ = p.api.revoke(ctx, p.token, old.Name)
+		}
+		if err := p.opts.Store.Save(kindKubeconfig, id, r, r.ExpiresAt); err != nil {
+			return err
+		}
+		delete(p.pending, id)
 	}
-	return p.opts.Store.Save(kindKubeconfig, id, r, r.ExpiresAt)
+	return nil
+}
+
+// Discard revokes the kubeconfig tokens generated since the last Commit
+// (nothing was written with them), best effort.
+func (p *Provider) Discard(ctx context.Context) {
+	for id, r := range p.pending {
+		_ = p.api.revoke(ctx, p.token, r.Name)
+		delete(p.pending, id)
+	}
 }
 
 func firstLine(err error) string {
