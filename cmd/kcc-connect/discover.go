@@ -32,11 +32,14 @@ func newDiscoverCmd(a *app) *cobra.Command {
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			if err := a.chooseProvider(cmd); err != nil {
-				return err
-			}
 			var err error
 			if sel.Labels, err = a.labelSelection(); err != nil {
+				return err
+			}
+			if a.providerName == providerAll {
+				return a.discoverAll(cmd, sel, format)
+			}
+			if err := a.chooseProvider(cmd); err != nil {
 				return err
 			}
 			clusters, err := a.scan(cmd.Context(), sel)

@@ -64,7 +64,7 @@ var sourceFlags = []string{"config-url", "issuer-url", "cluster-url"}
 
 // addProviderFlag adds --provider.
 func addProviderFlag(fs *pflag.FlagSet, a *app) {
-	fs.StringVar(&a.providerName, "provider", "", "cluster `provider`: eks, oidc, gke or rancher (default: see Providers above)")
+	fs.StringVar(&a.providerName, "provider", "", "cluster `provider`: eks, oidc, gke, rancher, or all for discover (default: see Providers above)")
 }
 
 // addOIDCFlags adds the oidc provider's source flags, and --label when
@@ -167,6 +167,9 @@ func (a *app) setProvider(cmd *cobra.Command, name string) error {
 			return err
 		}
 	default:
+		if name == providerAll {
+			return cli.Usagef("--provider all is for discover only; %s writes one provider's clusters", cmd.CommandPath())
+		}
 		return cli.Usagef("--provider %q: want eks, oidc, gke or rancher", name)
 	}
 	a.chosen = name
