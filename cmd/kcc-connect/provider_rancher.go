@@ -248,6 +248,9 @@ func newTokenCmd(a *app) *cobra.Command {
 			"kcc-cache kcc-connect token, so the token is in no file. An expired or\n" +
 			"forgotten token is one line naming the kcc-connect use to run.",
 		Args: noArgs,
+		// Plumbing that kubeconfig users run: not in --help's list, and
+		// its flags take no defaults from the config.
+		Hidden: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if endpoint == "" || cluster == "" {
 				return cli.Usagef("token needs --%s and --%s", contract.ConnectTokenAPIEndpoint, contract.ConnectTokenCluster)
