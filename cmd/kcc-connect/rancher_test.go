@@ -430,3 +430,34 @@ func TestRancherKubectlTokenLogout(t *testing.T) {
 		t.Errorf("token with an expired token: exit %d, stderr %q", tr.code, tr.stderr)
 	}
 }
+
+// TestRancherPromptOnATerminal: with no --username and no password given,
+// kcc-connect asks for both on the terminal, the password without echo;
+// the screen never shows it, and the login is kept for the next command.
+func TestRancherPromptOnATerminal(t *testing.T) {
+	testbin.Require(t, "tmux")
+	w := newRancherWorld(t)
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := append(append([]string(nil), w.env...), runMainEnv+"=1")
+	term := testbin.StartTerminal(t, env, testbin.Quote(self, "discover", "--provider", "rancher", "--api-endpoint", w.srv.APIEndpoint()))
+	term.WaitFor(t, "Username for "+w.srv.APIEndpoint()+": ")
+	term.Send(t, "-l", rancherUser)
+	term.Send(t, "Enter")
+	term.WaitFor(t, "Password for "+rancherUser+" at ")
+	term.Send(t, "-l", rancherPassword)
+	term.Send(t, "Enter")
+	screen := term.WaitFor(t, "EXIT:")
+	if !strings.Contains(screen, "EXIT:0") || !strings.Contains(screen, "c-prod1") {
+		t.Errorf("discover on a terminal:\n%s", screen)
+	}
+	if strings.Contains(screen, rancherPassword) {
+		t.Errorf("the password was echoed:\n%s", screen)
+	}
+	if n := w.srv.Requests["POST /v3-public/localProviders/local"]; n != 1 {
+		t.Errorf("%d logins, want 1", n)
+	}
+	w.noSecrets(t)
+}
