@@ -113,7 +113,17 @@ var budgets = map[string]budget{
 			"golang.org/x/text/",
 		},
 		perOS: map[string][]string{
-			"windows": {"github.com/inconshreveable/mousetrap"}, // cobra's "run from Explorer" check
+			// pkg/backend's secret-store clients, as for kcc-cache: kcc's
+			// store keeps the rancher provider's tokens (pkg/connect/secrets).
+			"darwin": {
+				"github.com/99designs/keyring", "github.com/99designs/go-keychain",
+				"github.com/dvsekhvalnov/jose2go", "github.com/mtibben/percent",
+			},
+			"windows": {
+				"github.com/inconshreveable/mousetrap", // cobra's "run from Explorer" check
+				"github.com/99designs/keyring", "github.com/danieljoos/wincred",
+				"github.com/dvsekhvalnov/jose2go", "github.com/mtibben/percent",
+			},
 		},
 	},
 }

@@ -303,7 +303,7 @@ func (p *Provider) Describe(ctx context.Context, c connect.Cluster) (connect.Clu
 	if ace != "" {
 		return connect.Cluster{}, fmt.Errorf("cluster %s has no authorized cluster endpoint context %q any more", cid, ace)
 	}
-	return connect.Cluster{}, fmt.Errorf("Rancher's kubeconfig for cluster %s has no context of its own", cid)
+	return connect.Cluster{}, fmt.Errorf("cluster %s: the kubeconfig Rancher generated has no context of its own", cid)
 }
 
 // kubeconfigDoc is the kubeconfig Rancher generates. Decoding it with
