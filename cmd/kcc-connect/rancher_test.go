@@ -11,9 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"k8s.io/client-go/tools/clientcmd"
-	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
-
 	"github.com/IvMisticos/kube-credential-cache/internal/ranchertest"
 	"github.com/IvMisticos/kube-credential-cache/internal/testbin"
 )
@@ -127,15 +124,6 @@ func (w *rancherWorld) noSecrets(t *testing.T, outputs ...result) {
 	}
 }
 
-func loadRancherKubeconfig(t *testing.T, path string) *clientcmdapi.Config {
-	t.Helper()
-	cfg, err := clientcmd.LoadFromFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg
-}
-
 // TestRancherDiscover: every page of /v3/clusters, with state, provider and
 // version; the login is asked once and kept (the second discover sends no
 // login); every auth provider logs in at its own endpoint.
@@ -216,7 +204,7 @@ func TestRancherUse(t *testing.T) {
 	if !bytes.HasPrefix(first, []byte("# mine\n")) {
 		t.Errorf("the file's comment is gone:\n%s", first)
 	}
-	cfg := loadRancherKubeconfig(t, w.kubeconfig)
+	cfg := loadKubeconfig(t, w.kubeconfig)
 	if cfg.CurrentContext != "prod-cp2" {
 		t.Errorf("current-context %q, want prod-cp2 (--ace)", cfg.CurrentContext)
 	}
@@ -278,7 +266,7 @@ func TestRancherUse(t *testing.T) {
 	if to.code != 0 {
 		t.Fatalf("to: exit %d\n%s", to.code, to.stderr)
 	}
-	if cfg := loadRancherKubeconfig(t, w.kubeconfig); cfg.CurrentContext != "prod" || len(cfg.Contexts) != 3 {
+	if cfg := loadKubeconfig(t, w.kubeconfig); cfg.CurrentContext != "prod" || len(cfg.Contexts) != 3 {
 		t.Errorf("after to: current-context %q, %d contexts", cfg.CurrentContext, len(cfg.Contexts))
 	}
 	w.noSecrets(t, r, r2, h, to)
@@ -289,7 +277,7 @@ func TestRancherUse(t *testing.T) {
 	if rp.code != 0 {
 		t.Fatalf("use --plaintext-token: exit %d\n%s", rp.code, rp.stderr)
 	}
-	pc := loadRancherKubeconfig(t, plain)
+	pc := loadKubeconfig(t, plain)
 	u := pc.AuthInfos[pc.Contexts["dev"].AuthInfo]
 	last := w.srv.Tokens()
 	found := false
