@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"encoding/json"
 	"io/fs"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/IvMisticos/kube-credential-cache/internal/ranchertest"
 	"github.com/IvMisticos/kube-credential-cache/internal/testbin"
@@ -124,6 +128,39 @@ func (w *rancherWorld) noSecrets(t *testing.T, outputs ...result) {
 	}
 }
 
+// generate is the kubeconfig Rancher generates for a cluster, asked of the
+// stand-in with a login token of its own.
+func (w *rancherWorld) generate(t *testing.T, id string) *clientcmdapi.Config {
+	t.Helper()
+	body := strings.NewReader(`{"username":"` + rancherUser + `","password":"` + rancherPassword + `"}`)
+	resp, err := w.srv.Client().Post(w.srv.URL+"/v3-public/localProviders/local?action=login", "application/json", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var login struct{ Token string }
+	err = json.NewDecoder(resp.Body).Decode(&login)
+	resp.Body.Close()
+	if err != nil || login.Token == "" {
+		t.Fatalf("login: %v", err)
+	}
+	req, _ := http.NewRequest(http.MethodPost, w.srv.APIEndpoint()+"/clusters/"+id+"?action=generateKubeconfig", nil)
+	req.Header.Set("Authorization", "Bearer "+login.Token)
+	resp, err = w.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct{ Config string }
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := clientcmd.Load([]byte(out.Config))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
 // TestRancherDiscover: every page of /v3/clusters, with state, provider and
 // version; the login is asked once and kept (the second discover sends no
 // login); every auth provider logs in at its own endpoint.
@@ -229,6 +266,21 @@ func TestRancherUse(t *testing.T) {
 		if u == nil || u.Token != "" || u.Exec == nil || u.Exec.Command != "kcc-cache" ||
 			strings.Join(u.Exec.Args, " ") != "kcc-connect token --api-endpoint "+w.srv.APIEndpoint()+" --cluster c-prod1" {
 			t.Errorf("context %s: user %+v", ctxName, u)
+		}
+	}
+	// Field for field what Rancher's own file says, asked of the stand-in
+	// directly: every context, named as Rancher names it, its cluster's
+	// server and CA.
+	ref := w.generate(t, "c-prod1")
+	for name, rc := range ref.Contexts {
+		c := cfg.Contexts[name]
+		if c == nil {
+			t.Errorf("Rancher's context %q is missing", name)
+			continue
+		}
+		want, got := ref.Clusters[rc.Cluster], cfg.Clusters[c.Cluster]
+		if got == nil || got.Server != want.Server || !bytes.Equal(got.CertificateAuthorityData, want.CertificateAuthorityData) {
+			t.Errorf("context %q: cluster %+v, Rancher's %+v", name, got, want)
 		}
 	}
 	// Idempotent: the same use changes nothing (but the token in the store).
