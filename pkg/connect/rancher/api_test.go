@@ -65,3 +65,34 @@ func TestTokenStaysOnItsServer(t *testing.T) {
 		t.Errorf("%d requests reached the other server", elsewhere)
 	}
 }
+
+// TestKubeconfigRefusesWhatItWouldLose: a field of Rancher's kubeconfig
+// that the entries would not carry (a proxy-url) is an error naming it,
+// and no token is kept or left pending.
+func TestKubeconfigRefusesWhatItWouldLose(t *testing.T) {
+	var srv *httptest.Server
+	srv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer token-1:secret" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		switch {
+		case r.Method == http.MethodGet && r.URL.Path == "/v3/clusters/c-1":
+			_ = json.NewEncoder(w).Encode(map[string]any{"id": "c-1", "name": "one", "state": "active",
+				"actions": map[string]any{"generateKubeconfig": srv.URL + "/v3/clusters/c-1?action=generateKubeconfig"}})
+		case r.Method == http.MethodPost && r.URL.Query().Get("action") == "generateKubeconfig":
+			_ = json.NewEncoder(w).Encode(map[string]any{"config": "apiVersion: v1\nkind: Config\nclusters:\n- name: one\n  cluster:\n    server: https://x\n    proxy-url: http://proxy:3128\nusers:\n- name: one\n  user:\n    token: kubeconfig-u-1:s\ncontexts:\n- name: one\n  context:\n    cluster: one\n    user: one\ncurrent-context: one\n"})
+		default:
+			w.WriteHeader(http.StatusNotFound)
+		}
+	}))
+	defer srv.Close()
+	p := New(Options{APIEndpoint: srv.URL + "/v3", AuthProvider: AuthToken, Token: "token-1:secret", HTTPClient: srv.Client()})
+	_, err := p.Kubeconfig(context.Background(), "c-1")
+	if err == nil || !strings.Contains(err.Error(), "proxy-url") || !strings.Contains(err.Error(), "nothing written") {
+		t.Errorf("Kubeconfig: %v, want a refusal naming proxy-url", err)
+	}
+	if len(p.pending) != 0 || len(p.plain) != 0 {
+		t.Errorf("a token was kept: %d pending", len(p.pending))
+	}
+}

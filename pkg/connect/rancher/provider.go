@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -451,7 +452,19 @@ func (p *Provider) Discard(ctx context.Context) {
 	}
 }
 
+// unknownField finds yaml.v3's "line N: field NAME not found in type …".
+var unknownField = regexp.MustCompile(`line (\d+): field (\S+) not found`)
+
+// firstLine is a decoding error in one line: the fields it does not know
+// (with their lines), else its first line.
 func firstLine(err error) string {
+	var fields []string
+	for _, m := range unknownField.FindAllStringSubmatch(err.Error(), -1) {
+		fields = append(fields, m[2]+" (line "+m[1]+")")
+	}
+	if len(fields) > 0 {
+		return "the field " + strings.Join(fields, ", ")
+	}
 	s, _, _ := strings.Cut(err.Error(), "\n")
 	return strings.TrimPrefix(s, "yaml: ")
 }
