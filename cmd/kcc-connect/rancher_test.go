@@ -379,13 +379,20 @@ func TestRancherBadInput(t *testing.T) {
 		})
 	}
 
+	// A wrong API token: one line, the token not in it.
+	bad := "token-9:not-the-secret-at-all"
+	r := w.run(t, "", []string{"KCC_CONNECT_TOKEN=" + bad}, "discover", "--provider", "rancher", "--api-endpoint", ep, "--auth-provider", "token")
+	if want := "kcc-connect: " + ep + " refused the API token (revoked, expired or mistyped)\n"; r.code != 1 || r.stderr != want {
+		t.Errorf("wrong API token: exit %d, stderr %q", r.code, r.stderr)
+	}
+
 	// A stored login token that expired on the server: forgotten, and
 	// one line naming what to run.
 	if r := w.rancher(t, "discover"); r.code != 0 {
 		t.Fatalf("discover: %s", r.stderr)
 	}
 	w.srv.Expire()
-	r := w.run(t, "", nil, "discover", "--provider", "rancher", "--api-endpoint", ep)
+	r = w.run(t, "", nil, "discover", "--provider", "rancher", "--api-endpoint", ep)
 	want := "kcc-connect: the stored login token for " + ep + " was refused (revoked or expired) and is forgotten; logging in again: no terminal to ask for the username and password: give --username with --password-stdin or $KCC_CONNECT_PASSWORD\n"
 	if r.code != 1 || r.stderr != want {
 		t.Errorf("expired login: exit %d, stderr %q\nwant %q", r.code, r.stderr, want)

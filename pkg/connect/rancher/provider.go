@@ -30,7 +30,7 @@ const (
 	AuthLocal           = "local"
 	AuthActiveDirectory = "activedirectory"
 	AuthOpenLDAP        = "openldap"
-	// AuthToken uses an API token (--token) instead of a login.
+	// AuthToken uses an API token (Options.Token) instead of a login.
 	AuthToken = "token"
 )
 
@@ -129,7 +129,7 @@ type loginRecord struct {
 	ExpiresAt time.Time `json:"expiresAt"`
 }
 
-// session is the login token: --token, else the stored one, else a new
+// session is the login token: the API token, else the stored one, else a new
 // login (kept in the store until it expires).
 func (p *Provider) session(ctx context.Context) (string, error) {
 	if p.token != "" {
@@ -143,7 +143,7 @@ func (p *Provider) session(ctx context.Context) (string, error) {
 		return p.token, nil
 	}
 	if p.opts.AuthProvider == AuthToken {
-		return "", fmt.Errorf("--auth-provider token needs --token (or KCC_CONNECT_TOKEN)")
+		return "", fmt.Errorf("--auth-provider token needs an API token (KCC_CONNECT_TOKEN)")
 	}
 	if p.opts.Store != nil {
 		var r loginRecord
@@ -216,7 +216,7 @@ func (p *Provider) call(ctx context.Context, f func(c *client, token string) err
 	}
 	if errors.Is(err, errUnauthorized) {
 		if p.opts.Token != "" {
-			return fmt.Errorf("%s refused the --token (revoked, expired or mistyped)", p.Endpoint())
+			return fmt.Errorf("%s refused the API token (revoked, expired or mistyped)", p.Endpoint())
 		}
 		return fmt.Errorf("%s refused the new login token", p.Endpoint())
 	}
