@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/base64"
 	"fmt"
 	"strings"
@@ -281,19 +280,3 @@ func (a *app) plugin(value string) (string, error) {
 	}
 	return value, nil
 }
-
-// failed is a provider that could not be made (kcc's store would not
-// open): every call is its error.
-type failed struct {
-	name string
-	err  error
-}
-
-func (f failed) Name() string { return f.name }
-func (f failed) Discover(context.Context, connect.Selection) ([]connect.Cluster, []connect.Warning, error) {
-	return nil, nil, f.err
-}
-func (f failed) Describe(context.Context, connect.Cluster) (connect.Cluster, error) {
-	return connect.Cluster{}, f.err
-}
-func (f failed) Exec(connect.Cluster, string) (connect.Exec, error) { return connect.Exec{}, f.err }

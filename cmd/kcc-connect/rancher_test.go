@@ -321,7 +321,18 @@ func TestRancherUse(t *testing.T) {
 	if cfg := loadKubeconfig(t, w.kubeconfig); cfg.CurrentContext != "prod" || len(cfg.Contexts) != 3 {
 		t.Errorf("after to: current-context %q, %d contexts", cfg.CurrentContext, len(cfg.Contexts))
 	}
-	w.noSecrets(t, r, r2, h, to)
+	// to an ACE entry makes that direct context current again.
+	ace := ""
+	for _, e := range entries {
+		if e.Context == "prod-cp1" {
+			ace = e.ID
+		}
+	}
+	toACE := w.run(t, "", nil, "to", ace)
+	if cfg := loadKubeconfig(t, w.kubeconfig); toACE.code != 0 || cfg.CurrentContext != "prod-cp1" || len(cfg.Contexts) != 3 {
+		t.Errorf("to the ACE entry: exit %d, current-context %q\n%s", toACE.code, cfg.CurrentContext, toACE.stderr)
+	}
+	w.noSecrets(t, r, r2, h, to, toACE)
 
 	// --plaintext-token: Rancher's token in the file, nothing in the store.
 	plain := filepath.Join(t.TempDir(), "plain")

@@ -317,6 +317,9 @@ func (a *app) pick(in *os.File, clusters []connect.Cluster) (connect.Cluster, er
 		if c.Provider == oidc.Name {
 			labels[i] = termtext.Clean(fmt.Sprintf("%-30s %-40s %s", c.Name, c.Endpoint, oidc.FormatLabels(c.Labels)))
 		}
+		if c.Provider == rancher.Name {
+			labels[i] = termtext.Clean(fmt.Sprintf("%-30s %-14s %-10s %s", c.Name, c.Status, orDash(c.Kind), c.ID))
+		}
 	}
 	i, err := picker.Pick(in, a.stderr, labels)
 	if err != nil {
