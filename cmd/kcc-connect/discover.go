@@ -10,6 +10,7 @@ import (
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/gke"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/oidc"
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect/rancher"
 )
 
 func newDiscoverCmd(a *app) *cobra.Command {
@@ -31,11 +32,14 @@ func newDiscoverCmd(a *app) *cobra.Command {
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			if err := a.chooseProvider(cmd); err != nil {
-				return err
-			}
 			var err error
 			if sel.Labels, err = a.labelSelection(); err != nil {
+				return err
+			}
+			if a.providerName == providerAll {
+				return a.discoverAll(cmd, sel, format)
+			}
+			if err := a.chooseProvider(cmd); err != nil {
 				return err
 			}
 			clusters, err := a.scan(cmd.Context(), sel)
@@ -52,6 +56,9 @@ func newDiscoverCmd(a *app) *cobra.Command {
 			if a.chosen == gke.Name {
 				return printGKEClusters(a.stdout, format, clusters)
 			}
+			if a.chosen == rancher.Name {
+				return printRancherClusters(a.stdout, format, clusters)
+			}
 			return printClusters(a.stdout, format, clusters)
 		},
 	}
@@ -60,6 +67,7 @@ func newDiscoverCmd(a *app) *cobra.Command {
 	addOIDCFlags(cmd.Flags(), a, true)
 	addGKEFlags(cmd.Flags(), a)
 	addSAMLFlags(cmd.Flags(), a)
+	addRancherFlags(cmd.Flags(), a, false)
 	addOutputFlag(cmd.Flags(), &format)
 	return cmd
 }
@@ -78,6 +86,15 @@ func printGKEClusters(w io.Writer, format string, clusters []connect.Cluster) er
 	rows := make([][]string, len(clusters))
 	for i, c := range clusters {
 		rows[i] = []string{c.Name, c.Project, c.Location, c.Version, c.Status, fmt.Sprint(c.Autopilot), orDash(c.Endpoint), c.ID}
+	}
+	return printList(w, format, clusters, len(clusters), header, rows)
+}
+
+func printRancherClusters(w io.Writer, format string, clusters []connect.Cluster) error {
+	header := []string{"NAME", "STATE", "PROVIDER", "VERSION", "ID"}
+	rows := make([][]string, len(clusters))
+	for i, c := range clusters {
+		rows[i] = []string{c.Name, c.Status, orDash(c.Kind), orDash(c.Version), c.ID}
 	}
 	return printList(w, format, clusters, len(clusters), header, rows)
 }

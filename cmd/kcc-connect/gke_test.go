@@ -406,3 +406,40 @@ func TestGKEKubectlAndDeniedProject(t *testing.T) {
 		}
 	}
 }
+
+// TestGKEHistoryTo: a gke entry of the history is written again by `to`
+// (the cluster read again from the container API by the project, location
+// and name of its id), into its own file, as the same context, and made
+// current; the file is otherwise unchanged.
+func TestGKEHistoryTo(t *testing.T) {
+	w := newGKEWorld(t)
+	ctxName := "gke_" + gkeProject + "_" + gkeLocation + "_" + gkeCluster
+	kc := filepath.Join(w.dir, "to-kubeconfig")
+	if r := w.connect(t, "use", "--provider", "gke", "--project", gkeProject, "-k", kc, gkeCluster); r.code != 0 {
+		t.Fatalf("use: exit %d\n%s", r.code, r.stderr)
+	}
+	written, err := os.ReadFile(kc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Another context becomes current; to switches back.
+	other := strings.Replace(string(written), "current-context: "+ctxName, "current-context: elsewhere", 1)
+	if other == string(written) {
+		t.Fatalf("no current-context %s in\n%s", ctxName, written)
+	}
+	if err := os.WriteFile(kc, []byte(other), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h := w.connect(t, "history", "-o", "json")
+	var entries []struct{ ID, ClusterID, Provider, Context string }
+	if err := json.Unmarshal([]byte(h.stdout), &entries); err != nil || len(entries) != 1 || entries[0].Provider != "gke" || entries[0].Context != ctxName {
+		t.Fatalf("history: %v\n%s", err, h.stdout)
+	}
+	r := w.connect(t, "to", entries[0].ID)
+	if r.code != 0 || !strings.Contains(r.stdout, `current-context is "`+ctxName+`"`) {
+		t.Fatalf("to: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if got, _ := os.ReadFile(kc); string(got) != string(written) {
+		t.Errorf("after to, the file is not the one use wrote:\n%s\nwant\n%s", got, written)
+	}
+}

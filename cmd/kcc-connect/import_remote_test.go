@@ -108,7 +108,7 @@ func TestConfigImportSensitiveKeysNeedATerminal(t *testing.T) {
 	asked := askedAlways()
 	all := "region: eu-west-1\n"
 	for _, k := range asked {
-		all += k + ": " + map[string]string{"role-arn": "arn:aws:iam::111122223333:role/x", "version-check-url": "https://feed.example/x"}[k] + "\n"
+		all += k + ": " + map[string]string{"role-arn": "arn:aws:iam::111122223333:role/x", "version-check-url": "https://feed.example/x", "plaintext-token": "true", "auth-provider": "local"}[k] + "\n"
 	}
 	all = strings.ReplaceAll(all, ": \n", ": /tmp/elsewhere\n")
 	srv, trust := teamServer(t, map[string]string{

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/contract"
 	"github.com/IvMisticos/kube-credential-cache/internal/versioncheck"
 )
 
@@ -27,7 +28,8 @@ func (a *app) checker() (*versioncheck.Checker, error) {
 // a person can see the answer (stderr is a terminal) and it was not turned
 // off. The version command checks on its own.
 func (a *app) startNotice(cmd *cobra.Command) {
-	if a.noVersionCheck || cmd.Name() == "version" || !a.terminal(a.stderr) {
+	// kcc-connect token runs under kubectl, for every fresh credential.
+	if a.noVersionCheck || cmd.Name() == "version" || cmd.Name() == contract.ConnectToken || !a.terminal(a.stderr) {
 		return
 	}
 	c, err := a.checker()

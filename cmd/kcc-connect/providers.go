@@ -13,16 +13,18 @@ import (
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/eks"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/gke"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/oidc"
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect/rancher"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/settings"
 )
 
 // providerHelp is how a provider is chosen, for --help (and
 // docs/providers.md, which says the same).
-const providerHelp = "Providers: --provider eks (the default), oidc or gke. Without --provider on the\n" +
-	"command line, a cluster list or OIDC cluster given there (--config-url,\n" +
-	"--issuer-url, --cluster-url) means oidc; else KCC_CONNECT_PROVIDER or the\n" +
-	"config's provider; else oidc when those flags come from the environment or the\n" +
-	"config; else eks. gke is chosen by --provider (or KCC_CONNECT_PROVIDER, config)."
+const providerHelp = "Providers: --provider eks (the default), oidc, gke or rancher (discover also\n" +
+	"takes all). Without --provider on the command line, a cluster list or OIDC\n" +
+	"cluster given there (--config-url, --issuer-url, --cluster-url) means oidc;\n" +
+	"else KCC_CONNECT_PROVIDER or the config's provider; else oidc when those flags\n" +
+	"come from the environment or the config; else eks. gke and rancher are chosen\n" +
+	"by --provider (or KCC_CONNECT_PROVIDER, config)."
 
 // providerEKS is the EKS provider's name.
 const providerEKS = "eks"
@@ -61,7 +63,7 @@ var sourceFlags = []string{"config-url", "issuer-url", "cluster-url"}
 
 // addProviderFlag adds --provider.
 func addProviderFlag(fs *pflag.FlagSet, a *app) {
-	fs.StringVar(&a.providerName, "provider", "", "cluster `provider`: eks, oidc or gke (default: see Providers above)")
+	fs.StringVar(&a.providerName, "provider", "", "cluster `provider`: eks, oidc, gke, rancher, or all for discover (default: see Providers above)")
 }
 
 // addOIDCFlags adds the oidc provider's source flags, and --label when
@@ -122,6 +124,11 @@ func (a *app) chooseProvider(cmd *cobra.Command) error {
 // flag of the other provider was given on the command line.
 func (a *app) setProvider(cmd *cobra.Command, name string) error {
 	fs := cmd.Flags()
+	if name != rancher.Name {
+		if n := rancherFlagsGiven(fs); n != "" {
+			return cli.Usagef("--%s is for --provider rancher, and the provider is %s", n, name)
+		}
+	}
 	if name != gke.Name {
 		for _, n := range gkeOnly {
 			if fs.Changed(n) {
@@ -148,6 +155,10 @@ func (a *app) setProvider(cmd *cobra.Command, name string) error {
 		if a.gke.internalIP && a.gke.dnsEndpoint {
 			return cli.Usagef("--internal-ip and --dns-endpoint both choose the endpoint; give one")
 		}
+	case rancher.Name:
+		if err := a.readyRancher(cmd); err != nil {
+			return err
+		}
 	case oidc.Name:
 		for _, n := range []string{"profile", "all-profiles", "region", "all-regions", "role-arn", "exec"} {
 			if fs.Changed(n) && !(n == "exec" && fs.Lookup(n).Value.String() == oidc.Plugin) {
@@ -158,7 +169,10 @@ func (a *app) setProvider(cmd *cobra.Command, name string) error {
 			return err
 		}
 	default:
-		return cli.Usagef("--provider %q: want eks, oidc or gke", name)
+		if name == providerAll {
+			return cli.Usagef("--provider all is for discover only; %s writes one provider's clusters", cmd.CommandPath())
+		}
+		return cli.Usagef("--provider %q: want eks, oidc, gke or rancher", name)
 	}
 	a.chosen = name
 	return nil
@@ -207,7 +221,19 @@ func (a *app) labelSelection() (map[string]string, error) {
 
 // provider is the chosen provider with the global flags applied.
 func (a *app) provider(progress func(connect.Progress)) connect.Provider {
-	if a.chosen == gke.Name {
+	return a.providerNamed(a.chosen, progress)
+}
+
+// providerNamed is the provider of that name with the global flags applied.
+func (a *app) providerNamed(chosen string, progress func(connect.Progress)) connect.Provider {
+	if chosen == rancher.Name {
+		p, err := a.rancherProvider()
+		if err != nil {
+			return failed{rancher.Name, err}
+		}
+		return p
+	}
+	if chosen == gke.Name {
 		endpoint := gke.EndpointPublic
 		switch {
 		case a.gke.internalIP:
@@ -223,7 +249,7 @@ func (a *app) provider(progress func(connect.Progress)) connect.Provider {
 			Getenv:      a.getenv,
 		})
 	}
-	if a.chosen == oidc.Name {
+	if chosen == oidc.Name {
 		return oidc.New(oidc.Options{
 			ConfigURL:  a.oidc.configURL,
 			Cluster:    a.oidc.cluster,
@@ -239,6 +265,9 @@ func (a *app) provider(progress func(connect.Progress)) connect.Provider {
 func (a *app) plugin(value string) (string, error) {
 	if a.chosen == gke.Name {
 		return gke.Plugin, nil
+	}
+	if a.chosen == rancher.Name {
+		return rancher.Plugin, nil
 	}
 	if a.chosen == oidc.Name {
 		return oidc.Plugin, nil

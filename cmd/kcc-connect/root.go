@@ -22,6 +22,8 @@ import (
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/eks"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/history"
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect/rancher"
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect/secrets"
 )
 
 const name = contract.ConnectCommand
@@ -55,6 +57,12 @@ type app struct {
 	oidc         oidcFlags
 	gke          gkeFlags
 	saml         samlFlags
+	rancher      rancherFlags
+	// secrets is kcc's store (rancher tokens), opened when first needed.
+	secrets *secrets.Store
+	// rancherP is the rancher provider, made once: its login and the
+	// tokens of --plaintext-token last the command.
+	rancherP *rancher.Provider
 
 	// newProvider is the AWS client factory: the EKS provider with the
 	// global flags applied.
@@ -176,6 +184,7 @@ func newRootCmd(a *app) *cobra.Command {
 	_ = f.MarkHidden("version-check-url")
 
 	root.AddCommand(newDiscoverCmd(a), newUseCmd(a), newHistoryCmd(a), newToCmd(a), newAliasCmd(a), newConfigCmd(a), newVersionCmd(a), newCredentialsCmd(a))
+	root.AddCommand(newDiscoverCmd(a), newUseCmd(a), newHistoryCmd(a), newToCmd(a), newAliasCmd(a), newConfigCmd(a), newVersionCmd(a), newTokenCmd(a), newLogoutCmd(a))
 	return root
 }
 

@@ -11,7 +11,9 @@ import (
 	"github.com/IvMisticos/kube-credential-cache/internal/cli"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/eks"
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect/gke"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/oidc"
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect/rancher"
 )
 
 func newToCmd(a *app) *cobra.Command {
@@ -27,7 +29,9 @@ func newToCmd(a *app) *cobra.Command {
 			"`kcc-connect to -` twice goes back and forth. The user's plugin is --exec and\n" +
 			"--no-cache, as for use (give them, or set them with kcc-connect config).\n\n" +
 			"An oidc entry is read again from the cluster list or flags it came from:\n" +
-			"give the same --config-url (or set it with kcc-connect config set config-url).",
+			"give the same --config-url (or set it with kcc-connect config set config-url).\n" +
+			"A gke entry is read again from the container API; a rancher entry from the\n" +
+			"server its cluster id names, which generates a new token for kcc's store.",
 		Example: "  kcc-connect to prod\n  kcc-connect to 3f2a9c1e -k -\n  kcc-connect to -",
 		Args:    exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -46,6 +50,8 @@ func newToCmd(a *app) *cobra.Command {
 	f.BoolVar(&noCache, "no-cache", false, "run the plugin directly, without kcc-cache")
 	addOIDCFlags(f, a, false)
 	f.BoolVar(&a.saml.passwordStdin, "password-stdin", false, "[eks] a SAML entry whose session expired: read the IdP password from the first line of stdin")
+	addGKEFlags(f, a)
+	addRancherFlags(f, a, true)
 	return cmd
 }
 
@@ -67,8 +73,25 @@ func (a *app) to(cmd *cobra.Command, ref, kubeconfig, plugin string, noCache boo
 	if provider == "" {
 		provider = providerEKS // entries from before there were providers
 	}
-	if provider != providerEKS && provider != oidc.Name {
-		return fmt.Errorf("history entry %s is a %q cluster; this kcc-connect writes eks and oidc ones", e.ID, e.Provider)
+	want := connect.Cluster{
+		ID: e.ClusterID, Provider: e.Provider, Name: clusterName(e.ClusterID),
+		Region: e.Region, Profile: e.Profile, RoleARN: e.RoleARN,
+	}
+	switch provider {
+	case providerEKS, oidc.Name:
+	case gke.Name:
+		project, location, cluster, ok := gke.ParseContextName(e.ClusterID)
+		if !ok {
+			return fmt.Errorf("history entry %s: %q is not a GKE cluster's gke_PROJECT_LOCATION_NAME", e.ID, e.ClusterID)
+		}
+		want.Project, want.Location, want.Name = project, location, cluster
+	case rancher.Name:
+		// The entry's cluster names its server: ENDPOINT/clusters/ID.
+		if !cmd.Flags().Changed("api-endpoint") {
+			a.rancher.apiEndpoint = rancher.EndpointOf(e.ClusterID)
+		}
+	default:
+		return fmt.Errorf("history entry %s is a %q cluster; this kcc-connect writes eks, oidc, gke and rancher ones", e.ID, e.Provider)
 	}
 	if err := a.setProvider(cmd, provider); err != nil {
 		return err
@@ -82,12 +105,9 @@ func (a *app) to(cmd *cobra.Command, ref, kubeconfig, plugin string, noCache boo
 		}
 	}
 	p := a.provider(nil)
-	cluster, err := p.Describe(ctx, connect.Cluster{
-		ID: e.ClusterID, Provider: e.Provider, Name: clusterName(e.ClusterID),
-		Region: e.Region, Profile: e.Profile, RoleARN: e.RoleARN,
-	})
+	cluster, err := p.Describe(ctx, want)
 	if err != nil {
-		return fmt.Errorf("history entry %s: %w", e.ID, err)
+		return fmt.Errorf("history entry %s: %w", e.ID, settleRancher(ctx, p, err))
 	}
 	if kubeconfig == "" {
 		kubeconfig = e.Kubeconfig
@@ -104,6 +124,7 @@ func (a *app) to(cmd *cobra.Command, ref, kubeconfig, plugin string, noCache boo
 		NoCache:     noCache,
 		Recorder:    recorderFunc(func(ctx context.Context, ce connect.Entry) error { ce.Alias = ""; return a.Record(ctx, ce) }),
 	})
+	err = settleRancher(ctx, p, err)
 	if err != nil && !errors.Is(err, connect.ErrRecord) {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/eks"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/oidc"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/picker"
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect/rancher"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/settings"
 )
 
@@ -70,6 +71,7 @@ func newUseCmd(a *app) *cobra.Command {
 	addProviderFlag(fs, a)
 	addOIDCFlags(fs, a, true)
 	addGKEFlags(fs, a)
+	addRancherFlags(fs, a, true)
 	fs.BoolVar(&f.all, "all", false, "write every cluster found")
 	fs.StringVarP(&f.kubeconfig, "kubeconfig", "k", "", "kubeconfig `file` to write, - to print a standalone one (default: like kubectl)")
 	fs.StringVar(&f.alias, "alias", "", "context `name` for the one cluster")
@@ -123,6 +125,17 @@ func (a *app) use(cmd *cobra.Command, args []string, f useFlags) error {
 	if err != nil {
 		return err
 	}
+	if rp, ok := a.provider(nil).(*rancher.Provider); ok {
+		// Rancher's own cluster id (c-xxxxx) names a cluster too.
+		args = append([]string(nil), args...)
+		for i, arg := range args {
+			for _, c := range clusters {
+				if c.ID == rp.ClusterID(arg) {
+					args[i] = c.ID
+				}
+			}
+		}
+	}
 	var chosen []connect.Cluster
 	switch {
 	case f.all:
@@ -151,16 +164,25 @@ func (a *app) use(cmd *cobra.Command, args []string, f useFlags) error {
 		}
 	}
 	setCurrent := f.setCurrent.or(len(chosen) == 1)
-	entries, err := connect.Use(cmd.Context(), a.provider(nil), chosen, connect.UseOptions{
+	p := a.provider(nil)
+	current := ""
+	if rp, ok := p.(*rancher.Provider); ok {
+		if chosen, current, err = a.expandRancher(cmd, rp, chosen); err != nil {
+			return err
+		}
+	}
+	entries, err := connect.Use(cmd.Context(), p, chosen, connect.UseOptions{
 		NameOptions: connect.NameOptions{Alias: f.alias, ContextTemplate: f.template},
 		Kubeconfig:  f.kubeconfig,
 		Kubeconfigs: files,
 		Out:         a.stdout,
 		SetCurrent:  setCurrent,
+		Current:     current,
 		Plugin:      plugin,
 		NoCache:     f.noCache,
 		Recorder:    a,
 	})
+	err = settleRancher(cmd.Context(), p, err)
 	if err != nil && !errors.Is(err, connect.ErrRecord) {
 		return err
 	}
@@ -262,6 +284,9 @@ func selectClusters(clusters []connect.Cluster, args []string, scope string) ([]
 
 // scope says where a scan looked, for a "not found".
 func (a *app) scope(sel connect.Selection) string {
+	if a.chosen == rancher.Name {
+		return "looked in " + a.rancher.apiEndpoint
+	}
 	if a.chosen == oidc.Name {
 		where := "the cluster flags"
 		if a.oidc.configURL != "" {
@@ -299,6 +324,9 @@ func (a *app) pick(in *os.File, clusters []connect.Cluster) (connect.Cluster, er
 		labels[i] = termtext.Clean(fmt.Sprintf("%-30s %-14s %-15s %s", c.Name, c.Account, c.Region, orDash(c.Profile)))
 		if c.Provider == oidc.Name {
 			labels[i] = termtext.Clean(fmt.Sprintf("%-30s %-40s %s", c.Name, c.Endpoint, oidc.FormatLabels(c.Labels)))
+		}
+		if c.Provider == rancher.Name {
+			labels[i] = termtext.Clean(fmt.Sprintf("%-30s %-14s %-10s %s", c.Name, c.Status, orDash(c.Kind), c.ID))
 		}
 	}
 	i, err := picker.Pick(in, a.stderr, labels)

@@ -96,3 +96,32 @@ func TestItoa(t *testing.T) {
 		}
 	}
 }
+
+// TestRancherArgs: every field of Rancher is on the command line, and a
+// value that starts with "-" is never taken for a flag.
+func TestRancherArgs(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		r    Rancher
+		want []string
+	}{
+		{"both", Rancher{APIEndpoint: "https://r.example/v3", ClusterID: "c-abc"},
+			[]string{"kcc-connect", "token", "--api-endpoint", "https://r.example/v3", "--cluster", "c-abc"}},
+		{"dash", Rancher{APIEndpoint: "https://r.example/v3", ClusterID: "-c"},
+			[]string{"kcc-connect", "token", "--api-endpoint", "https://r.example/v3", "--cluster=-c"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Argv(tc.r); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+	var r Rancher
+	v := reflect.ValueOf(&r).Elem()
+	for i := range v.NumField() {
+		v.Field(i).SetString("v")
+	}
+	if got, want := len(r.Args()), 1+2*v.NumField(); got != want {
+		t.Errorf("Args gives %d arguments for %d fields set: %q", got, v.NumField(), r.Args())
+	}
+}

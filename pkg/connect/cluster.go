@@ -43,6 +43,12 @@ type Cluster struct {
 	Location        string `json:"location,omitempty" yaml:"location,omitempty"`
 	PrivateEndpoint string `json:"privateEndpoint,omitempty" yaml:"privateEndpoint,omitempty"`
 	Autopilot       bool   `json:"autopilot,omitempty" yaml:"autopilot,omitempty"`
+	// Kind is what the cluster is as the server that manages it says
+	// (Rancher's provider field: rke2, k3s, eks, imported…).
+	Kind string `json:"kind,omitempty" yaml:"kind,omitempty"`
+	// ACE marks the entry of a Rancher cluster's authorized cluster
+	// endpoint: a direct context, next to the one through Rancher.
+	ACE bool `json:"ace,omitempty" yaml:"ace,omitempty"`
 	// Context is the context name the provider's own tool writes (gcloud's
 	// gke_PROJECT_LOCATION_NAME), tried before the naming rule of
 	// contextNames.
@@ -68,6 +74,9 @@ type Selection struct {
 // Warning is a part of the scan that failed while the rest answered: a
 // profile without credentials, a region that refused the call.
 type Warning struct {
+	// Provider is the provider that failed as a whole (discover --provider
+	// all), instead of a profile or project.
+	Provider string
 	// Project is the GKE project that failed (the gke provider), instead of
 	// a profile.
 	Project string
@@ -77,6 +86,9 @@ type Warning struct {
 }
 
 func (w Warning) Error() string {
+	if w.Provider != "" {
+		return fmt.Sprintf("provider %s: %v", w.Provider, w.Err)
+	}
 	if w.Project != "" {
 		return fmt.Sprintf("project %s: %v", w.Project, w.Err)
 	}

@@ -24,6 +24,9 @@ type Entry struct {
 	Exec Exec
 	// Kubeconfig is the file written, "-" for stdout.
 	Kubeconfig string
+	// token is the user's bearer token instead of Exec (PlaintextTokens);
+	// unexported, so no Recorder ever sees it.
+	token string
 	// Current is set on the entry whose context Use made current-context
 	// in the file (the history tracks it for `kcc-connect to -`).
 	Current bool

@@ -35,6 +35,9 @@ type UseOptions struct {
 	// SetCurrent makes the first entry's context current-context (a
 	// standalone kubeconfig on Stdout always has one).
 	SetCurrent bool
+	// Current, when set, is the ID of the cluster whose context SetCurrent
+	// makes current, instead of the first (Rancher's --ace).
+	Current string
 	// Plugin is the provider's plugin for the token ("" for its default).
 	Plugin string
 	// NoCache runs the plugin directly, without kcc-cache.
@@ -61,6 +64,12 @@ func Use(ctx context.Context, p Provider, clusters []Cluster, opts UseOptions) (
 	entries, err := buildEntries(p, clusters, opts)
 	if err != nil {
 		return nil, err
+	}
+	for i, e := range entries {
+		if opts.Current != "" && e.Cluster.ID == opts.Current {
+			// The current one first: SetCurrent takes entries[0].
+			entries[0], entries[i] = entries[i], entries[0]
+		}
 	}
 	if opts.Kubeconfig == Stdout {
 		if err := contextNames(entries, nil, opts.NameOptions); err != nil {
@@ -160,6 +169,12 @@ func buildEntries(p Provider, clusters []Cluster, opts UseOptions) ([]Entry, err
 		if c.Endpoint == "" {
 			return nil, fmt.Errorf("cluster %s is %s and has no endpoint yet; try again when it is ACTIVE", c.ID, c.Status)
 		}
+		if t, ok := p.(PlaintextTokens); ok {
+			if token, ok := t.PlaintextToken(c); ok {
+				entries = append(entries, Entry{Cluster: c, ClusterName: c.ID, UserName: user, Alias: opts.Alias, Plugin: opts.Plugin, NoCache: true, token: token})
+				continue
+			}
+		}
 		exec, err := p.Exec(c, opts.Plugin)
 		if err != nil {
 			return nil, err
@@ -178,6 +193,14 @@ func buildEntries(p Provider, clusters []Cluster, opts UseOptions) ([]Entry, err
 		})
 	}
 	return entries, nil
+}
+
+// PlaintextTokens is a provider whose entries may carry their token in the
+// kubeconfig, as the provider's own tool writes them (Rancher's
+// --plaintext-token): a cluster for which PlaintextToken says ok gets a user
+// with that token instead of an exec.
+type PlaintextTokens interface {
+	PlaintextToken(c Cluster) (token string, ok bool)
 }
 
 // cached runs e through kcc-cache: the plugin and its arguments become
@@ -210,7 +233,7 @@ func changes(entries []Entry) kubeconfig.Changes {
 				CertificateAuthorityData: e.Cluster.CertificateAuthority,
 			})
 		}
-		ch.Users = append(ch.Users, kubeconfig.User{Name: e.UserName, Exec: e.Exec})
+		ch.Users = append(ch.Users, kubeconfig.User{Name: e.UserName, Exec: e.Exec, Token: e.token})
 		ch.Contexts = append(ch.Contexts, kubeconfig.Context{Name: e.ContextName, Cluster: e.ClusterName, User: e.UserName})
 	}
 	return ch

@@ -113,8 +113,9 @@ var budgets = map[string]budget{
 			"golang.org/x/text/",
 		},
 		perOS: map[string][]string{
-			// pkg/backend's secret-store clients, as for kcc-cache: the
-			// SAML role sessions live in kcc's store (pkg/connect/secrets).
+			// pkg/backend's secret-store clients, as for kcc-cache: kcc's
+			// store keeps SAML role sessions and Rancher tokens
+			// (pkg/connect/secrets).
 			"darwin": {
 				"github.com/99designs/keyring", "github.com/99designs/go-keychain",
 				"github.com/dvsekhvalnov/jose2go", "github.com/mtibben/percent",

@@ -183,6 +183,16 @@ func ContextName(project, location, name string) string {
 	return "gke_" + project + "_" + location + "_" + name
 }
 
+// ParseContextName is the project, location and name of gcloud's
+// gke_PROJECT_LOCATION_NAME (none of which has an underscore).
+func ParseContextName(s string) (project, location, name string, ok bool) {
+	parts := strings.Split(s, "_")
+	if len(parts) != 4 || parts[0] != "gke" || parts[1] == "" || parts[2] == "" || parts[3] == "" {
+		return "", "", "", false
+	}
+	return parts[1], parts[2], parts[3], true
+}
+
 // cluster is c as a connect.Cluster, its Endpoint the server gcloud would
 // write for the chosen endpoint kind ("" when the cluster has none of that
 // kind).

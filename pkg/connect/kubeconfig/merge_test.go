@@ -267,3 +267,31 @@ func readFile(t *testing.T, path string) []byte {
 	}
 	return b
 }
+
+// TestMergeTokenUser: a user with a bearer token (Rancher's file kept as it
+// is, --plaintext-token) is written as users[].user.token, read back by
+// client-go, and a second merge changes nothing.
+func TestMergeTokenUser(t *testing.T) {
+	ch := Changes{
+		Clusters: []Cluster{{Name: "r", Server: "https://rancher.example/k8s/clusters/c-1"}},
+		Users:    []User{{Name: "r@", Token: "kubeconfig-u-1:abc"}},
+		Contexts: []Context{{Name: "r", Cluster: "r", User: "r@"}},
+	}
+	for _, src := range []string{"", "# mine\napiVersion: v1\nkind: Config\nusers: []\n", `{"apiVersion":"v1","kind":"Config","users":[]}`} {
+		out, err := Merge([]byte(src), ch)
+		if err != nil {
+			t.Fatalf("Merge(%q): %v", src, err)
+		}
+		cfg, err := clientcmd.Load(out)
+		if err != nil {
+			t.Fatalf("client-go: %v\n%s", err, out)
+		}
+		if u := cfg.AuthInfos["r@"]; u == nil || u.Token != "kubeconfig-u-1:abc" || u.Exec != nil {
+			t.Errorf("user %+v in\n%s", u, out)
+		}
+		again, err := Merge(out, ch)
+		if err != nil || !bytes.Equal(again, out) {
+			t.Errorf("second Merge: %v\n%s", err, again)
+		}
+	}
+}

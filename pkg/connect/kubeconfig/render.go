@@ -53,6 +53,9 @@ func clusterNode(c Cluster) *node {
 }
 
 func userNode(u User) *node {
+	if u.Token != "" {
+		return mapping("name", str(u.Name), "user", mapping("token", str(u.Token)))
+	}
 	e := mapping("apiVersion", str(u.Exec.APIVersion))
 	if len(u.Exec.Args) > 0 {
 		args := sequence()

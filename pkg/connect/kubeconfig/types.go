@@ -7,10 +7,13 @@ type Cluster struct {
 	CertificateAuthorityData string
 }
 
-// User is a users[] entry that runs an exec credential plugin.
+// User is a users[] entry that runs an exec credential plugin, or, when
+// Token is set, one that carries a bearer token (what a tool that hands out
+// a plaintext kubeconfig writes, Rancher's; kcc-connect --plaintext-token).
 type User struct {
-	Name string
-	Exec Exec
+	Name  string
+	Exec  Exec
+	Token string
 }
 
 // Exec is users[].user.exec.
