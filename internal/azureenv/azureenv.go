@@ -88,13 +88,18 @@ var Names = []string{Public, China, USGovernment, Stack}
 // AZURE_ENVIRONMENT_FILEPATH, as go-autorest reads it; so is any other
 // name when that file names the same cloud (a private or test cloud).
 func Lookup(name string) (Environment, error) {
+	return LookupFile(name, os.Getenv(FileEnv))
+}
+
+// LookupFile is Lookup with path as the value of AZURE_ENVIRONMENT_FILEPATH
+// (for a caller that reads its environment through a function).
+func LookupFile(name, path string) (Environment, error) {
 	if name == "" {
 		return public, nil
 	}
 	if e, ok := builtin[strings.ToUpper(name)]; ok {
 		return e, nil
 	}
-	path := os.Getenv(FileEnv)
 	if strings.EqualFold(name, Stack) {
 		if path == "" {
 			return Environment{}, fmt.Errorf("environment %s is read from the file %s names, and %s is not set", Stack, FileEnv, FileEnv)
