@@ -33,7 +33,7 @@ const ciHint = "without a terminal use --login spn (with AAD_SERVICE_PRINCIPAL_C
 // credential builds the azidentity credential for o's login mode, in the
 // cloud o names.
 func credential(o Options, env Env) (azcore.TokenCredential, error) {
-	cloudEnv, err := azureenv.Lookup(o.Environment)
+	cloudEnv, err := azureenv.LookupFile(o.Environment, o.EnvironmentFile)
 	if err != nil {
 		return nil, err
 	}

@@ -43,6 +43,9 @@ type Options struct {
 	DisableInstanceDiscovery   bool
 	Timeout                    time.Duration
 	Help                       bool
+	// EnvironmentFile is AZURE_ENVIRONMENT_FILEPATH, where a cloud that is
+	// not built in (AzureStackCloud) is read from.
+	EnvironmentFile string
 }
 
 // Logins is the --login values kcc-aks implements.
@@ -126,6 +129,7 @@ func Parse(args []string, lookupEnv func(string) (string, bool)) (Options, error
 	if o.Help {
 		return o, nil
 	}
+	o.EnvironmentFile, _ = lookupEnv(azureenv.FileEnv)
 	o.fromEnv(lookupEnv)
 	return o, o.validate()
 }
