@@ -12,12 +12,13 @@ import (
 
 	"github.com/IvMisticos/kube-credential-cache/internal/cli"
 	"github.com/IvMisticos/kube-credential-cache/pkg/akstoken"
+	"github.com/IvMisticos/kube-credential-cache/pkg/akstoken/flags"
 	"github.com/IvMisticos/kube-credential-cache/pkg/cache"
 	"github.com/IvMisticos/kube-credential-cache/pkg/execcred"
 )
 
 func (w world) getToken(ctx context.Context, args []string) error {
-	o, err := akstoken.Parse(args, w.lookupEnv)
+	o, err := flags.Parse(args, w.lookupEnv)
 	if err != nil {
 		return err
 	}

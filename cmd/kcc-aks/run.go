@@ -11,7 +11,7 @@ import (
 	"github.com/IvMisticos/kube-credential-cache/internal/buildinfo"
 	"github.com/IvMisticos/kube-credential-cache/internal/cli"
 	"github.com/IvMisticos/kube-credential-cache/internal/contract"
-	"github.com/IvMisticos/kube-credential-cache/pkg/akstoken"
+	"github.com/IvMisticos/kube-credential-cache/pkg/akstoken/flags"
 )
 
 // run is the whole program; it returns the exit code so that tests call it
@@ -75,5 +75,5 @@ func printUsage(out io.Writer) {
 
 Flags of get-token:
 `)
-	akstoken.Usage(out)
+	flags.Usage(out)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/IvMisticos/kube-credential-cache/internal/azureenv"
 	"github.com/IvMisticos/kube-credential-cache/internal/contract"
+	"github.com/IvMisticos/kube-credential-cache/pkg/akstoken/flags"
 )
 
 // Env is what a get-token may use besides its options.
@@ -32,7 +33,7 @@ const ciHint = "without a terminal use --login spn (with AAD_SERVICE_PRINCIPAL_C
 
 // credential builds the azidentity credential for o's login mode, in the
 // cloud o names.
-func credential(o Options, env Env) (azcore.TokenCredential, error) {
+func credential(o flags.Options, env Env) (azcore.TokenCredential, error) {
 	cloudEnv, err := azureenv.LookupFile(o.Environment, o.EnvironmentFile)
 	if err != nil {
 		return nil, err
@@ -109,7 +110,7 @@ func credential(o Options, env Env) (azcore.TokenCredential, error) {
 	return nil, fmt.Errorf("--login %s is not implemented", o.Login)
 }
 
-func certificateCredential(o Options, client azcore.ClientOptions, noDiscovery bool) (azcore.TokenCredential, error) {
+func certificateCredential(o flags.Options, client azcore.ClientOptions, noDiscovery bool) (azcore.TokenCredential, error) {
 	data, err := os.ReadFile(o.ClientCertificate)
 	if err != nil {
 		return nil, fmt.Errorf("could not read the client certificate: %w", err)
@@ -138,7 +139,7 @@ func firstErr(errs ...error) error {
 
 // ropcCredential is Azure kubelogin's ropc login: a user name and password
 // (no MFA; Entra ID deprecates it, kubelogin still offers it).
-func ropcCredential(o Options, client azcore.ClientOptions, noDiscovery bool) (azcore.TokenCredential, error) {
+func ropcCredential(o flags.Options, client azcore.ClientOptions, noDiscovery bool) (azcore.TokenCredential, error) {
 	//lint:ignore SA1019 Azure kubelogin's ropc login is this credential
 	opts := &azidentity.UsernamePasswordCredentialOptions{ClientOptions: client, DisableInstanceDiscovery: noDiscovery}
 	return azidentity.NewUsernamePasswordCredential(o.TenantID, o.ClientID, o.Username, o.Password, opts)

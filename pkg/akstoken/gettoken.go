@@ -1,3 +1,6 @@
+// Package akstoken is kcc-aks get-token: a token for <server-id>/.default
+// from azidentity, signed in as Azure kubelogin's --login says, for
+// kcc-cache to keep.
 package akstoken
 
 import (
@@ -11,6 +14,8 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+
+	"github.com/IvMisticos/kube-credential-cache/pkg/akstoken/flags"
 )
 
 // Scope is the scope of a token for an Entra ID server application.
@@ -18,7 +23,7 @@ func Scope(serverID string) string { return serverID + "/.default" }
 
 // GetToken signs in as o says and returns a token for o.ServerID. Its
 // error is one line, with Entra ID's own reason when it refused.
-func GetToken(ctx context.Context, o Options, env Env) (azcore.AccessToken, error) {
+func GetToken(ctx context.Context, o flags.Options, env Env) (azcore.AccessToken, error) {
 	cred, err := credential(o, env)
 	if err != nil {
 		return azcore.AccessToken{}, err

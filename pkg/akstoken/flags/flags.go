@@ -1,7 +1,8 @@
-// Package akstoken is kcc-aks get-token: Azure kubelogin's get-token with
-// the same flags and environment variables, a token for
-// <server-id>/.default from azidentity, for kcc-cache to keep.
-package akstoken
+// Package flags is kcc-aks get-token's command line: Azure kubelogin's
+// flags and the environment variables it reads, with its precedence. It
+// links no Azure SDK, so that kcc-injector maps kubelogin's lines with the
+// parser kcc-aks runs.
+package flags
 
 import (
 	"errors"
@@ -14,7 +15,6 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/IvMisticos/kube-credential-cache/internal/azureenv"
 	"github.com/IvMisticos/kube-credential-cache/internal/cli"
 	"github.com/IvMisticos/kube-credential-cache/internal/contract"
 )
@@ -48,6 +48,14 @@ type Options struct {
 	EnvironmentFile string
 }
 
+// Cloud names and the environment file's variable, as internal/azureenv
+// has them (a test checks); this package links no Azure SDK.
+const (
+	PublicCloud        = "AzurePublicCloud"
+	EnvironmentFileEnv = "AZURE_ENVIRONMENT_FILEPATH"
+	cloudNames         = "AzurePublicCloud, AzureChinaCloud, AzureUSGovernmentCloud, AzureStackCloud"
+)
+
 // Logins is the --login values kcc-aks implements.
 var Logins = []string{contract.AKSLoginDeviceCode, contract.AKSLoginInteractive, contract.AKSLoginSPN,
 	contract.AKSLoginROPC, contract.AKSLoginMSI, contract.AKSLoginAzureCLI, contract.AKSLoginWorkloadIdentity}
@@ -76,7 +84,7 @@ func flagSet(o *Options) *pflag.FlagSet {
 	fs.StringVar(&o.ServerID, contract.AKSServerID, "", "the cluster's Entra ID server application ID (the token's audience)")
 	fs.StringVar(&o.ClientID, contract.AKSClientID, "", "client application ID (or AAD_SERVICE_PRINCIPAL_CLIENT_ID, AZURE_CLIENT_ID)")
 	fs.StringVarP(&o.TenantID, contract.AKSTenantID, "t", "", "tenant ID (or AZURE_TENANT_ID)")
-	fs.StringVarP(&o.Environment, contract.AKSEnvironment, "e", azureenv.Public, "cloud: "+strings.Join(azureenv.Names, ", ")+" (AzureStackCloud from "+azureenv.FileEnv+")")
+	fs.StringVarP(&o.Environment, contract.AKSEnvironment, "e", PublicCloud, "cloud: "+cloudNames+" (AzureStackCloud from "+EnvironmentFileEnv+")")
 	fs.StringVar(&o.ClientSecret, contract.AKSClientSecret, "", "spn: client secret (better AAD_SERVICE_PRINCIPAL_CLIENT_SECRET or AZURE_CLIENT_SECRET)")
 	fs.StringVar(&o.ClientCertificate, contract.AKSClientCertificate, "", "spn: client certificate file, PFX or PEM (or AAD_SERVICE_PRINCIPAL_CLIENT_CERTIFICATE, AZURE_CLIENT_CERTIFICATE_PATH)")
 	fs.StringVar(&o.ClientCertificatePassword, "client-certificate-password", "", "spn: the PFX file's password (better AAD_SERVICE_PRINCIPAL_CLIENT_CERTIFICATE_PASSWORD)")
@@ -90,7 +98,7 @@ func flagSet(o *Options) *pflag.FlagSet {
 	fs.StringVar(&o.RedirectURL, "redirect-url", "", "interactive: redirect URL")
 	fs.BoolVar(&o.UseAzureRMEnvVars, contract.AKSUseAzureRMEnvVars, false, "read ARM_CLIENT_ID, ARM_CLIENT_SECRET, ARM_CLIENT_CERTIFICATE_PATH, ARM_CLIENT_CERTIFICATE_PASSWORD, ARM_TENANT_ID (Terraform's names)")
 	fs.BoolVar(&o.DisableEnvironmentOverride, "disable-environment-override", false, "read no environment variables")
-	fs.BoolVar(&o.DisableInstanceDiscovery, "disable-instance-discovery", false, "skip Entra ID instance discovery (always off for a cloud from "+azureenv.FileEnv+")")
+	fs.BoolVar(&o.DisableInstanceDiscovery, "disable-instance-discovery", false, "skip Entra ID instance discovery (always off for a cloud from "+EnvironmentFileEnv+")")
 	fs.DurationVar(&o.Timeout, "timeout", 60*time.Second, "azurecli: how long az may take (or AZURE_CLI_TIMEOUT)")
 	fs.BoolVarP(&o.Help, "help", "h", false, "show this help")
 	for name := range unsupported {
@@ -129,7 +137,7 @@ func Parse(args []string, lookupEnv func(string) (string, bool)) (Options, error
 	if o.Help {
 		return o, nil
 	}
-	o.EnvironmentFile, _ = lookupEnv(azureenv.FileEnv)
+	o.EnvironmentFile, _ = lookupEnv(EnvironmentFileEnv)
 	o.fromEnv(lookupEnv)
 	return o, o.validate()
 }

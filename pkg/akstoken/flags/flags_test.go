@@ -1,4 +1,4 @@
-package akstoken
+package flags
 
 import (
 	"reflect"
@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/IvMisticos/kube-credential-cache/internal/azureenv"
 	"github.com/IvMisticos/kube-credential-cache/internal/cli"
 	"github.com/IvMisticos/kube-credential-cache/internal/contract"
 )
@@ -112,5 +113,12 @@ func TestParseRefuses(t *testing.T) {
 				t.Fatalf("got %v (usage %v), want %q (usage %v)", err, cli.IsUsage(err), tc.want, tc.usage)
 			}
 		})
+	}
+}
+
+// TestNamesMatchAzureenv: the names this package spells out are azureenv's.
+func TestNamesMatchAzureenv(t *testing.T) {
+	if PublicCloud != azureenv.Public || EnvironmentFileEnv != azureenv.FileEnv || cloudNames != strings.Join(azureenv.Names, ", ") {
+		t.Errorf("flags has %q %q %q, azureenv %q %q %q", PublicCloud, EnvironmentFileEnv, cloudNames, azureenv.Public, azureenv.FileEnv, azureenv.Names)
 	}
 }
