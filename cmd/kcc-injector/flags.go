@@ -21,7 +21,7 @@ type options struct {
 	version bool
 	files   []string
 
-	nativeEKS, nativeOIDC, nativeAll bool
+	nativeEKS, nativeOIDC, nativeAKS, nativeAll bool
 
 	// commandSet tells an explicit -c from the default: restore then also
 	// recognises that command.
@@ -36,6 +36,7 @@ reads it), else ~/.kube/config. Without -i the result is printed and the file
 is left alone. --native-eks also replaces aws eks get-token,
 aws-iam-authenticator and eks-auth with kcc-eks; --native-oidc replaces
 int128/kubelogin's get-token (kubectl oidc-login, kubelogin) with kcc-oidc's;
+--native-aks replaces Azure kubelogin's get-token with kcc-aks's;
 --native does every native replacement there is. A user whose plugin cannot
 be replaced exactly keeps it, with a warning; -r puts back the original.
 
@@ -53,7 +54,8 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.StringArrayVar(&o.users, "user", nil, "only touch the user with this `name` (repeatable)")
 	fs.BoolVar(&o.nativeEKS, "native-eks", false, "have EKS users run kcc-eks instead of their plugin")
 	fs.BoolVar(&o.nativeOIDC, "native-oidc", false, "have int128/kubelogin users run kcc-oidc instead")
-	fs.BoolVar(&o.nativeAll, "native", false, "every --native-* replacement (today --native-eks and --native-oidc)")
+	fs.BoolVar(&o.nativeAKS, "native-aks", false, "have Azure kubelogin users run kcc-aks instead")
+	fs.BoolVar(&o.nativeAll, "native", false, "every --native-* replacement (today --native-eks, --native-oidc and --native-aks)")
 	fs.BoolVarP(&o.help, "help", "h", false, "print this help and exit")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	// pflag prints the error and the whole usage by default; run prints one
@@ -73,7 +75,7 @@ func parseFlags(args []string) (options, *pflag.FlagSet, error) {
 	}
 	o.files = fs.Args()
 	o.commandSet = fs.Changed("command")
-	o.natives = selectNatives(o.nativeAll, o.nativeEKS, o.nativeOIDC)
+	o.natives = selectNatives(o.nativeAll, o.nativeEKS, o.nativeOIDC, o.nativeAKS)
 	// "-c -i" would inject a command named "-i", which kcc-cache could not
 	// tell from an option.
 	if o.command == "" || strings.HasPrefix(o.command, "-") {
@@ -84,13 +86,16 @@ func parseFlags(args []string) (options, *pflag.FlagSet, error) {
 
 // selectNatives lists the native replacements the flags ask for, in
 // injector.Natives' order.
-func selectNatives(all, eks, oidc bool) []injector.Native {
+func selectNatives(all, eks, oidc, aks bool) []injector.Native {
 	if all {
 		return injector.Natives
 	}
 	var out []injector.Native
 	if eks {
 		out = append(out, injector.NativeEKS)
+	}
+	if aks {
+		out = append(out, injector.NativeAKS)
 	}
 	if oidc {
 		out = append(out, injector.NativeOIDC)

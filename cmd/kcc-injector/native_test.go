@@ -83,7 +83,7 @@ var oidcConfig = readTestdata("oidc-user.yaml")
 // --native switches both the kubelogin and the EKS user.
 func TestRunNativeOIDC(t *testing.T) {
 	bin := t.TempDir()
-	for _, name := range []string{"kcc-cache", "kcc-eks", "kcc-oidc"} {
+	for _, name := range []string{"kcc-cache", "kcc-eks", "kcc-oidc", "kcc-aks"} {
 		if runtime.GOOS == "windows" {
 			name += ".exe"
 		}
@@ -94,25 +94,27 @@ func TestRunNativeOIDC(t *testing.T) {
 	t.Setenv("PATH", bin)
 	const warning = `kcc-injector: warning: user "aks", line 20: kubelogin get-token with --login is Azure's kubelogin, not int128/kubelogin; it keeps running kubelogin` + "\n"
 	for _, tt := range []struct {
-		flag string
-		want []string
+		flag    string
+		warning string
+		want    []string
 	}{
-		{"--native-oidc", []string{
+		{"--native-oidc", warning, []string{
 			"      args:\n      - kcc-oidc\n      - get-token\n      - \"--oidc-issuer-url=https://issuer.example.com\"\n      - --oidc-client-id=kubernetes\n      interactiveMode: Never\n",
 			"value: \"env=absent,was=kubectl oidc-login get-token --oidc-issuer-url=https://issuer.example.com --oidc-client-id=kubernetes\"",
 			"      args: [kubelogin, get-token, --login, azurecli, --server-id, 6dae42f8]\n",
 			"      args: [aws, eks, get-token, --cluster-name, prod]\n",
 		}},
-		{"--native", []string{
+		// --native switches Azure's kubelogin to kcc-aks (NativeAKS).
+		{"--native", "", []string{
 			"      - kcc-oidc\n      - get-token\n",
-			"      args: [kubelogin, get-token, --login, azurecli, --server-id, 6dae42f8]\n",
+			"kcc-aks, get-token",
 			"      args: [kcc-eks, --cluster-name, prod]\n",
 		}},
 	} {
 		t.Run(tt.flag, func(t *testing.T) {
 			file, code, stdout, stderr := runIn(t, oidcConfig, tt.flag, "-i", "FILE")
-			if code != 0 || stdout != "" || stderr != warning {
-				t.Fatalf("exit %d, stdout %q, stderr %q; want the warning %q", code, stdout, stderr, warning)
+			if code != 0 || stdout != "" || stderr != tt.warning {
+				t.Fatalf("exit %d, stdout %q, stderr %q; want the warning %q", code, stdout, stderr, tt.warning)
 			}
 			got, err := os.ReadFile(file)
 			if err != nil {
@@ -124,7 +126,8 @@ func TestRunNativeOIDC(t *testing.T) {
 				}
 			}
 			// The same warning, at the user's line in the edited file.
-			if _, code, _, stderr := runIn(t, "", tt.flag, "-i", file); code != 0 || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, `user "aks", line 30: kubelogin get-token with --login`) {
+			if _, code, _, stderr := runIn(t, "", tt.flag, "-i", file); code != 0 || tt.warning == "" && stderr != "" ||
+				tt.warning != "" && (strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, `user "aks", line 30: kubelogin get-token with --login`)) {
 				t.Fatalf("second run: exit %d, stderr %q", code, stderr)
 			}
 			if again, _ := os.ReadFile(file); string(again) != string(got) {
@@ -183,13 +186,14 @@ func TestKubectlReadsNativeGoldens(t *testing.T) {
 			native := 0
 			for _, u := range kubectlUsers(t, kubectl, f) {
 				e := u.User.Exec
-				if e == nil || len(e.Args) == 0 || e.Args[0] != injector.EKSCommand && e.Args[0] != injector.OIDCCommand {
+				if e == nil || len(e.Args) == 0 || e.Args[0] != injector.EKSCommand && e.Args[0] != injector.OIDCCommand && e.Args[0] != injector.AKSCommand {
 					continue
 				}
 				native++
 				eks := len(e.Args) >= 3 && (e.Args[1] == "--cluster-name" || e.Args[1] == "--cluster-id")
 				oidc := len(e.Args) >= 4 && e.Args[1] == "get-token"
-				if !injector.IsCacheCommand(e.Command) || e.Args[0] == injector.EKSCommand && !eks || e.Args[0] == injector.OIDCCommand && !oidc {
+				aks := len(e.Args) >= 4 && e.Args[1] == "get-token"
+				if !injector.IsCacheCommand(e.Command) || e.Args[0] == injector.EKSCommand && !eks || e.Args[0] == injector.OIDCCommand && !oidc || e.Args[0] == injector.AKSCommand && !aks {
 					t.Errorf("user %q: kubectl runs %q %q", u.Name, e.Command, e.Args)
 				}
 				if e.env(execcred.UserEnv) == "" || !strings.HasPrefix(e.env(injector.MarkerEnv), "was=") && !strings.Contains(e.env(injector.MarkerEnv), ",was=") {

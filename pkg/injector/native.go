@@ -12,7 +12,8 @@ import (
 )
 
 // A Native is a plugin kcc ships in place of others: kcc-eks for the EKS
-// token plugins (NativeEKS), kcc-oidc for int128/kubelogin (NativeOIDC).
+// token plugins (NativeEKS), kcc-oidc for int128/kubelogin (NativeOIDC),
+// kcc-aks for Azure's kubelogin (NativeAKS).
 type Native struct {
 	// Command is the program put first in args, which kcc-cache runs.
 	Command string
@@ -27,8 +28,10 @@ type Native struct {
 }
 
 // Natives is every native plugin, in the order a user's plugin is offered
-// to them (kcc-injector --native).
-var Natives = []Native{NativeEKS, NativeOIDC}
+// to them (kcc-injector --native). NativeAKS comes before NativeOIDC: both
+// read "kubelogin get-token", NativeAKS takes Azure's and leaves int128's
+// (--oidc-issuer-url) to NativeOIDC, which reports Azure's as not its own.
+var Natives = []Native{NativeEKS, NativeAKS, NativeOIDC}
 
 // NativeReport says what InjectNative did beyond a plain Inject.
 type NativeReport struct {

@@ -29,6 +29,7 @@ func TestNativeGolden(t *testing.T) {
 		{name: "kconnect-oidc", ext: "yaml"},
 		{name: "kubectl-written", ext: "yaml"},
 		{name: "crlf", ext: "yaml"},
+		{name: "azure-kubelogin", ext: "yaml"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+"."+tt.ext, func(t *testing.T) {
@@ -93,7 +94,7 @@ func TestNativeWithoutReplaceable(t *testing.T) {
 		skipped []string
 	}{
 		{"gcloud-gke", Natives, nil},
-		{"azure-kubelogin", Natives, []string{
+		{"azure-kubelogin", []Native{NativeEKS, NativeOIDC}, []string{
 			`user "clusterUser_rg-demo_aks-demo", line 22: kubelogin get-token with --environment is Azure's kubelogin, not int128/kubelogin; it keeps running kubelogin`,
 			`user "clusterUser_rg-demo_aks-demo-azurecli", line 46: kubelogin get-token with --login is Azure's kubelogin, not int128/kubelogin; it keeps running kubelogin`,
 		}},

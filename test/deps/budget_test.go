@@ -69,6 +69,26 @@ var budgets = map[string]budget{
 			},
 		},
 	},
+	// kcc-aks runs on a cache miss: azidentity (with azcore and MSAL) gets
+	// the Entra ID token; never client-go or the AWS SDK.
+	"kcc-aks": {
+		all: []string{
+			"github.com/Azure/azure-sdk-for-go/sdk/",
+			"github.com/AzureAD/microsoft-authentication-library-for-go/",
+			"github.com/golang-jwt/jwt/v5",
+			"github.com/google/uuid",
+			"github.com/kylelemons/godebug/",
+			"github.com/pkg/browser", // the interactive login
+			"github.com/spf13/pflag",
+			"github.com/gofrs/flock", // pkg/cache, for the ExecCredential
+			"golang.org/x/crypto/pkcs12",
+			"golang.org/x/net/",
+			"golang.org/x/sync/singleflight",
+			"golang.org/x/text/",
+			"golang.org/x/term",
+			"golang.org/x/sys/",
+		},
+	},
 	// kcc-injector edits kubeconfigs node by node.
 	"kcc-injector": {
 		all: []string{
