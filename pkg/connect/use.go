@@ -58,6 +58,16 @@ var ErrRecord = errors.New("could not record the entry in the history")
 // rename, and replaced atomically; a file that would not change is not
 // written at all.
 func Use(ctx context.Context, p Provider, clusters []Cluster, opts UseOptions) ([]Entry, error) {
+	if r, ok := p.(Resolver); ok {
+		resolved := make([]Cluster, len(clusters))
+		for i, c := range clusters {
+			var err error
+			if resolved[i], err = r.Resolve(ctx, c); err != nil {
+				return nil, err
+			}
+		}
+		clusters = resolved
+	}
 	entries, err := buildEntries(p, clusters, opts)
 	if err != nil {
 		return nil, err
@@ -160,12 +170,15 @@ func buildEntries(p Provider, clusters []Cluster, opts UseOptions) ([]Entry, err
 		if c.Endpoint == "" {
 			return nil, fmt.Errorf("cluster %s is %s and has no endpoint yet; try again when it is ACTIVE", c.ID, c.Status)
 		}
-		exec, err := p.Exec(c, opts.Plugin)
-		if err != nil {
-			return nil, err
-		}
-		if !opts.NoCache {
-			exec = cached(exec, user)
+		var exec Exec
+		if c.ClientCertificate == "" {
+			var err error
+			if exec, err = p.Exec(c, opts.Plugin); err != nil {
+				return nil, err
+			}
+			if !opts.NoCache {
+				exec = cached(exec, user)
+			}
 		}
 		entries = append(entries, Entry{
 			Cluster:     c,
@@ -210,7 +223,8 @@ func changes(entries []Entry) kubeconfig.Changes {
 				CertificateAuthorityData: e.Cluster.CertificateAuthority,
 			})
 		}
-		ch.Users = append(ch.Users, kubeconfig.User{Name: e.UserName, Exec: e.Exec})
+		ch.Users = append(ch.Users, kubeconfig.User{Name: e.UserName, Exec: e.Exec,
+			ClientCertificateData: e.Cluster.ClientCertificate, ClientKeyData: e.Cluster.ClientKey})
 		ch.Contexts = append(ch.Contexts, kubeconfig.Context{Name: e.ContextName, Cluster: e.ClusterName, User: e.UserName})
 	}
 	return ch

@@ -53,6 +53,9 @@ func clusterNode(c Cluster) *node {
 }
 
 func userNode(u User) *node {
+	if u.ClientCertificateData != "" {
+		return mapping("name", str(u.Name), "user", mapping("client-certificate-data", str(u.ClientCertificateData), "client-key-data", str(u.ClientKeyData)))
+	}
 	e := mapping("apiVersion", str(u.Exec.APIVersion))
 	if len(u.Exec.Args) > 0 {
 		args := sequence()

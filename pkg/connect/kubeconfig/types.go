@@ -7,10 +7,14 @@ type Cluster struct {
 	CertificateAuthorityData string
 }
 
-// User is a users[] entry that runs an exec credential plugin.
+// User is a users[] entry that runs an exec credential plugin, or, when
+// ClientCertificateData is set, authenticates with a client certificate
+// (base64 PEM, as kubectl's client-certificate-data and client-key-data).
 type User struct {
-	Name string
-	Exec Exec
+	Name                  string
+	Exec                  Exec
+	ClientCertificateData string
+	ClientKeyData         string
 }
 
 // Exec is users[].user.exec.
