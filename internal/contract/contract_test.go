@@ -96,3 +96,47 @@ func TestItoa(t *testing.T) {
 		}
 	}
 }
+
+func TestAKSArgs(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		a    AKS
+		want []string
+	}{
+		{"as AKS writes it", AKS{Environment: "AzurePublicCloud", ServerID: AKSServerIDManaged, ClientID: "c", TenantID: "t", Login: AKSLoginDeviceCode},
+			[]string{"kcc-aks", "get-token", "--environment", "AzurePublicCloud", "--server-id", AKSServerIDManaged, "--client-id", "c", "--tenant-id", "t", "--login", "devicecode"}},
+		{"server only", AKS{ServerID: "s"}, []string{"kcc-aks", "get-token", "--server-id", "s"}},
+		{"switches and files", AKS{ServerID: "s", Login: AKSLoginWorkloadIdentity, FederatedTokenFile: "/var/run/t", AuthorityHost: "https://login.example/", UseAzureRMEnvVars: true, Legacy: true},
+			[]string{"kcc-aks", "get-token", "--server-id", "s", "--login", "workloadidentity", "--federated-token-file", "/var/run/t",
+				"--authority-host", "https://login.example/", "--use-azurerm-env-vars", "--legacy"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Argv(tc.a); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestAKSArgsEveryField: a field added to AKS but not to Args would be
+// dropped from every kubeconfig entry written.
+func TestAKSArgsEveryField(t *testing.T) {
+	var a AKS
+	v := reflect.ValueOf(&a).Elem()
+	flags := 0
+	for i := range v.NumField() {
+		switch f := v.Field(i); f.Kind() {
+		case reflect.String:
+			f.SetString("v")
+			flags += 2
+		case reflect.Bool:
+			f.SetBool(true)
+			flags++
+		default:
+			t.Fatalf("field %s of kind %s: teach this test", v.Type().Field(i).Name, f.Kind())
+		}
+	}
+	if got := len(a.Args()) - 1; got != flags {
+		t.Errorf("Args gives %d words for %d expected: %q", got, flags, a.Args())
+	}
+}
