@@ -8,6 +8,7 @@ import (
 
 	"github.com/IvMisticos/kube-credential-cache/internal/cli"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect/aks"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/gke"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/oidc"
 )
@@ -49,6 +50,9 @@ func newDiscoverCmd(a *app) *cobra.Command {
 			if a.chosen == oidc.Name {
 				return printOIDCClusters(a.stdout, format, clusters)
 			}
+			if a.chosen == aks.Name {
+				return printAKSClusters(a.stdout, format, clusters)
+			}
 			if a.chosen == gke.Name {
 				return printGKEClusters(a.stdout, format, clusters)
 			}
@@ -59,6 +63,7 @@ func newDiscoverCmd(a *app) *cobra.Command {
 	addProviderFlag(cmd.Flags(), a)
 	addOIDCFlags(cmd.Flags(), a, true)
 	addGKEFlags(cmd.Flags(), a)
+	addAKSFlags(cmd.Flags(), a)
 	addOutputFlag(cmd.Flags(), &format)
 	return cmd
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/IvMisticos/kube-credential-cache/internal/cli"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect/aks"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/eks"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/gke"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/oidc"
@@ -18,11 +19,12 @@ import (
 
 // providerHelp is how a provider is chosen, for --help (and
 // docs/providers.md, which says the same).
-const providerHelp = "Providers: --provider eks (the default), oidc or gke. Without --provider on the\n" +
+const providerHelp = "Providers: --provider eks (the default), oidc, gke or aks. Without --provider on the\n" +
 	"command line, a cluster list or OIDC cluster given there (--config-url,\n" +
 	"--issuer-url, --cluster-url) means oidc; else KCC_CONNECT_PROVIDER or the\n" +
 	"config's provider; else oidc when those flags come from the environment or the\n" +
-	"config; else eks. gke is chosen by --provider (or KCC_CONNECT_PROVIDER, config)."
+	"config; else eks. gke and aks are chosen by --provider (or KCC_CONNECT_PROVIDER,\n" +
+	"config)."
 
 // providerEKS is the EKS provider's name.
 const providerEKS = "eks"
@@ -61,7 +63,7 @@ var sourceFlags = []string{"config-url", "issuer-url", "cluster-url"}
 
 // addProviderFlag adds --provider.
 func addProviderFlag(fs *pflag.FlagSet, a *app) {
-	fs.StringVar(&a.providerName, "provider", "", "cluster `provider`: eks, oidc or gke (default: see Providers above)")
+	fs.StringVar(&a.providerName, "provider", "", "cluster `provider`: eks, oidc, gke or aks (default: see Providers above)")
 }
 
 // addOIDCFlags adds the oidc provider's source flags, and --label when
@@ -129,7 +131,14 @@ func (a *app) setProvider(cmd *cobra.Command, name string) error {
 			}
 		}
 	}
+	if err := checkAKSOnly(fs, name); err != nil {
+		return err
+	}
 	switch name {
+	case aks.Name:
+		if err := a.readyAKS(cmd); err != nil {
+			return err
+		}
 	case providerEKS:
 		for _, n := range append(sourceFlags, "label") {
 			if fs.Changed(n) {
@@ -155,7 +164,7 @@ func (a *app) setProvider(cmd *cobra.Command, name string) error {
 			return err
 		}
 	default:
-		return cli.Usagef("--provider %q: want eks, oidc or gke", name)
+		return cli.Usagef("--provider %q: want eks, oidc, gke or aks", name)
 	}
 	a.chosen = name
 	return nil
@@ -204,6 +213,9 @@ func (a *app) labelSelection() (map[string]string, error) {
 
 // provider is the chosen provider with the global flags applied.
 func (a *app) provider(progress func(connect.Progress)) connect.Provider {
+	if a.chosen == aks.Name {
+		return a.aksProvider()
+	}
 	if a.chosen == gke.Name {
 		endpoint := gke.EndpointPublic
 		switch {
@@ -240,6 +252,9 @@ func (a *app) provider(progress func(connect.Progress)) connect.Provider {
 // plugin is the token plugin of the chosen provider: --exec for eks (kcc-eks
 // or aws), always kcc-oidc for oidc.
 func (a *app) plugin(value string) (string, error) {
+	if a.chosen == aks.Name {
+		return aksPlugin(value), nil
+	}
 	if a.chosen == gke.Name {
 		return gke.Plugin, nil
 	}

@@ -54,6 +54,7 @@ type app struct {
 	chosen       string
 	oidc         oidcFlags
 	gke          gkeFlags
+	aks          aksFlags
 
 	// newProvider is the AWS client factory: the EKS provider with the
 	// global flags applied.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/IvMisticos/kube-credential-cache/internal/cli"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect/aks"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/eks"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/oidc"
 )
@@ -45,6 +46,7 @@ func newToCmd(a *app) *cobra.Command {
 	f.StringVar(&plugin, "exec", eks.PluginKccEKS, "[eks] token plugin: kcc-eks or aws (aws eks get-token); oidc users run kcc-oidc")
 	f.BoolVar(&noCache, "no-cache", false, "run the plugin directly, without kcc-cache")
 	addOIDCFlags(f, a, false)
+	addAKSFlags(f, a)
 	return cmd
 }
 
@@ -66,8 +68,8 @@ func (a *app) to(cmd *cobra.Command, ref, kubeconfig, plugin string, noCache boo
 	if provider == "" {
 		provider = providerEKS // entries from before there were providers
 	}
-	if provider != providerEKS && provider != oidc.Name {
-		return fmt.Errorf("history entry %s is a %q cluster; this kcc-connect writes eks and oidc ones", e.ID, e.Provider)
+	if provider != providerEKS && provider != oidc.Name && provider != aks.Name {
+		return fmt.Errorf("history entry %s is a %q cluster; this kcc-connect writes eks, oidc and aks ones", e.ID, e.Provider)
 	}
 	if err := a.setProvider(cmd, provider); err != nil {
 		return err

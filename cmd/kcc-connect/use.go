@@ -70,6 +70,7 @@ func newUseCmd(a *app) *cobra.Command {
 	addProviderFlag(fs, a)
 	addOIDCFlags(fs, a, true)
 	addGKEFlags(fs, a)
+	addAKSFlags(fs, a)
 	fs.BoolVar(&f.all, "all", false, "write every cluster found")
 	fs.StringVarP(&f.kubeconfig, "kubeconfig", "k", "", "kubeconfig `file` to write, - to print a standalone one (default: like kubectl)")
 	fs.StringVar(&f.alias, "alias", "", "context `name` for the one cluster")
