@@ -62,7 +62,7 @@ var remoteKeys = map[string]struct {
 	"subscription-name": {true, "which Azure subscriptions are listed, with the user's own identity"},
 	"resource-group":    {true, "which resource group of each subscription is listed"},
 	"server-fqdn-type":  {true, "which of the cluster's own servers the kubeconfig gets"},
-	"admin":             {false, "the kubeconfig gets the cluster's admin client certificate"},
+	"admin":             {true, "the kubeconfig gets the cluster's admin credential, if the user's own identity may read it"},
 	"login":             {false, "how the user signs in to Entra ID (discovery and kubeconfig users)"},
 	"environment":       {false, "the Azure cloud tokens are asked of and sent to"},
 	"tenant-id":         {false, "the Entra ID tenant signed in to"},

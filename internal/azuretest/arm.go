@@ -214,20 +214,20 @@ func (a *ARM) serveSubscription(w http.ResponseWriter, r *http.Request, sub *Sub
 	switch {
 	case r.Method == http.MethodGet && strings.EqualFold(path, clustersProvider):
 		a.listClusters(w, r, sub.ID, "")
-	case len(rest) == 4 && strings.EqualFold(rest[0], "resourceGroups") && r.Method == http.MethodGet && strings.EqualFold(strings.Join(rest[2:], "/"), clustersProvider):
+	case len(rest) == 5 && strings.EqualFold(rest[0], "resourceGroups") && r.Method == http.MethodGet && strings.EqualFold(strings.Join(rest[2:], "/"), clustersProvider):
 		a.listClusters(w, r, sub.ID, rest[1])
-	case len(rest) >= 5 && strings.EqualFold(rest[0], "resourceGroups") && strings.EqualFold(strings.Join(rest[2:4], "/"), clustersProvider):
-		c := a.cluster(sub.ID, rest[1], rest[4])
+	case len(rest) >= 6 && strings.EqualFold(rest[0], "resourceGroups") && strings.EqualFold(strings.Join(rest[2:5], "/"), clustersProvider):
+		c := a.cluster(sub.ID, rest[1], rest[5])
 		if c == nil || c.Vanishing {
-			armError(w, http.StatusNotFound, "ResourceNotFound", fmt.Sprintf("The Resource 'Microsoft.ContainerService/managedClusters/%s' under resource group '%s' was not found.", rest[4], rest[1]))
+			armError(w, http.StatusNotFound, "ResourceNotFound", fmt.Sprintf("The Resource 'Microsoft.ContainerService/managedClusters/%s' under resource group '%s' was not found.", rest[5], rest[1]))
 			return
 		}
 		switch {
-		case len(rest) == 5 && r.Method == http.MethodGet:
+		case len(rest) == 6 && r.Method == http.MethodGet:
 			json.NewEncoder(w).Encode(clusterJSON(c))
-		case len(rest) == 6 && r.Method == http.MethodPost && rest[5] == "listClusterUserCredential":
+		case len(rest) == 7 && r.Method == http.MethodPost && rest[6] == "listClusterUserCredential":
 			a.credential(w, r, c, false)
-		case len(rest) == 6 && r.Method == http.MethodPost && rest[5] == "listClusterAdminCredential":
+		case len(rest) == 7 && r.Method == http.MethodPost && rest[6] == "listClusterAdminCredential":
 			a.credential(w, r, c, true)
 		default:
 			armError(w, http.StatusNotFound, "NotFound", "no route "+r.Method+" "+r.URL.Path)

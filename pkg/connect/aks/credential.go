@@ -74,23 +74,24 @@ func (p *Provider) credential(co azcore.ClientOptions, noDiscovery bool) (azcore
 
 // checkToken gets the first token, so that an identity that has none is
 // one error rather than one warning per subscription.
-func (p *Provider) checkToken(ctx context.Context, cred azcore.TokenCredential, audience string) error {
+func (p *Provider) checkToken(ctx context.Context, cred azcore.TokenCredential, audience, authority string) error {
 	_, err := cred.GetToken(ctx, policy.TokenRequestOptions{Scopes: []string{audience + "/.default"}})
 	if err == nil {
 		return nil
 	}
 	var af *azidentity.AuthenticationFailedError
-	if errors.As(err, &af) {
-		code := ""
-		if af.RawResponse != nil {
-			code = fmt.Sprintf(" (HTTP %d)", af.RawResponse.StatusCode)
-		}
-		return fmt.Errorf("Entra ID refused the %s credential%s: check its client id, secret and tenant", p.loginName(), code)
-	}
-	if p.opts.Login == LoginDefault {
+	configured := p.opts.Login != LoginDefault || firstEnv(p.opts.Getenv, "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PATH", "AZURE_FEDERATED_TOKEN_FILE") != ""
+	switch {
+	case !configured:
+		// The chain found nothing it could use (a managed identity
+		// endpoint that answers but has no identity counts as nothing).
 		return errors.New("no Azure credential found: set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET, run az login, or choose one with --login devicecode|azurecli|spn|workloadidentity|msi|interactive")
+	case errors.As(err, &af) && af.RawResponse != nil:
+		return fmt.Errorf("Entra ID refused the %s credential (HTTP %d): check its client id, secret and tenant", p.loginName(), af.RawResponse.StatusCode)
+	case errors.As(err, &af):
+		return fmt.Errorf("could not get a token for the %s credential from Entra ID at %s (check --environment and the network)", p.loginName(), authority)
 	}
-	return fmt.Errorf("no token from --login %s: %s", p.opts.Login, firstLine(err.Error()))
+	return fmt.Errorf("no token from --login %s: %s", p.loginName(), firstLine(err.Error()))
 }
 
 func (p *Provider) loginName() string {

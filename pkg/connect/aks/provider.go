@@ -120,7 +120,7 @@ func (p *Provider) connect(ctx context.Context) error {
 			if p.cred, err = p.credential(co, !env.Known()); err != nil {
 				return err
 			}
-			if err := p.checkToken(ctx, p.cred, cfg.Services[cloud.ResourceManager].Audience); err != nil {
+			if err := p.checkToken(ctx, p.cred, cfg.Services[cloud.ResourceManager].Audience, cfg.ActiveDirectoryAuthorityHost); err != nil {
 				return err
 			}
 			p.armOpts = &arm.ClientOptions{ClientOptions: co}
