@@ -104,6 +104,25 @@ func (a *app) aksProvider() connect.Provider {
 	})
 }
 
+// aksSubscriptionsOf scans only the subscriptions of the arguments when
+// every one is a cluster's resource ID and no subscription was chosen.
+func (a *app) aksSubscriptionsOf(args []string) {
+	if len(args) == 0 || len(a.aks.subscriptionIDs) > 0 || len(a.aks.subscriptionNames) > 0 {
+		return
+	}
+	var subs []string
+	for _, arg := range args {
+		sub, ok := aks.SubscriptionOf(arg)
+		if !ok {
+			return
+		}
+		if !slices.Contains(subs, sub) {
+			subs = append(subs, sub)
+		}
+	}
+	a.aks.subscriptionIDs = subs
+}
+
 // aksPlugin is --exec for aks: kubelogin, else kcc-aks (the flag's eks
 // default means kcc-aks here).
 func aksPlugin(value string) string {

@@ -407,6 +407,16 @@ func (p *Provider) Resolve(ctx context.Context, c connect.Cluster) (connect.Clus
 	return c, nil
 }
 
+// SubscriptionOf is the subscription of an AKS cluster's resource ID;
+// false when id is not one.
+func SubscriptionOf(id string) (string, bool) {
+	r, err := arm.ParseResourceID(id)
+	if err != nil || !strings.EqualFold(r.ResourceType.String(), "Microsoft.ContainerService/managedClusters") {
+		return "", false
+	}
+	return r.SubscriptionID, true
+}
+
 // apiError is err in one line: ARM's status, code and message, without
 // the request's details.
 func apiError(err error) error {
