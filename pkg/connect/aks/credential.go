@@ -87,7 +87,8 @@ func (p *Provider) checkToken(ctx context.Context, cred azcore.TokenCredential, 
 		// endpoint that answers but has no identity counts as nothing).
 		return errors.New("no Azure credential found: set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET, run az login, or choose one with --login devicecode|azurecli|spn|workloadidentity|msi|interactive")
 	case errors.As(err, &af) && af.RawResponse != nil:
-		return fmt.Errorf("Entra ID refused the %s credential (HTTP %d): check its client id, secret and tenant", p.loginName(), af.RawResponse.StatusCode) //lint:ignore ST1005 a product name
+		//lint:ignore ST1005 Entra ID is a product name
+		return fmt.Errorf("Entra ID refused the %s credential (HTTP %d): check its client id, secret and tenant", p.loginName(), af.RawResponse.StatusCode)
 	case errors.As(err, &af):
 		return fmt.Errorf("could not get a token for the %s credential from Entra ID at %s (check --environment and the network)", p.loginName(), authority)
 	}
