@@ -1,12 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"crypto/ecdsa"
+	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -15,6 +20,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/IvMisticos/kube-credential-cache/internal/azuretest"
+	"github.com/IvMisticos/kube-credential-cache/internal/testbin"
 )
 
 // aksWorld is the outside world of the aks tests. No Azure emulator
@@ -398,4 +404,49 @@ func TestAKSBadInput(t *testing.T) {
 		})
 	}
 	w.noSecretFiles(t)
+}
+
+// TestAKSLocalAccountKubectl: the entry of a local-account cluster works
+// with the real kubectl and nothing else: kubectl presents the
+// credential's client certificate to an in-test API server (which accepts
+// that certificate only) and trusts it by the credential's CA; no plugin
+// runs.
+func TestAKSLocalAccountKubectl(t *testing.T) {
+	kubectl := testbin.Require(t, "kubectl")
+	w := newAKSWorld(t)
+	serverCA, serverCert := gkeTestCA(t)
+	c := &azuretest.Cluster{Subscription: aksSubA, ResourceGroup: "rg-one", Name: "kubectl-local", LocalAccounts: true, Location: "westeurope", Version: "1.31.2", FQDN: "kubectl-local.example"}
+	_, client := gkeTestCA(t)
+	key, err := x509.MarshalECPrivateKey(client.PrivateKey.(*ecdsa.PrivateKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.CA = serverCA
+	c.ClientCert = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: client.Certificate[0]})
+	c.ClientKey = pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: key})
+	api := httptest.NewUnstartedServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if len(r.TLS.PeerCertificates) == 0 || !bytes.Equal(r.TLS.PeerCertificates[0].Raw, client.Certificate[0]) || r.Header.Get("Authorization") != "" {
+			http.Error(rw, `{"kind":"Status","code":401}`, http.StatusUnauthorized)
+			return
+		}
+		rw.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(rw, `{"major":"1","minor":"31","gitVersion":"v1.31.2-aks-test","platform":"linux/amd64"}`)
+	}))
+	api.TLS = &tls.Config{Certificates: []tls.Certificate{serverCert}, ClientAuth: tls.RequireAnyClientCert}
+	api.StartTLS()
+	t.Cleanup(api.Close)
+	c.Server = api.URL
+	w.clusters[c.Name] = c
+	w.arm.AddCluster(c)
+
+	kc := filepath.Join(w.dir, "kubeconfig")
+	if r := w.connect(t, "use", "-k", kc, c.ID()); r.code != 0 {
+		t.Fatalf("use: exit %d\n%s", r.code, r.stderr)
+	}
+	cmd := exec.Command(kubectl, "--kubeconfig", kc, "version", "-o", "json")
+	cmd.Env = []string{"PATH=" + t.TempDir(), "HOME=" + w.dir}
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "v1.31.2-aks-test") {
+		t.Fatalf("kubectl version: %v\n%s", err, out)
+	}
 }
