@@ -8,6 +8,7 @@ import (
 
 	"github.com/IvMisticos/kube-credential-cache/internal/cli"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect/aks"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/gke"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/oidc"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/rancher"
@@ -53,6 +54,9 @@ func newDiscoverCmd(a *app) *cobra.Command {
 			if a.chosen == oidc.Name {
 				return printOIDCClusters(a.stdout, format, clusters)
 			}
+			if a.chosen == aks.Name {
+				return printAKSClusters(a.stdout, format, clusters)
+			}
 			if a.chosen == gke.Name {
 				return printGKEClusters(a.stdout, format, clusters)
 			}
@@ -68,6 +72,7 @@ func newDiscoverCmd(a *app) *cobra.Command {
 	addGKEFlags(cmd.Flags(), a)
 	addSAMLFlags(cmd.Flags(), a)
 	addRancherFlags(cmd.Flags(), a, false)
+	addAKSFlags(cmd.Flags(), a)
 	addOutputFlag(cmd.Flags(), &format)
 	return cmd
 }

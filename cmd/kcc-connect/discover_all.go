@@ -11,6 +11,7 @@ import (
 
 	"github.com/IvMisticos/kube-credential-cache/internal/cli"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect/aks"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/gke"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/oidc"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/rancher"
@@ -30,6 +31,9 @@ var allProviders = []struct {
 	{oidc.Name, func(a *app) bool { return a.oidc.configURL != "" || a.oidc.cluster.Server != "" }},
 	{gke.Name, func(a *app) bool { return len(a.gke.projects) > 0 || a.gke.allProjects }},
 	{rancher.Name, func(a *app) bool { return a.rancher.apiEndpoint != "" }},
+	{aks.Name, func(a *app) bool {
+		return len(a.aks.subscriptionIDs)+len(a.aks.subscriptionNames) > 0 || a.aks.resourceGroup != "" || a.aks.environment != ""
+	}},
 }
 
 // readyAll readies the flags of one provider for --provider all: the checks
@@ -45,6 +49,8 @@ func (a *app) readyAll(cmd *cobra.Command, name string) error {
 		}
 	case rancher.Name:
 		return rancher.CheckEndpoint(a.rancher.apiEndpoint)
+	case aks.Name:
+		return a.checkAKSValues()
 	}
 	return nil
 }

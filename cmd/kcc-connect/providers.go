@@ -10,6 +10,7 @@ import (
 
 	"github.com/IvMisticos/kube-credential-cache/internal/cli"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect/aks"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/eks"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/gke"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/oidc"
@@ -19,12 +20,12 @@ import (
 
 // providerHelp is how a provider is chosen, for --help (and
 // docs/providers.md, which says the same).
-const providerHelp = "Providers: --provider eks (the default), oidc, gke or rancher (discover also\n" +
-	"takes all). Without --provider on the command line, a cluster list or OIDC\n" +
-	"cluster given there (--config-url, --issuer-url, --cluster-url) means oidc;\n" +
+const providerHelp = "Providers: --provider eks (the default), oidc, gke, aks or rancher (discover\n" +
+	"also takes all). Without --provider on the command line, a cluster list or\n" +
+	"OIDC cluster given there (--config-url, --issuer-url, --cluster-url) means oidc;\n" +
 	"else KCC_CONNECT_PROVIDER or the config's provider; else oidc when those flags\n" +
-	"come from the environment or the config; else eks. gke and rancher are chosen\n" +
-	"by --provider (or KCC_CONNECT_PROVIDER, config)."
+	"come from the environment or the config; else eks. gke, aks and rancher are\n" +
+	"chosen by --provider (or KCC_CONNECT_PROVIDER, config)."
 
 // providerEKS is the EKS provider's name.
 const providerEKS = "eks"
@@ -63,7 +64,7 @@ var sourceFlags = []string{"config-url", "issuer-url", "cluster-url"}
 
 // addProviderFlag adds --provider.
 func addProviderFlag(fs *pflag.FlagSet, a *app) {
-	fs.StringVar(&a.providerName, "provider", "", "cluster `provider`: eks, oidc, gke, rancher, or all for discover (default: see Providers above)")
+	fs.StringVar(&a.providerName, "provider", "", "cluster `provider`: eks, oidc, gke, aks, rancher, or all for discover (default: see Providers above)")
 }
 
 // addOIDCFlags adds the oidc provider's source flags, and --label when
@@ -136,10 +137,17 @@ func (a *app) setProvider(cmd *cobra.Command, name string) error {
 			}
 		}
 	}
+	if err := checkAKSOnly(fs, name); err != nil {
+		return err
+	}
 	if err := a.checkSAMLFlags(cmd, name); err != nil {
 		return err
 	}
 	switch name {
+	case aks.Name:
+		if err := a.readyAKS(cmd); err != nil {
+			return err
+		}
 	case providerEKS:
 		for _, n := range append(sourceFlags, "label") {
 			if fs.Changed(n) {
@@ -172,7 +180,7 @@ func (a *app) setProvider(cmd *cobra.Command, name string) error {
 		if name == providerAll {
 			return cli.Usagef("--provider all is for discover only; %s writes one provider's clusters", cmd.CommandPath())
 		}
-		return cli.Usagef("--provider %q: want eks, oidc, gke or rancher", name)
+		return cli.Usagef("--provider %q: want eks, oidc, gke, aks or rancher", name)
 	}
 	a.chosen = name
 	return nil
@@ -233,6 +241,9 @@ func (a *app) providerNamed(chosen string, progress func(connect.Progress)) conn
 		}
 		return p
 	}
+	if chosen == aks.Name {
+		return a.aksProvider()
+	}
 	if chosen == gke.Name {
 		endpoint := gke.EndpointPublic
 		switch {
@@ -263,6 +274,9 @@ func (a *app) providerNamed(chosen string, progress func(connect.Progress)) conn
 // plugin is the token plugin of the chosen provider: --exec for eks (kcc-eks
 // or aws), always kcc-oidc for oidc.
 func (a *app) plugin(value string) (string, error) {
+	if a.chosen == aks.Name {
+		return aksPlugin(value), nil
+	}
 	if a.chosen == gke.Name {
 		return gke.Plugin, nil
 	}

@@ -63,6 +63,7 @@ type app struct {
 	// rancherP is the rancher provider, made once: its login and the
 	// tokens of --plaintext-token last the command.
 	rancherP *rancher.Provider
+	aks      aksFlags
 
 	// newProvider is the AWS client factory: the EKS provider with the
 	// global flags applied.

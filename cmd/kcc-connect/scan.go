@@ -9,6 +9,7 @@ import (
 
 	"github.com/IvMisticos/kube-credential-cache/internal/cli"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect/aks"
 )
 
 // addSelectionFlags adds the flags that choose where to look, shared by
@@ -71,6 +72,9 @@ func (a *app) scan(ctx context.Context, sel connect.Selection) ([]connect.Cluste
 	}
 	a.log.Info("scan done", "clusters", len(clusters), "warnings", len(warnings), "duration", a.now().Sub(start).Round(time.Millisecond))
 	if len(clusters) == 0 && len(warnings) > 0 && failedPairs(warnings) >= last.Total {
+		if a.chosen == aks.Name {
+			return nil, errors.New("no subscription answered (see the warnings above)")
+		}
 		return nil, errors.New("no profile or region answered (see the warnings above)")
 	}
 	return clusters, nil

@@ -10,6 +10,7 @@ import (
 
 	"github.com/IvMisticos/kube-credential-cache/internal/cli"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect/aks"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/eks"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/gke"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/oidc"
@@ -52,6 +53,7 @@ func newToCmd(a *app) *cobra.Command {
 	f.BoolVar(&a.saml.passwordStdin, "password-stdin", false, "[eks] a SAML entry whose session expired: read the IdP password from the first line of stdin")
 	addGKEFlags(f, a)
 	addRancherFlags(f, a, true)
+	addAKSFlags(f, a)
 	return cmd
 }
 
@@ -78,7 +80,7 @@ func (a *app) to(cmd *cobra.Command, ref, kubeconfig, plugin string, noCache boo
 		Region: e.Region, Profile: e.Profile, RoleARN: e.RoleARN,
 	}
 	switch provider {
-	case providerEKS, oidc.Name:
+	case providerEKS, oidc.Name, aks.Name:
 	case gke.Name:
 		project, location, cluster, ok := gke.ParseContextName(e.ClusterID)
 		if !ok {
@@ -91,7 +93,7 @@ func (a *app) to(cmd *cobra.Command, ref, kubeconfig, plugin string, noCache boo
 			a.rancher.apiEndpoint = rancher.EndpointOf(e.ClusterID)
 		}
 	default:
-		return fmt.Errorf("history entry %s is a %q cluster; this kcc-connect writes eks, oidc, gke and rancher ones", e.ID, e.Provider)
+		return fmt.Errorf("history entry %s is a %q cluster; this kcc-connect writes eks, oidc, gke, aks and rancher ones", e.ID, e.Provider)
 	}
 	if err := a.setProvider(cmd, provider); err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 	"github.com/IvMisticos/kube-credential-cache/internal/kubeconfigfile"
 	"github.com/IvMisticos/kube-credential-cache/internal/termtext"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect/aks"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/eks"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/oidc"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/picker"
@@ -72,6 +73,7 @@ func newUseCmd(a *app) *cobra.Command {
 	addOIDCFlags(fs, a, true)
 	addGKEFlags(fs, a)
 	addRancherFlags(fs, a, true)
+	addAKSFlags(fs, a)
 	fs.BoolVar(&f.all, "all", false, "write every cluster found")
 	fs.StringVarP(&f.kubeconfig, "kubeconfig", "k", "", "kubeconfig `file` to write, - to print a standalone one (default: like kubectl)")
 	fs.StringVar(&f.alias, "alias", "", "context `name` for the one cluster")
@@ -120,6 +122,9 @@ func (a *app) use(cmd *cobra.Command, args []string, f useFlags) error {
 	if a.chosen == providerEKS && len(sel.Regions) == 0 && !sel.AllRegions {
 		// Only ARNs named: scan just their regions.
 		sel.Regions = arnRegions(args)
+	}
+	if a.chosen == aks.Name {
+		a.aksSubscriptionsOf(args)
 	}
 	clusters, err := a.scan(cmd.Context(), sel)
 	if err != nil {

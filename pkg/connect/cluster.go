@@ -49,6 +49,25 @@ type Cluster struct {
 	// ACE marks the entry of a Rancher cluster's authorized cluster
 	// endpoint: a direct context, next to the one through Rancher.
 	ACE bool `json:"ace,omitempty" yaml:"ace,omitempty"`
+	// Subscription, ResourceGroup, AAD, LocalAccounts, FQDN, PrivateFQDN
+	// and Tenant are an AKS cluster's (the aks provider; Location too). AAD
+	// and LocalAccounts are pointers so that other providers' listings
+	// leave them out while an AKS false shows.
+	Subscription  string `json:"subscription,omitempty" yaml:"subscription,omitempty"`
+	ResourceGroup string `json:"resourceGroup,omitempty" yaml:"resourceGroup,omitempty"`
+	AAD           *bool  `json:"aad,omitempty" yaml:"aad,omitempty"`
+	LocalAccounts *bool  `json:"localAccounts,omitempty" yaml:"localAccounts,omitempty"`
+	FQDN          string `json:"fqdn,omitempty" yaml:"fqdn,omitempty"`
+	PrivateFQDN   string `json:"privateFqdn,omitempty" yaml:"privateFqdn,omitempty"`
+	Tenant        string `json:"tenant,omitempty" yaml:"tenant,omitempty"`
+	// ServerID is the Entra ID application the cluster's API server
+	// accepts tokens for (AKS's credential names it).
+	ServerID string `json:"serverId,omitempty" yaml:"serverId,omitempty"`
+	// ClientCertificate and ClientKey (base64 PEM) make the user a client
+	// certificate instead of an exec (an AKS local account's credential):
+	// never listed.
+	ClientCertificate string `json:"-" yaml:"-"`
+	ClientKey         string `json:"-" yaml:"-"`
 	// Context is the context name the provider's own tool writes (gcloud's
 	// gke_PROJECT_LOCATION_NAME), tried before the naming rule of
 	// contextNames.
@@ -77,6 +96,9 @@ type Warning struct {
 	// Provider is the provider that failed as a whole (discover --provider
 	// all), instead of a profile or project.
 	Provider string
+	// Subscription is the Azure subscription that failed (the aks
+	// provider).
+	Subscription string
 	// Project is the GKE project that failed (the gke provider), instead of
 	// a profile.
 	Project string
@@ -88,6 +110,9 @@ type Warning struct {
 func (w Warning) Error() string {
 	if w.Provider != "" {
 		return fmt.Sprintf("provider %s: %v", w.Provider, w.Err)
+	}
+	if w.Subscription != "" {
+		return fmt.Sprintf("subscription %s: %v", w.Subscription, w.Err)
 	}
 	if w.Project != "" {
 		return fmt.Sprintf("project %s: %v", w.Project, w.Err)

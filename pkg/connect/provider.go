@@ -28,3 +28,11 @@ type Provider interface {
 	// wraps it).
 	Exec(c Cluster, plugin string) (Exec, error)
 }
+
+// Resolver is a Provider whose clusters' server, CA and user come from a
+// credential read when the entry is written (AKS's
+// listClusterUserCredential), not from discovery: Use resolves each
+// cluster before it builds the entries, so a failure writes nothing.
+type Resolver interface {
+	Resolve(ctx context.Context, c Cluster) (Cluster, error)
+}

@@ -61,6 +61,16 @@ var ErrRecord = errors.New("could not record the entry in the history")
 // rename, and replaced atomically; a file that would not change is not
 // written at all.
 func Use(ctx context.Context, p Provider, clusters []Cluster, opts UseOptions) ([]Entry, error) {
+	if r, ok := p.(Resolver); ok {
+		resolved := make([]Cluster, len(clusters))
+		for i, c := range clusters {
+			var err error
+			if resolved[i], err = r.Resolve(ctx, c); err != nil {
+				return nil, err
+			}
+		}
+		clusters = resolved
+	}
 	entries, err := buildEntries(p, clusters, opts)
 	if err != nil {
 		return nil, err
@@ -175,12 +185,15 @@ func buildEntries(p Provider, clusters []Cluster, opts UseOptions) ([]Entry, err
 				continue
 			}
 		}
-		exec, err := p.Exec(c, opts.Plugin)
-		if err != nil {
-			return nil, err
-		}
-		if !opts.NoCache {
-			exec = cached(exec, user)
+		var exec Exec
+		if c.ClientCertificate == "" {
+			var err error
+			if exec, err = p.Exec(c, opts.Plugin); err != nil {
+				return nil, err
+			}
+			if !opts.NoCache {
+				exec = cached(exec, user)
+			}
 		}
 		entries = append(entries, Entry{
 			Cluster:     c,
@@ -233,7 +246,8 @@ func changes(entries []Entry) kubeconfig.Changes {
 				CertificateAuthorityData: e.Cluster.CertificateAuthority,
 			})
 		}
-		ch.Users = append(ch.Users, kubeconfig.User{Name: e.UserName, Exec: e.Exec, Token: e.token})
+		ch.Users = append(ch.Users, kubeconfig.User{Name: e.UserName, Exec: e.Exec, Token: e.token,
+			ClientCertificateData: e.Cluster.ClientCertificate, ClientKeyData: e.Cluster.ClientKey})
 		ch.Contexts = append(ch.Contexts, kubeconfig.Context{Name: e.ContextName, Cluster: e.ClusterName, User: e.UserName})
 	}
 	return ch

@@ -131,6 +131,16 @@ var budgets = map[string]budget{
 			"golang.org/x/net/",
 			"golang.org/x/oauth2",
 			"golang.org/x/text/",
+			// The aks provider: the Azure SDK for Go (azcore, azidentity,
+			// armsubscriptions, armcontainerservice, as issue 20 asks) and
+			// what azidentity links — MSAL, golang-jwt, godebug (MSAL's
+			// diff), pkg/browser (interactive login).
+			"github.com/Azure/azure-sdk-for-go/sdk/",
+			"github.com/AzureAD/microsoft-authentication-library-for-go/",
+			"github.com/golang-jwt/jwt/",
+			"github.com/kylelemons/godebug/",
+			"github.com/pkg/browser",
+			"golang.org/x/sync/singleflight", // MSAL
 		},
 		perOS: map[string][]string{
 			// pkg/backend's secret-store clients, as for kcc-cache: kcc's

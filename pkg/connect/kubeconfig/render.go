@@ -56,6 +56,9 @@ func userNode(u User) *node {
 	if u.Token != "" {
 		return mapping("name", str(u.Name), "user", mapping("token", str(u.Token)))
 	}
+	if u.ClientCertificateData != "" {
+		return mapping("name", str(u.Name), "user", mapping("client-certificate-data", str(u.ClientCertificateData), "client-key-data", str(u.ClientKeyData)))
+	}
 	e := mapping("apiVersion", str(u.Exec.APIVersion))
 	if len(u.Exec.Args) > 0 {
 		args := sequence()

@@ -11,9 +11,11 @@ type Cluster struct {
 // Token is set, one that carries a bearer token (what a tool that hands out
 // a plaintext kubeconfig writes, Rancher's; kcc-connect --plaintext-token).
 type User struct {
-	Name  string
-	Exec  Exec
-	Token string
+	Name                  string
+	Exec                  Exec
+	Token                 string
+	ClientCertificateData string
+	ClientKeyData         string
 }
 
 // Exec is users[].user.exec.
