@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs kube-credential-cache's binaries (kcc-cache, kcc-injector, kcc-eks,
-# kcc-connect, kcc-oidc) from a GitHub release, on Linux and macOS:
+# kcc-connect, kcc-oidc, kcc-aks) from a GitHub release, on Linux and macOS:
 #
 #   curl -fsSL https://github.com/IvMisticos/kube-credential-cache/releases/latest/download/install.sh | sh
 #   sh install.sh [--version vX.Y.Z] [--bin-dir DIR]
@@ -14,7 +14,7 @@
 set -eu
 
 base=${KCC_INSTALL_BASE_URL:-https://github.com/IvMisticos/kube-credential-cache/releases}
-binaries="kcc-cache kcc-injector kcc-eks kcc-connect kcc-oidc"
+binaries="kcc-cache kcc-injector kcc-eks kcc-connect kcc-oidc kcc-aks"
 version=latest
 bin_dir=
 

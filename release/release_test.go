@@ -24,7 +24,7 @@ const distEnv = "KCC_RELEASE_DIST"
 
 const project = "kube-credential-cache"
 
-var binaries = []string{"kcc-cache", "kcc-injector", "kcc-eks", "kcc-connect", "kcc-oidc"}
+var binaries = []string{"kcc-cache", "kcc-injector", "kcc-eks", "kcc-connect", "kcc-oidc", "kcc-aks"}
 
 // targetsEnv is the snapshot's scope, as scripts/release-check.sh sets it:
 // "all" (every platform) or "host" (this machine's only, no Scoop manifest).
@@ -136,6 +136,7 @@ func TestHomebrewCask(t *testing.T) {
 		`binary "kcc-eks"`,
 		`binary "kcc-connect"`,
 		`binary "kcc-oidc"`,
+		`binary "kcc-aks"`,
 		"com.apple.quarantine", // the post-install hook for unsigned binaries
 		"https://github.com/IvMisticos/" + project + "/releases/download/",
 		`sha256 "`,

@@ -118,6 +118,7 @@ unformatted=$(gofmt -l $(git ls-files '*.go'))
 step "go vet (linux; darwin and windows: packages without client-go or the AWS SDK)"
 go vet ./...
 (cd internal/oidcop/testop && go vet ./...) # the test OP, a module of its own
+(cd internal/samlidp/testidp && go vet ./...) # the test SAML IdP (crewjam/saml's samlidp), a module of its own
 # without_heavy_deps GOOS: the packages (with Go files for GOOS) whose test
 # binaries link neither k8s.io nor github.com/aws.
 without_heavy_deps() {

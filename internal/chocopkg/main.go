@@ -142,7 +142,7 @@ func nuspecFor(chocoVersion, version string) ([]byte, error) {
 	m.Summary = "Caching proxy for Kubernetes exec credential plugins (kubectl + EKS, GKE, AKS)"
 	m.Description = "kcc-cache caches the credential of any kubectl exec plugin, kcc-injector wraps a kubeconfig's plugins with it, " +
 		"kcc-eks makes EKS tokens natively, kcc-connect writes kubeconfig entries for every EKS cluster your AWS profiles can see, " +
-		"and kcc-oidc is kubelogin's get-token with kcc's token storage."
+		"kcc-oidc is kubelogin's get-token with kcc's token storage, and kcc-aks makes Entra ID tokens for AKS natively."
 	m.ReleaseNotes = repoURL + "/releases/tag/v" + version
 	n.Files.File = append(n.Files.File, struct {
 		Src    string `xml:"src,attr"`
@@ -162,7 +162,7 @@ func installScript(url, sha256 string) string {
 $toolsDir = Split-Path -Parent $MyInvocation.MyCommand.Definition
 
 # The release's windows/amd64 zip (kcc-cache.exe, kcc-injector.exe,
-# kcc-eks.exe, kcc-connect.exe, kcc-oidc.exe): Chocolatey refuses it unless
+# kcc-eks.exe, kcc-connect.exe, kcc-oidc.exe, kcc-aks.exe): Chocolatey refuses it unless
 # its SHA-256 is the one of the release's checksums.txt, and puts a shim on
 # PATH for each .exe.
 $packageArgs = @{

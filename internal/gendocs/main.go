@@ -23,7 +23,7 @@ import (
 )
 
 // binaries are the programs under cmd/ the release ships.
-var binaries = []string{"kcc-cache", "kcc-injector", "kcc-eks", "kcc-connect", "kcc-oidc"}
+var binaries = []string{"kcc-cache", "kcc-injector", "kcc-eks", "kcc-connect", "kcc-oidc", "kcc-aks"}
 
 func main() {
 	out := flag.String("out", "generated", "output directory")

@@ -117,4 +117,5 @@ var summaries = map[string]string{
 	"kcc-eks":      "print an EKS token as a Kubernetes ExecCredential",
 	"kcc-connect":  "write kubeconfig entries for the EKS clusters your AWS profiles can see",
 	"kcc-oidc":     "OIDC login for kubectl (kubelogin's get-token) with kcc's token storage",
+	"kcc-aks":      "Entra ID tokens for AKS (Azure kubelogin's get-token), natively",
 }

@@ -25,7 +25,7 @@ import (
 )
 
 // binaries are the programs the image holds, at /NAME.
-var binaries = []string{"kcc-cache", "kcc-injector", "kcc-eks", "kcc-connect", "kcc-oidc"}
+var binaries = []string{"kcc-cache", "kcc-injector", "kcc-eks", "kcc-connect", "kcc-oidc", "kcc-aks"}
 
 // The user the image runs as, as distroless images name it.
 const (
@@ -109,7 +109,7 @@ func run(dist, out, source string) error {
 		"org.opencontainers.image.licenses":    "MIT",
 		"org.opencontainers.image.created":     created.Format(time.RFC3339),
 		"org.opencontainers.image.title":       "kube-credential-cache",
-		"org.opencontainers.image.description": "kcc-cache, kcc-injector, kcc-eks, kcc-connect and kcc-oidc: static binaries at /",
+		"org.opencontainers.image.description": "kcc-cache, kcc-injector, kcc-eks, kcc-connect, kcc-oidc and kcc-aks: static binaries at /",
 	}
 
 	if err := os.RemoveAll(out); err != nil {
