@@ -173,7 +173,7 @@ func TestOIDCDiscoverSources(t *testing.T) {
 		{"bad label", "", nil, []string{"--config-url", file, "--label", "env"}, 2, `--label "env": want key=value`},
 		{"eks flag with oidc", "", nil, []string{"--config-url", file, "--region", "eu-west-1"}, 2, "--region is for --provider eks"},
 		{"oidc flag with eks", "", nil, []string{"--provider", "eks", "--config-url", file}, 2, "--config-url is for --provider oidc"},
-		{"unknown provider", "", nil, []string{"--provider", "aks"}, 2, `--provider "aks": want eks, oidc, gke or rancher`},
+		{"unknown provider", "", nil, []string{"--provider", "rke"}, 2, `--provider "rke": want eks, oidc, gke, aks or rancher`},
 		{"oidc without a source", "", nil, []string{"--provider", "oidc"}, 2, "the oidc provider needs --config-url"},
 		{"list and flags", "", nil, []string{"--config-url", file, "--cluster-url", "https://x"}, 2, "give one of them"},
 	} {

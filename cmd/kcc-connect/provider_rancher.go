@@ -27,12 +27,10 @@ import (
 // rancherFlags are the rancher provider's flags: the server, how to log in
 // to it, and how to write its entries.
 type rancherFlags struct {
-	apiEndpoint   string
-	authProvider  string
-	username      string
-	passwordStdin bool
-	ace           string
-	plaintext     bool
+	apiEndpoint  string
+	authProvider string
+	ace          string
+	plaintext    bool
 }
 
 // Environment variables the rancher provider reads itself: secrets are
@@ -47,7 +45,28 @@ const (
 const aceFirst = "*"
 
 // rancherOnly are the flags of the rancher provider only.
-var rancherOnly = []string{"api-endpoint", "auth-provider", "username", "password-stdin", "ace", "plaintext-token"}
+var rancherOnly = []string{"api-endpoint", "auth-provider", "ace", "plaintext-token"}
+
+// loginFlagNames are the flags of a password login, shared by SAML (eks)
+// and rancher.
+var loginFlagNames = []string{"username", "password-stdin"}
+
+// loginFlags are the user name and password source of a password login
+// (SAML at an IdP, or Rancher's): the password itself has no flag.
+type loginFlags struct {
+	username      string
+	passwordStdin bool
+}
+
+// addLoginFlags adds --username and --password-stdin once, whichever of
+// the providers that log in with a password asks first.
+func addLoginFlags(fs *pflag.FlagSet, a *app) {
+	if fs.Lookup("username") != nil {
+		return
+	}
+	fs.StringVar(&a.login.username, "username", "", "[eks saml, rancher] `user` name to log in as (the password is asked without echo on a terminal, or read with --password-stdin or from $"+rancherPasswordEnv+")")
+	fs.BoolVar(&a.login.passwordStdin, "password-stdin", false, "[eks saml, rancher] read the password from the first line of stdin")
+}
 
 // addRancherFlags adds the rancher provider's flags; write adds those of
 // use and to (--ace, --plaintext-token).
@@ -55,8 +74,7 @@ func addRancherFlags(fs *pflag.FlagSet, a *app, write bool) {
 	r := &a.rancher
 	fs.StringVar(&r.apiEndpoint, "api-endpoint", "", "[rancher] Rancher's v3 API, https://HOST/v3")
 	fs.StringVar(&r.authProvider, "auth-provider", rancher.AuthLocal, "[rancher] how to log in: "+strings.Join(rancher.AuthProviders, ", ")+" (token: $"+rancherTokenEnv+")")
-	fs.StringVar(&r.username, "username", "", "[rancher] user to log in as (asked on a terminal when not given)")
-	fs.BoolVar(&r.passwordStdin, "password-stdin", false, "[rancher] read the password from stdin (else $"+rancherPasswordEnv+", else asked without echo on a terminal)")
+	addLoginFlags(fs, a)
 	if write {
 		fs.StringVar(&r.ace, "ace", "", "[rancher] make this authorized cluster endpoint context current (as Rancher names it; no value: the first)")
 		fs.Lookup("ace").NoOptDefVal = aceFirst
@@ -151,9 +169,9 @@ func (a *app) rancherProvider() (*rancher.Provider, error) {
 // password: stdin with --password-stdin, else $KCC_CONNECT_PASSWORD, else
 // asked without echo on the terminal.
 func (a *app) rancherCredentials() (string, string, error) {
-	user, pass := a.rancher.username, ""
+	user, pass := a.login.username, ""
 	switch {
-	case a.rancher.passwordStdin:
+	case a.login.passwordStdin:
 		line, err := bufio.NewReader(a.stdin).ReadString('\n')
 		if err != nil && !errors.Is(err, io.EOF) {
 			return "", "", fmt.Errorf("--password-stdin: %w", err)

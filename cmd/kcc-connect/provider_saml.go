@@ -25,6 +25,7 @@ import (
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/eks"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/picker"
+	"github.com/IvMisticos/kube-credential-cache/pkg/connect/rancher"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/saml"
 	"github.com/IvMisticos/kube-credential-cache/pkg/connect/secrets"
 )
@@ -56,8 +57,6 @@ const (
 type samlFlags struct {
 	protocol        string
 	endpoint        string
-	username        string
-	passwordStdin   bool
 	roleARN         string
 	roleFilter      string
 	assumeRoleARN   string
@@ -84,7 +83,7 @@ type storedSession struct {
 }
 
 // samlOnly are the flags of a SAML login.
-var samlOnly = []string{"idp-protocol", "idp-endpoint", "username", "password-stdin", "role-filter", "assume-role-arn", "session-duration"}
+var samlOnly = []string{"idp-protocol", "idp-endpoint", "role-filter", "assume-role-arn", "session-duration"}
 
 // addSAMLFlags adds the SAML identity's flags (and --role-arn where the
 // command has none: use's picks the SAML role too).
@@ -92,8 +91,7 @@ func addSAMLFlags(fs *pflag.FlagSet, a *app) {
 	s := &a.saml
 	fs.StringVar(&s.protocol, "idp-protocol", "", "[eks] log in at an identity provider: saml")
 	fs.StringVar(&s.endpoint, "idp-endpoint", "", "[eks] the IdP's IdP-initiated login `URL` of the AWS application (--idp-protocol saml)")
-	fs.StringVar(&s.username, "username", "", "[eks] IdP `user` name (the password is asked on the terminal, or read with --password-stdin or from $KCC_CONNECT_PASSWORD)")
-	fs.BoolVar(&s.passwordStdin, "password-stdin", false, "[eks] read the IdP password from the first line of stdin")
+	addLoginFlags(fs, a)
 	if fs.Lookup("role-arn") == nil {
 		fs.StringVar(&s.roleARN, "role-arn", "", "[eks] with --idp-protocol saml: the `ARN` of the role to take from the SAML assertion")
 	}
@@ -115,6 +113,13 @@ func (a *app) checkSAMLFlags(cmd *cobra.Command, provider string) error {
 				return cli.Usagef("--%s is for --idp-protocol saml", n)
 			}
 		}
+		if provider != rancher.Name {
+			for _, n := range loginFlagNames {
+				if fs.Changed(n) {
+					return cli.Usagef("--%s is for --idp-protocol saml or --provider rancher", n)
+				}
+			}
+		}
 		return nil
 	}
 	if provider != providerEKS {
@@ -128,7 +133,7 @@ func (a *app) checkSAMLFlags(cmd *cobra.Command, provider string) error {
 			return cli.Usagef("--%s and --idp-protocol saml both give the AWS identity; give one", n)
 		}
 	}
-	if a.saml.endpoint == "" || a.saml.username == "" {
+	if a.saml.endpoint == "" || a.login.username == "" {
 		return cli.Usagef("--idp-protocol saml needs --idp-endpoint (the IdP's login URL of the AWS application) and --username")
 	}
 	if a.saml.sessionDuration < 0 {
@@ -200,7 +205,7 @@ func (a *app) samlLogin(ctx context.Context, sel connect.Selection) (connect.Sel
 		return sel, err
 	}
 	login := saml.FormLogin{StartURL: a.saml.endpoint, Client: a.httpClient}
-	response, err := login.Assertion(ctx, saml.Credentials{Username: a.saml.username, Password: password})
+	response, err := login.Assertion(ctx, saml.Credentials{Username: a.login.username, Password: password})
 	if err != nil {
 		return sel, err
 	}
@@ -255,7 +260,7 @@ func (a *app) pickRole(roles []saml.Role) (saml.Role, error) {
 		return roles[0], nil
 	}
 	in, isFile := a.stdin.(*os.File)
-	if a.saml.passwordStdin || !isFile || !a.terminal(in) || !a.terminal(a.stderr) {
+	if a.login.passwordStdin || !isFile || !a.terminal(in) || !a.terminal(a.stderr) {
 		names := make([]string, len(roles))
 		for i, r := range roles {
 			names[i] = r.RoleARN
@@ -276,7 +281,7 @@ func (a *app) pickRole(roles []saml.Role) (saml.Role, error) {
 // password reads the IdP password: --password-stdin, else
 // $KCC_CONNECT_PASSWORD, else a prompt without echo on the terminal.
 func (a *app) password() (string, error) {
-	if a.saml.passwordStdin {
+	if a.login.passwordStdin {
 		line, err := bufio.NewReader(a.stdin).ReadString('\n')
 		if err != nil && !errors.Is(err, io.EOF) {
 			return "", fmt.Errorf("--password-stdin: %w", err)
@@ -294,7 +299,7 @@ func (a *app) password() (string, error) {
 	if !isFile || !a.terminal(in) {
 		return "", cli.Usagef("no IdP password: run on a terminal to be asked, or give it with --password-stdin or %s", passwordEnv)
 	}
-	fmt.Fprintf(a.stderr, "Password for %s at %s: ", termtext.Clean(a.saml.username), termtext.Clean(redactURL(a.saml.endpoint)))
+	fmt.Fprintf(a.stderr, "Password for %s at %s: ", termtext.Clean(a.login.username), termtext.Clean(redactURL(a.saml.endpoint)))
 	b, err := term.ReadPassword(int(in.Fd()))
 	fmt.Fprintln(a.stderr)
 	if err != nil {
@@ -338,7 +343,7 @@ func (a *app) saveSAML() error {
 		{"credential_process", fmt.Sprintf("%s credentials --no-version-check --profile %s", name, s.profile)},
 		{"region", s.region},
 		{keyEndpoint, a.saml.endpoint},
-		{keyUsername, a.saml.username},
+		{keyUsername, a.login.username},
 		{keyRoleARN, s.role.RoleARN},
 	}
 	if a.saml.assumeRoleARN != "" {
@@ -458,8 +463,8 @@ func (a *app) samlRelogin(ctx context.Context, profile, region string) error {
 		return v
 	}
 	a.saml.protocol = protocolSAML
-	a.saml.endpoint, a.saml.username, a.saml.roleARN, a.saml.assumeRoleARN = get(keyEndpoint), get(keyUsername), get(keyRoleARN), get(keyAssumeRole)
-	if a.saml.endpoint == "" || a.saml.username == "" || a.saml.roleARN == "" {
+	a.saml.endpoint, a.login.username, a.saml.roleARN, a.saml.assumeRoleARN = get(keyEndpoint), get(keyUsername), get(keyRoleARN), get(keyAssumeRole)
+	if a.saml.endpoint == "" || a.login.username == "" || a.saml.roleARN == "" {
 		return fmt.Errorf("AWS profile %s does not say how to log in again (%s, %s, %s): run %s use --idp-protocol saml …", profile, keyEndpoint, keyUsername, keyRoleARN, name)
 	}
 	if _, err := a.samlLogin(ctx, connect.Selection{Regions: []string{region}}); err != nil {

@@ -57,6 +57,7 @@ type app struct {
 	oidc         oidcFlags
 	gke          gkeFlags
 	saml         samlFlags
+	login        loginFlags
 	rancher      rancherFlags
 	// secrets is kcc's store (rancher tokens), opened when first needed.
 	secrets *secrets.Store

@@ -50,7 +50,7 @@ func newToCmd(a *app) *cobra.Command {
 	f.StringVar(&plugin, "exec", eks.PluginKccEKS, "[eks] token plugin: kcc-eks or aws (aws eks get-token); oidc users run kcc-oidc")
 	f.BoolVar(&noCache, "no-cache", false, "run the plugin directly, without kcc-cache")
 	addOIDCFlags(f, a, false)
-	f.BoolVar(&a.saml.passwordStdin, "password-stdin", false, "[eks] a SAML entry whose session expired: read the IdP password from the first line of stdin")
+	addLoginFlags(f, a)
 	addGKEFlags(f, a)
 	addRancherFlags(f, a, true)
 	addAKSFlags(f, a)
