@@ -59,5 +59,5 @@ func main() {
 	for i := len(t.cleanups) - 1; i >= 0; i-- {
 		t.cleanups[i]()
 	}
-	fmt.Fprintf(os.Stderr, "aksstandin: %d token requests\n", e.TokenRequests())
+	fmt.Fprintf(os.Stderr, "aksstandin: served %d openid-configuration and %d token requests\n", e.Requests("openid-configuration"), e.TokenRequests())
 }
