@@ -43,3 +43,17 @@ func TestCobraCommands(t *testing.T) {
 		t.Errorf("got %q for a help without commands", got)
 	}
 }
+
+// TestRoffTextNonASCII: groff warns on, and mangles, raw UTF-8 ("…" in
+// kcc-connect's help); roffText writes it as groff's \[uXXXX].
+func TestRoffTextNonASCII(t *testing.T) {
+	for in, want := range map[string]string{
+		"kcc-saml-…\n":  "kcc-saml-\\[u2026]\n",
+		"a — b\n":       "a \\[u2014] b\n",
+		".x \\ plain\n": "\\&.x \\e plain\n",
+	} {
+		if got := roffText(in); got != want {
+			t.Errorf("roffText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

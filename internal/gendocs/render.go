@@ -93,12 +93,15 @@ func manPage(name, help string, commands []section) ([]byte, error) {
 	return z.Bytes(), nil
 }
 
-// roffText escapes text for a no-fill block: backslashes, and a leading
-// "." or "'" that roff would read as a request.
+// roffText escapes text for a no-fill block: backslashes, a leading "."
+// or "'" that roff would read as a request, and characters outside ASCII
+// (help text says "…" and "—"), which groff reads byte by byte unless they
+// are written as its \[uXXXX] escapes.
 func roffText(s string) string {
 	var b strings.Builder
 	for line := range strings.Lines(s) {
 		line = strings.ReplaceAll(line, `\`, `\e`)
+		line = nonASCII(line)
 		if strings.HasPrefix(line, ".") || strings.HasPrefix(line, "'") {
 			line = `\&` + line
 		}
@@ -106,6 +109,19 @@ func roffText(s string) string {
 	}
 	if s != "" && !strings.HasSuffix(s, "\n") {
 		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// nonASCII writes each rune past ASCII as groff's \[uXXXX].
+func nonASCII(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r < 0x80 {
+			b.WriteRune(r)
+			continue
+		}
+		fmt.Fprintf(&b, `\[u%04X]`, r)
 	}
 	return b.String()
 }
