@@ -56,13 +56,7 @@ func (w world) run(ctx context.Context, args []string) int {
 	default:
 		err = cli.Usagef("unknown command %q (want %s, %s or %s)", args[0], contract.OIDCGetToken, contract.OIDCSetup, contract.OIDCClean)
 	}
-	if cli.IsUsage(err) {
-		err = cli.SeeHelp(name+" "+args[0], err)
-	}
-	if err != nil {
-		cli.PrintError(w.stderr, name, err.Error())
-	}
-	return cli.ExitCode(err)
+	return cli.Finish(w.stderr, name, args[0], err)
 }
 
 func printUsage(out io.Writer) {

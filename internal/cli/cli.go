@@ -75,3 +75,16 @@ func Fail(w io.Writer, name string, code int, err error) int {
 func Warn(w io.Writer, name, msg string) {
 	PrintError(w, name, "warning: "+msg)
 }
+
+// Finish ends a subcommand main (kcc-oidc, kcc-aks): a usage error points
+// at "name command --help", any error is one line on w, and the result is
+// the exit code.
+func Finish(w io.Writer, name, command string, err error) int {
+	if IsUsage(err) {
+		err = SeeHelp(name+" "+command, err)
+	}
+	if err != nil {
+		PrintError(w, name, err.Error())
+	}
+	return ExitCode(err)
+}
